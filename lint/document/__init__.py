@@ -1,0 +1,88 @@
+"""Documents: the source, its blocks of extracted prose, and the maps between them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from ..model import LineIndex
+from .textmap import MASK, TextMap
+
+__all__ = ["Block", "Document", "Suppression", "TextMap", "MASK", "parse", "format_for_path"]
+
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+           ".html": "html", ".htm": "html"}
+
+
+@dataclass
+class Block:
+    """A unit of prose: a paragraph, heading, list item, table cell, caption …"""
+
+    kind: str
+    text: str
+    map: TextMap
+    src_start: int  # source span of the whole block (markup included), for deletions
+    src_end: int
+    zone: str = "body"
+    index: int = 0
+    #: lines (1-based) the block occupies; used by "disable-next-line"
+    first_line: int = 0
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        return self.map.to_source(start, end)
+
+
+@dataclass
+class Suppression:
+    """Rules silenced on a source range. ``codes`` empty means every rule."""
+
+    codes: frozenset[str]
+    start: int
+    end: int
+    line: int  # where the comment is, for "unused suppression" reports
+
+
+@dataclass
+class Document:
+    path: str
+    source: str
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    #: HTML comments seen by the parser: (source start, source end, inner text)
+    comments: list[tuple[int, int, str]] = field(default_factory=list)
+    _lines: LineIndex | None = None
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.source)
+        return self._lines
+
+    @property
+    def newline(self) -> str:
+        return "\r\n" if "\r\n" in self.source else "\n"
+
+
+def format_for_path(path: str) -> str | None:
+    return FORMATS.get(PurePath(path).suffix.lower())
+
+
+def parse(source: str, path: str = "<text>", fmt: str | None = None) -> Document:
+    """Parse ``source`` into a :class:`Document`; ``fmt`` is text, markdown or html."""
+    fmt = fmt or format_for_path(path) or "text"
+    if fmt == "markdown":
+        from .markdown import parse_markdown as parser
+    elif fmt == "html":
+        from .html import parse_html as parser
+    else:
+        from .plain import parse_plain as parser
+    doc = Document(path=path, source=source, format=fmt)
+    parser(doc)
+    from .zones import assign_zones
+
+    for i, block in enumerate(doc.blocks):
+        block.index = i
+        if not block.first_line:
+            block.first_line = doc.lines.position(block.src_start)[0]
+    assign_zones(doc)
+    return doc

@@ -1,0 +1,54 @@
+"""Plain text: every non-empty line is a block, except lines that continue a hard-wrapped
+sentence (the next line starts in lower case), which are joined with a space."""
+from __future__ import annotations
+
+import re
+
+from . import Block, Document
+from .textmap import TextMap
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
+_TERMINAL = re.compile(r"[.!?:;…\"”’)\]]\s*$")
+
+
+def _lines(source: str):
+    pos = 0
+    for m in _LINE.finditer(source):
+        if m.start() == len(source) and m.end() == m.start():
+            break
+        raw = m.group(0)
+        body = raw.rstrip("\r\n")
+        yield pos, pos + len(body), body
+        pos = m.end()
+
+
+def parse_plain(doc: Document) -> None:
+    source = doc.source
+    current: list[tuple[int, int, str]] = []
+
+    def flush() -> None:
+        if not current:
+            return
+        tm = TextMap()
+        for i, (start, end, body) in enumerate(current):
+            lead = len(body) - len(body.lstrip())
+            trail = len(body.rstrip())
+            if i:
+                tm.entity(" ", tm.src_end, start + lead)
+            else:
+                tm.gap(start, start + lead)
+            tm.literal(source, start + lead, start + trail)
+        doc.blocks.append(Block("paragraph", tm.text(), tm, current[0][0], current[-1][1]))
+        current.clear()
+
+    for start, end, body in _lines(source):
+        stripped = body.strip()
+        if not stripped:
+            flush()
+            continue
+        if current and stripped[:1].islower() and not _TERMINAL.search(current[-1][2]):
+            current.append((start, end, body))
+            continue
+        flush()
+        current.append((start, end, body))
+    flush()

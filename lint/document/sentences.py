@@ -1,0 +1,76 @@
+"""Sentence and quotation boundaries inside a block's text (offsets into that text)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Words that end with a period without ending a sentence.
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
+    vs etc inc ltd co corp bros no nos vol fig al approx dept est jan feb mar apr jun jul aug
+    sep sept oct nov dec mon tue wed thu fri sat sun u.s u.k u.n e.g i.e a.m p.m""".split()
+)
+
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+
+
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of sentences (trimmed of surrounding whitespace)."""
+    spans = []
+    start = 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'”’)]")) == 1:
+            word = re.search(r"([^\s(\"“‘]+)\.$", text[start:m.start() + 1])
+            if word:
+                w = word.group(1).lower()
+                if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+                    continue
+        nxt = text[end:].lstrip()
+        if nxt and nxt[0].islower():
+            continue
+        spans.append((start, end))
+        start = end
+    if start < len(text):
+        spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return tuple(out)
+
+
+_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
+
+
+@lru_cache(maxsize=4096)
+def quotations(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of quoted passages, marks included: curly, guillemet and straight double quotes."""
+    spans = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _OPEN_CLOSE:
+            j = text.find(_OPEN_CLOSE[ch], i + 1)
+            end = j + 1 if j >= 0 else n
+            spans.append((i, end))
+            i = end
+            continue
+        if ch == '"':
+            j = text.find('"', i + 1)
+            end = j + 1 if j >= 0 else n
+            spans.append((i, end))
+            i = end
+            continue
+        i += 1
+    return tuple(spans)
+
+
+def inside(spans, start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)

@@ -1,0 +1,50 @@
+"""``consistency``: one document, one style. Both forms may be house style; mixing is the finding.
+
+Options: ``variants``: a list of ``{name, pattern}``; every match of each variant is counted
+over the document (quotations left out when ``quote_policy: skip``). When one variant has
+more matches than all the others together, each match of the others is reported, naming the
+majority form. Ties report nothing: there is no majority to name.
+Also ``min_majority`` (default 2): the majority form needs at least this many matches.
+"""
+from __future__ import annotations
+
+from ..document.sentences import inside, quotations
+from .base import Hit, Kind, compile_regex
+
+
+class Consistency(Kind):
+    OPTIONS = {"variants": list, "min_majority": int, "ignorecase": bool, "lists": dict}
+    REQUIRED = ("variants",)
+
+    def setup(self, data):
+        self.variants = []
+        for v in data["variants"]:
+            if not isinstance(v, dict) or not {"name", "pattern"} <= set(v):
+                raise ValueError("each variant needs a 'name' and a 'pattern'")
+            self.variants.append((str(v["name"]), compile_regex(self.expand(v["pattern"]),
+                                                                 data.get("ignorecase", False))))
+        if len(self.variants) < 2:
+            raise ValueError("a consistency rule needs at least two variants")
+        self.min_majority = data.get("min_majority", 2)
+
+    def check(self, doc, blocks):
+        found = {name: [] for name, _ in self.variants}
+        skip_quotes = self.meta.quote_policy == "skip"
+        for block in blocks:
+            quotes = quotations(block.text) if skip_quotes else ()
+            for name, rx in self.variants:
+                for m in rx.finditer(block.text):
+                    if quotes and inside(quotes, *m.span()):
+                        continue
+                    found[name].append((block, m.start(), m.end(), m.group(0)))
+        counts = {name: len(hits) for name, hits in found.items()}
+        total = sum(counts.values())
+        major = max(counts, key=lambda k: counts[k])
+        if counts[major] < self.min_majority or counts[major] * 2 <= total:
+            return
+        for name, hits in found.items():
+            if name == major:
+                continue
+            for block, s, e, text in hits:
+                yield Hit(block, s, e, {"match": text, "variant": name, "majority": major,
+                                        "count": counts[major]})

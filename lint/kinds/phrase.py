@@ -1,0 +1,118 @@
+"""``phrase``: literal renderings of English idioms (calques), as templates with context frames.
+
+Each entry names the idiom it mangles, the templates that match its literal renderings, an
+optional replacement, its provenance, and its own fail/pass sentences. Template tokens,
+separated by spaces:
+
+- ``word``: that word (any case; either apostrophe);
+- ``<lemma>``: every inflection of a verb or noun (``<come>`` = come, comes, came, coming);
+- ``a|b|<c>``: any one of the alternatives (``_`` joins words: ``in_moderation``);
+- ``word?``: optional;
+- ``*`` one arbitrary word, ``*2`` up to two arbitrary words.
+
+Inflections come from ``data/inflections.txt``, generated at build time by
+``tools/build_inflections.py`` (lemminflect), so no tagger runs at lint time.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..packs import parse_marked
+from .base import Hit, Kind
+
+_WORD = r"[\w'’-]+"
+
+
+def load_inflections(path: Path) -> dict[str, list[str]]:
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            lemma, *forms = line.split()
+            table[lemma] = [lemma] + [f for f in forms if f != lemma]
+    return table
+
+
+def template_lemmas(template: str) -> set[str]:
+    return set(re.findall(r"<([a-z'-]+)>", template))
+
+
+def compile_template(template: str, inflections: dict[str, list[str]]) -> str:
+    parts = []
+    for token in template.split():
+        optional = token.endswith("?") and len(token) > 1
+        if optional:
+            token = token[:-1]
+        if re.fullmatch(r"\*\d?", token):
+            n = int(token[1:] or 1)
+            piece = rf"(?:{_WORD}\s+){{0,{n}}}" if token[1:] else rf"{_WORD}\s+"
+            parts.append(("gap", piece))
+            continue
+        alts = []
+        for alt in token.split("|"):
+            m = re.fullmatch(r"<([a-z'-]+)>", alt)
+            if m:
+                forms = inflections.get(m.group(1))
+                if forms is None:
+                    raise ValueError(f"no inflections for <{m.group(1)}>: run tools/build_inflections.py")
+                alts.extend(forms)
+            else:
+                alts.append(alt.replace("_", " "))
+        alts = sorted(set(alts), key=len, reverse=True)
+        piece = "(?:" + "|".join(re.escape(a).replace("'", "['’]").replace(r"\ ", r"\s+") for a in alts) + ")"
+        parts.append(("opt" if optional else "word", piece))
+    out = ""
+    for i, (kind, piece) in enumerate(parts):
+        if kind == "gap":
+            out += piece
+        elif kind == "opt":
+            out += rf"(?:{piece}\s+)?" if i < len(parts) - 1 else rf"(?:\s*{piece})?"
+        else:
+            out += piece + (r"\s+" if i < len(parts) - 1 else "")
+    return r"(?<![\w'’-])" + out + r"(?![\w'’-])"
+
+
+class Phrase(Kind):
+    OPTIONS = {"entries": list, "inflections": str, "lists": dict}
+    REQUIRED = ("entries",)
+
+    def setup(self, data):
+        infl_path = (self.path.parent / data.get("inflections", "data/inflections.txt")).resolve()
+        self.inflections = load_inflections(infl_path) if infl_path.exists() else {}
+        self.entries = []
+        for i, entry in enumerate(data["entries"]):
+            if not isinstance(entry, dict):
+                raise ValueError(f"entry {i + 1} is not a mapping")
+            unknown = set(entry) - {"idiom", "templates", "replace", "provenance", "fail", "pass"}
+            if unknown:
+                raise ValueError(f"entry {i + 1} ({entry.get('idiom')!r}): unknown key {sorted(unknown)[0]!r}")
+            for key in ("idiom", "templates", "provenance", "fail", "pass"):
+                if not entry.get(key):
+                    raise ValueError(f"entry {i + 1} ({entry.get('idiom')!r}) needs '{key}'")
+            regex = "|".join(compile_template(t, self.inflections) for t in entry["templates"])
+            fails = [parse_marked(x) for x in entry["fail"]]
+            if any(not spans for _, spans in fails):
+                raise ValueError(f"entry {entry['idiom']!r}: every fail sentence needs a ⟦marked⟧ span")
+            self.entries.append({
+                "idiom": entry["idiom"], "regex": re.compile(regex, re.IGNORECASE),
+                "replace": entry.get("replace"), "provenance": entry["provenance"],
+                "fail": fails, "pass": list(entry["pass"]), "templates": list(entry["templates"]),
+            })
+        # one combined scan first: most blocks contain none of the phrases
+        self.any = re.compile("|".join(f"(?:{e['regex'].pattern})" for e in self.entries), re.IGNORECASE)
+
+    def check(self, doc, blocks):
+        for block in blocks:
+            text = block.text
+            if not self.any.search(text):
+                continue
+            for entry in self.entries:
+                for m in entry["regex"].finditer(text):
+                    s, e = m.span()
+                    edits = None
+                    if entry["replace"] is not None:
+                        rep = entry["replace"]
+                        if text[s:s + 1].isupper():
+                            rep = rep[:1].upper() + rep[1:]
+                        edits = [(s, e, rep)]
+                    yield Hit(block, s, e, {"match": text[s:e], "idiom": entry["idiom"]}, edits)

@@ -1,0 +1,88 @@
+"""The pure linter: a Document and a rule set in, diagnostics out. No files, no config I/O."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .document import Document
+from .document.sentences import inside, quotations
+from .model import Applicability, Diagnostic, Edit, Fix, Severity
+from .packs import Rule
+from .suppress import collect, is_suppressed
+
+
+class _Vars(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def _message(rule: Rule, hit) -> str:
+    if hit.message:
+        return hit.message
+    vars_ = _Vars(hit.vars)
+    if "match" in vars_:
+        vars_["match"] = " ".join(str(vars_["match"]).split())
+        if len(vars_["match"]) > 80:
+            vars_["match"] = vars_["match"][:77] + "…"
+    return rule.meta.summary.format_map(vars_)
+
+
+def _fix(rule: Rule, hit) -> Fix | None:
+    meta = rule.meta
+    if not hit.edits or meta.fix_applicability is None:
+        return None
+    applicability = meta.fix_applicability
+    edits = []
+    for s, e, content in hit.edits:
+        if hit.block is None:
+            edits.append(Edit(s, e, content))
+            continue
+        if not hit.block.map.is_exact(s, e):
+            applicability = Applicability.DISPLAY_ONLY
+        src_s, src_e = hit.block.to_source(s, e)
+        edits.append(Edit(src_s, src_e, content))
+    title = "Delete it" if all(not e.content for e in edits) else \
+        "Replace with " + " / ".join(repr(e.content) for e in edits)
+    return Fix(tuple(edits), applicability, title)
+
+
+def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[Diagnostic]:
+    """Run ``rules`` over ``doc``. ``severity_for(meta)`` may override a rule's severity."""
+    if not doc.suppressions and doc.comments:
+        doc.suppressions = collect(doc)
+    quotes_cache: dict[int, tuple] = {}
+    by_zone: dict[tuple, list] = {}
+    out: list[Diagnostic] = []
+    for rule in rules:
+        meta = rule.meta
+        zones = meta.zones
+        if zones not in by_zone:
+            by_zone[zones] = [b for b in doc.blocks if not zones or b.zone in zones]
+        blocks = by_zone[zones]
+        if not blocks:
+            continue
+        severity = severity_for(meta) if severity_for else meta.severity
+        for hit in rule.impl.check(doc, blocks):
+            block = hit.block
+            if block is not None:
+                if meta.quote_policy == "skip":
+                    q = quotes_cache.get(block.index)
+                    if q is None:
+                        q = quotes_cache[block.index] = quotations(block.text)
+                    if inside(q, hit.start, hit.end):
+                        continue
+                start, end = block.to_source(hit.start, hit.end)
+            else:
+                start, end = hit.start, hit.end
+            if doc.suppressions and is_suppressed(doc.suppressions, meta.code, meta.name, start, end):
+                continue
+            out.append(Diagnostic(meta.code, meta.name, meta.category, severity, _message(rule, hit),
+                                  start, end, _fix(rule, hit)))
+    out.sort(key=Diagnostic.sort_key)
+    return out
+
+
+def count_by_severity(diags: list[Diagnostic]) -> dict[str, int]:
+    counts = defaultdict(int)
+    for d in diags:
+        counts[str(d.severity)] += 1
+    return {str(s): counts.get(str(s), 0) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}

@@ -1,0 +1,143 @@
+"""Core value types shared by every layer: positions, fixes, diagnostics, rule metadata.
+
+Every position is a half-open ``[start, end)`` offset into the original file text, counted
+in code points. Line and column are derived by :class:`LineIndex`.
+"""
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {value!r} (expected info, warning or error)") from None
+
+    def __str__(self) -> str:  # "warning"
+        return self.name.lower()
+
+
+class Applicability(enum.IntEnum):
+    """How far a fix may be trusted; higher is safer."""
+
+    DISPLAY_ONLY = 1
+    UNSAFE = 2
+    SAFE = 3
+
+    @classmethod
+    def parse(cls, value: str) -> "Applicability":
+        try:
+            return cls[str(value).strip().upper().replace("-", "_")]
+        except KeyError:
+            raise ValueError(f"unknown applicability {value!r} (expected safe, unsafe or display-only)") from None
+
+    def __str__(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    content: str
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end, "content": self.content}
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability
+    title: str
+
+    def to_json(self) -> dict:
+        return {
+            "applicability": str(self.applicability),
+            "title": self.title,
+            "edits": [e.to_json() for e in self.edits],
+        }
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    fix: Fix | None = None
+    confidence: float = 1.0
+
+    def sort_key(self) -> tuple:
+        return (self.start, self.end, self.code)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule example. ``spans`` are the exact spans a fail example must produce."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+    fixed: str | None = None
+    format: str = "text"
+
+
+@dataclass
+class RuleMeta:
+    code: str
+    name: str
+    kind: str
+    category: str
+    family: str
+    summary: str
+    why: str
+    severity: Severity
+    path: str
+    scope: tuple[str, ...] = ("block",)
+    zones: tuple[str, ...] = ()
+    quote_policy: str = "flag"
+    fix_applicability: Applicability | None = None
+    fix_safety: str = ""
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    since: str = ""
+    default_enabled: bool = True
+    fail: tuple[Example, ...] = ()
+    passes: tuple[Example, ...] = ()
+    fixes: tuple[Example, ...] = ()
+    options: dict = field(default_factory=dict)
+
+
+class LineIndex:
+    """Maps code-point offsets to 1-based (line, column)."""
+
+    def __init__(self, text: str):
+        self.starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                self.starts.append(i + 1)
+        self.length = len(text)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, self.length))
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def line_bounds(self, line: int, text: str) -> tuple[int, int]:
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(text)
+        if end > start and text[end - 1] == "\r":
+            end -= 1
+        return start, end

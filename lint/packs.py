@@ -1,0 +1,298 @@
+"""Load and validate rule packs: one YAML file per rule, data lists beside them.
+
+Every error names the file, the line and the key. Unknown keys are errors.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .model import Applicability, Example, RuleMeta, Severity
+
+CATEGORIES = ("punctuation", "mt-phrasing", "ui-leftover", "caption-credit", "attribution",
+              "consistency", "readability", "grammar")
+SCOPES = ("block", "sentence", "document")
+QUOTE_POLICIES = ("flag", "skip")
+CODE_RE = re.compile(r"^([A-Z]+)(\d{3})$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+
+HEADER_KEYS = {
+    "code", "name", "kind", "category", "severity", "summary", "why", "scope", "zones",
+    "quote_policy", "fix", "tags", "since", "aliases", "examples", "enabled",
+}
+
+
+class PackError(Exception):
+    """A malformed rule file: ``path:line: message``."""
+
+    def __init__(self, path, line: int | None, message: str):
+        self.path, self.line, self.message = str(path), line, message
+        loc = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{loc}: {message}")
+
+
+class _LineDict(dict):
+    lines: dict
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader, node, deep=False):
+    loader.flatten_mapping(node)
+    out = _LineDict()
+    out.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path, text: str | None = None):
+    text = path.read_text(encoding="utf-8") if text is None else text
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PackError(path, mark.line + 1 if mark else None,
+                        f"invalid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise PackError(path, None, f"invalid YAML: {exc}") from None
+
+
+def parse_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Strip ⟦…⟧ markers, returning the clean text and the marked spans."""
+    out, spans, pos, stack = [], [], 0, []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == MARK_OPEN:
+            stack.append(pos)
+        elif ch == MARK_CLOSE:
+            if not stack:
+                raise ValueError("unbalanced ⟧ in example")
+            spans.append((stack.pop(), pos))
+        else:
+            out.append(ch)
+            pos += 1
+        i += 1
+    if stack:
+        raise ValueError("unbalanced ⟦ in example")
+    return "".join(out), tuple(sorted(spans))
+
+
+def data_path(rule_path: Path, ref: str) -> Path:
+    return (rule_path.parent / ref).resolve()
+
+
+def read_list(path: Path) -> list[str]:
+    """A data list: one entry per line; blank lines and ``#`` comments ignored."""
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            items.append(line)
+    return items
+
+
+@dataclass
+class Rule:
+    meta: RuleMeta
+    impl: object  # a compiled kind instance with .check(doc, rule) -> hits
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule] = field(default_factory=list)
+
+    def by_code(self) -> dict[str, Rule]:
+        return {r.meta.code: r for r in self.rules}
+
+    def find(self, key: str) -> Rule | None:
+        key_l = key.strip()
+        for r in self.rules:
+            if key_l in (r.meta.code, r.meta.name) or key_l in r.meta.aliases:
+                return r
+        return None
+
+
+def _err(path, data, key, message):
+    line = getattr(data, "lines", {}).get(key) if key is not None else None
+    raise PackError(path, line, f"{key}: {message}" if key else message)
+
+
+def _str(path, data, key, required=True, default=""):
+    if key not in data:
+        if required:
+            _err(path, data, None, f"missing required key '{key}'")
+        return default
+    v = data[key]
+    if not isinstance(v, str) or not v.strip():
+        _err(path, data, key, "must be a non-empty string")
+    return v.strip()
+
+
+def _strlist(path, data, key):
+    v = data.get(key, [])
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        _err(path, data, key, "must be a list of strings")
+    return tuple(v)
+
+
+def _examples(path, data, kind_name):
+    ex = data.get("examples")
+    if not isinstance(ex, dict):
+        _err(path, data, "examples" if "examples" in data else None,
+             "missing 'examples' with 'fail' and 'pass' lists" if "examples" not in data else "must be a mapping")
+    unknown = set(ex) - {"fail", "pass", "fix"}
+    if unknown:
+        _err(path, ex, sorted(unknown)[0], "unknown example list (expected fail, pass, fix)")
+    fails, passes, fixes = [], [], []
+    for key, out in (("fail", fails), ("pass", passes)):
+        items = ex.get(key)
+        if not isinstance(items, list) or not items:
+            _err(path, ex if key in ex else data, key if key in ex else "examples",
+                 f"needs a non-empty '{key}' list")
+        for item in items:
+            fmt = "text"
+            if isinstance(item, dict):
+                fmt = item.get("format", "text")
+                item = item.get("text")
+            if not isinstance(item, str):
+                _err(path, ex, key, "examples are strings or {text, format} mappings")
+            try:
+                text, spans = parse_marked(item)
+            except ValueError as exc:
+                _err(path, ex, key, str(exc))
+            if key == "fail" and not spans:
+                _err(path, ex, key, f"fail example without a ⟦marked⟧ span: {item[:60]!r}")
+            out.append(Example(text, spans, format=fmt))
+    for item in ex.get("fix", []) or []:
+        if not (isinstance(item, dict) and isinstance(item.get("in"), str) and isinstance(item.get("out"), str)):
+            _err(path, ex, "fix", "fix examples are mappings with 'in' and 'out' strings")
+        fixes.append(Example(item["in"], fixed=item["out"], format=item.get("format", "text")))
+    return tuple(fails), tuple(passes), tuple(fixes)
+
+
+def load_rule(path: Path) -> Rule:
+    from .kinds import KINDS
+
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise PackError(path, 1, "a rule file is a YAML mapping")
+    kind_name = _str(path, data, "kind")
+    kind_cls = KINDS.get(kind_name)
+    if kind_cls is None:
+        _err(path, data, "kind", f"unknown kind {kind_name!r} (known: {', '.join(sorted(KINDS))})")
+    allowed = HEADER_KEYS | set(kind_cls.OPTIONS)
+    for key in data:
+        if key not in allowed:
+            _err(path, data, key, f"unknown key for kind '{kind_name}'")
+    code = _str(path, data, "code")
+    m = CODE_RE.match(code)
+    if not m:
+        _err(path, data, "code", f"{code!r} is not a family prefix plus three digits (e.g. SEG001)")
+    name = _str(path, data, "name")
+    if not NAME_RE.match(name):
+        _err(path, data, "name", f"{name!r} is not kebab-case")
+    category = _str(path, data, "category")
+    if category not in CATEGORIES:
+        _err(path, data, "category", f"{category!r} is not one of {', '.join(CATEGORIES)}")
+    try:
+        severity = Severity.parse(_str(path, data, "severity"))
+    except ValueError as exc:
+        _err(path, data, "severity", str(exc))
+    scope = _str(path, data, "scope", required=False, default="block")
+    if scope not in SCOPES:
+        _err(path, data, "scope", f"must be one of {', '.join(SCOPES)}")
+    zones = _strlist(path, data, "zones")
+    from .document.zones import ZONES
+
+    for z in zones:
+        if z not in ZONES:
+            _err(path, data, "zones", f"unknown zone {z!r} (known: {', '.join(ZONES)})")
+    quote_policy = _str(path, data, "quote_policy", required=False, default="flag")
+    if quote_policy not in QUOTE_POLICIES:
+        _err(path, data, "quote_policy", "must be 'flag' or 'skip'")
+    fix_app, fix_safety = None, ""
+    if "fix" in data:
+        fx = data["fix"]
+        if not isinstance(fx, dict) or set(fx) - {"applicability", "safety"}:
+            _err(path, data, "fix", "must be a mapping with 'applicability' and 'safety'")
+        try:
+            fix_app = Applicability.parse(fx.get("applicability", ""))
+        except ValueError as exc:
+            _err(path, fx, "applicability", str(exc))
+        fix_safety = _str(path, fx, "safety")
+    enabled = data.get("enabled", True)
+    if not isinstance(enabled, bool):
+        _err(path, data, "enabled", "must be true or false")
+    fails, passes, fixes = _examples(path, data, kind_name)
+    meta = RuleMeta(
+        code=code, name=name, kind=kind_name, category=category, family=m.group(1),
+        summary=_str(path, data, "summary"), why=_str(path, data, "why"), severity=severity,
+        path=str(path), scope=(scope,), zones=zones, quote_policy=quote_policy,
+        fix_applicability=fix_app, fix_safety=fix_safety, tags=_strlist(path, data, "tags"),
+        aliases=_strlist(path, data, "aliases"), since=str(data.get("since", "")),
+        default_enabled=enabled, fail=fails, passes=passes, fixes=fixes,
+        options={k: data[k] for k in kind_cls.OPTIONS if k in data},
+    )
+    try:
+        impl = kind_cls(meta, path, data)
+    except PackError:
+        raise
+    except (ValueError, TypeError, re.error, OSError) as exc:
+        raise PackError(path, None, f"{kind_name}: {exc}") from None
+    return Rule(meta, impl)
+
+
+def builtin_pack_dir() -> Path:
+    """The rules shipped with the package (``lint/rules`` in a wheel, ``rules/`` in a checkout)."""
+    try:
+        res = importlib.resources.files("lint") / "rules"
+        if res.is_dir():
+            return Path(str(res))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def rule_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.yaml") if "data" not in p.relative_to(folder).parts)
+
+
+def load_rules(extra_dirs=(), include_builtin: bool = True) -> RuleSet:
+    folders = ([builtin_pack_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
+    rs = RuleSet()
+    seen_codes: dict[str, str] = {}
+    seen_names: dict[str, str] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise PackError(folder, None, "rule pack folder does not exist")
+        for path in rule_files(folder):
+            rule = load_rule(path)
+            for key, seen in ((rule.meta.code, seen_codes), (rule.meta.name, seen_names)):
+                if key in seen:
+                    raise PackError(path, None, f"{key!r} is already used by {seen[key]}")
+                seen[key] = str(path)
+            for alias in rule.meta.aliases:
+                if alias in seen_codes:
+                    raise PackError(path, None, f"alias {alias!r} is already a code in {seen_codes[alias]}")
+            rs.rules.append(rule)
+    rs.rules.sort(key=lambda r: r.meta.code)
+    return rs

@@ -1,0 +1,47 @@
+"""Human output: ``path:line:col CODE [severity] message``, the line, a caret, a summary."""
+from __future__ import annotations
+
+from .json import summary
+
+
+def _excerpt(source: str, lines, start: int, end: int) -> list[str]:
+    line, col = lines.position(start)
+    s, e = lines.line_bounds(line, source)
+    text = source[s:e].replace("\t", " ")
+    width = max(1, min(end, e) - start)
+    if len(text) > 200:  # show a window around the span on very long lines
+        lo = max(0, col - 1 - 60)
+        text = ("…" if lo else "") + text[lo:lo + 160]
+        col = col - lo + (1 if lo else 0)
+    width = min(width, max(1, len(text) - col + 1))
+    return ["    " + text, "    " + " " * (col - 1) + "^" * width]
+
+
+def render(results, ctx=None) -> str:
+    show_source = True if ctx is None else ctx.get("show_source", True)
+    out: list[str] = []
+    for r in results:
+        if r.error:
+            out.append(f"{r.path}: error: {r.error.split(': ', 1)[-1] if r.error.startswith(r.path) else r.error}")
+            continue
+        lines = r.document.lines if r.document is not None else None
+        for d in r.diagnostics:
+            line, col = lines.position(d.start)
+            fix = " [*]" if d.fix and str(d.fix.applicability) != "display-only" else ""
+            out.append(f"{r.path}:{line}:{col} {d.code} [{d.severity}] {d.message}{fix}")
+            if show_source:
+                out.extend(_excerpt(r.source, lines, d.start, d.end))
+    s = summary(results)
+    sev = s["by_severity"]
+    if s["diagnostics"]:
+        out.append("")
+        out.append(f"Found {s['diagnostics']} problem{'s' if s['diagnostics'] != 1 else ''} "
+                   f"({sev['error']} error{'s' if sev['error'] != 1 else ''}, "
+                   f"{sev['warning']} warning{'s' if sev['warning'] != 1 else ''}, {sev['info']} info) "
+                   f"in {s['files_with_findings']} of {s['files']} file{'s' if s['files'] != 1 else ''}.")
+    else:
+        out.append(f"All clear: {s['files'] - s['files_with_errors']} file"
+                   f"{'s' if s['files'] - s['files_with_errors'] != 1 else ''} checked, no problems found.")
+    if s["files_with_errors"]:
+        out.append(f"{s['files_with_errors']} file{'s' if s['files_with_errors'] != 1 else ''} could not be linted.")
+    return "\n".join(out) + "\n"
