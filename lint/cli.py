@@ -60,22 +60,37 @@ def _selected(ruleset, config, path):
     return [r for r in ruleset.rules if config.rule_enabled(r.meta, Path(path) if path != STDIN else None)]
 
 
-@main.command()
-@click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
-              help="Output format.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Lowest severity that makes the exit status 1 (default: warning).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
-@click.option("--select", multiple=True, help="Rules to run (code, prefix, name, family or category); replaces the configured set.")
-@click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
-@click.option("--ignore", multiple=True, help="Rules to skip.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Use this configuration file instead of discovering one.")
-@click.option("--stdin-filename", default=None, help="Name (and format, by suffix) for input read from '-'.")
-@click.option("--no-source", is_flag=True, help="Text format: do not print the source line and caret.")
-def check(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_path, stdin_filename, no_source):
-    """Lint article files and folders (.txt, .md, .markdown, .html, .htm); '-' reads standard input."""
+def _common(f):
+    """Options shared by ``check`` and ``fix``."""
+    opts = [
+        click.argument("paths", nargs=-1),
+        click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+                     help="Output format."),
+        click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+                     help="Lowest severity that makes the exit status 1 (default: warning)."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found."),
+        click.option("--select", multiple=True,
+                     help="Rules to run (code, prefix, name, family or category); replaces the configured set."),
+        click.option("--extend-select", multiple=True, help="Rules to add to the selection."),
+        click.option("--ignore", multiple=True, help="Rules to skip."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                     help="Use this configuration file instead of discovering one."),
+        click.option("--stdin-filename", default=None, help="Name (and format, by suffix) for input read from '-'."),
+        click.option("--no-source", is_flag=True, help="Text format: do not print the source line and caret."),
+        click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change words."),
+        click.option("--diff", "show_diff", is_flag=True,
+                     help="Print the fixes as a unified diff and write nothing (exit 1 when there are changes)."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_path, stdin_filename,
+         no_source, unsafe_fixes, show_diff, fixing):
+    from .model import Applicability
+    from .runner import fix_file
+
     paths = list(paths) or ["."]
     if config_path and not Path(config_path).is_file():
         _fail(f"{config_path}: configuration file not found")
@@ -83,38 +98,69 @@ def check(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_
                               cli_select=_split(select) or None, cli_ignore=_split(ignore),
                               cli_extend_select=_split(extend_select))
     ruleset = _load(resolver, paths)
-    metas = [r.meta for r in ruleset.rules]
     base_config = resolver.for_path(Path(paths[0]) if paths[0] != STDIN else Path.cwd())
-    bad = unknown_selectors(base_config, metas)
+    bad = unknown_selectors(base_config, [r.meta for r in ruleset.rules])
     if bad:
         _fail(f"unknown rule selector{'s' if len(bad) > 1 else ''}: {', '.join(bad)} (see `copydesk rules`)")
     files = discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p))
+    minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
     results: list[FileResult] = []
     for path in files:
         config = resolver.for_path(Path(path) if path != STDIN else Path.cwd())
-        rules = _selected(ruleset, config, stdin_filename or path if path == STDIN else path)
+        name = (stdin_filename or "<stdin>") if path == STDIN else path
+        rules = _selected(ruleset, config, name)
         if path == STDIN:
-            name = stdin_filename or "<stdin>"
             try:
                 source = read_source(STDIN)
             except InputError as exc:
                 results.append(FileResult(name, error=str(exc)))
                 continue
             results.append(lint_source(source, name, rules, config.severity_for))
+        elif fixing or show_diff:
+            results.append(fix_file(path, rules, config.severity_for, minimum, write=not show_diff))
         else:
             results.append(lint_file(path, rules, config.severity_for))
-    output = REPORTERS[fmt](results, {"show_source": not no_source})
-    click.echo(output, nl=False)
+    changed = [r for r in results if r.fixed is not None]
+    if show_diff:
+        import difflib
+
+        for r in changed:
+            click.echo("".join(difflib.unified_diff(
+                r.original.splitlines(keepends=True), r.fixed.splitlines(keepends=True),
+                fromfile=r.path, tofile=r.path)), nl=False)
+    else:
+        output = REPORTERS[fmt](results, {"show_source": not no_source})
+        click.echo(output, nl=False)
+        if fixing and fmt == "text":
+            n = len(changed)
+            click.echo(f"Fixed {n} file{'s' if n != 1 else ''}." if n else "Nothing to fix.", err=True)
     for r in results:
-        if r.error and fmt != "text":
+        if r.error and (fmt != "text" or show_diff):
             click.echo(f"copydesk: error: {r.error}", err=True)
     threshold = Severity.parse(fail_on) if fail_on else (base_config.fail_on or Severity.WARNING)
     if any(r.error for r in results):
         sys.exit(EXIT_ERROR)
+    if show_diff:
+        sys.exit(EXIT_FINDINGS if changed and not exit_zero else EXIT_OK)
     if exit_zero:
         sys.exit(EXIT_OK)
     found = any(d.severity >= threshold for r in results for d in r.diagnostics)
     sys.exit(EXIT_FINDINGS if found else EXIT_OK)
+
+
+@main.command()
+@_common
+@click.option("--fix", "fixing", is_flag=True, help="Apply safe fixes first, then report what remains.")
+def check(fixing, **opts):
+    """Lint article files and folders (.txt, .md, .markdown, .html, .htm); '-' reads standard input."""
+    _run(fixing=fixing, **opts)
+
+
+@main.command()
+@_common
+def fix(**opts):
+    """Apply fixes (safe ones; --unsafe-fixes for all), then report what remains."""
+    _run(fixing=True, **opts)
 
 
 @main.command("rules")

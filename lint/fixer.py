@@ -1,20 +1,54 @@
-"""Applying fixes: the one place where source text is changed."""
+"""Applying fixes: the one place where article text is changed.
+
+``fix_source`` runs the fix loop on a string: lint, take the non-overlapping edits of fixes at
+or above the wanted applicability, widen deletions so that removed lines leave normal spacing
+(a block left empty is removed with its line; no runs of blank lines, no empty list items or
+``<p></p>``), apply, lint again; repeat until nothing is left to apply. Then the invariants are
+checked: the result is stable (fixing again changes nothing), and safe fixes left numbers,
+links and quotations intact. A failed check raises :class:`FixError` naming the rule, and the
+caller writes nothing.
+"""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
 
 from .model import Applicability, Diagnostic, Edit
 
+MAX_PASSES = 10
+
+
+class FixError(Exception):
+    """A fix that cannot be applied safely; nothing is written."""
+
+
+@dataclass
+class FixOutcome:
+    source: str
+    fixed: str
+    applied: list[tuple[str, Edit]] = field(default_factory=list)  # (rule code, edit)
+    passes: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.source
+
 
 def select_edits(diags: list[Diagnostic], minimum: Applicability = Applicability.SAFE) -> list[Edit]:
-    """Edits of every fix at or above ``minimum``, skipping a fix that overlaps one already taken
-    (it is reconsidered on the next pass of the fix loop)."""
-    taken: list[Edit] = []
+    """Edits of every fix at or above ``minimum``; a fix overlapping one already taken is
+    skipped (the next pass of the loop reconsiders it)."""
+    return [e for _, e in _select(diags, minimum)]
+
+
+def _select(diags, minimum) -> list[tuple[Diagnostic, Edit]]:
+    taken: list[tuple[Diagnostic, Edit]] = []
     for d in sorted(diags, key=lambda d: (d.start, d.end, d.code)):
         if d.fix is None or d.fix.applicability < minimum:
             continue
-        if any(_overlaps(e, t) for e in d.fix.edits for t in taken):
+        if any(_overlaps(e, t) for e in d.fix.edits for _, t in taken):
             continue
-        taken.extend(d.fix.edits)
-    return sorted(taken, key=lambda e: (e.start, e.end))
+        taken.extend((d, e) for e in d.fix.edits)
+    return sorted(taken, key=lambda p: (p[1].start, p[1].end))
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
@@ -33,3 +67,160 @@ def apply_edits(source: str, edits: list[Edit]) -> str:
         pos = e.end
     out.append(source[pos:])
     return "".join(out)
+
+
+# -- deletions that leave normal spacing ------------------------------------------------
+
+_WS = " \t\u00a0"
+
+
+def _line_end(source: str, pos: int) -> int:
+    """Position just past the line break at or after ``pos`` (or the end of the text)."""
+    m = re.compile(r"[^\r\n]*(\r\n|\n|\r)?").match(source, pos)
+    return m.end()
+
+
+_BLANK_BEFORE = re.compile(r"(?:\A|\n)[ \t]*\r?\n\Z")
+
+
+def _block_emptied(block, text_cuts: list[tuple[int, int]]) -> bool:
+    """True when every non-space character of the block's text lies inside a deletion."""
+    for t0, t1, s0, s1, kind in block.map.parts:
+        for t in range(t0, t1):
+            ch = block.text[t]
+            if ch.isspace():
+                continue
+            pos = s0 + (t - t0) if kind == "literal" else s0
+            end = pos + 1 if kind == "literal" else s1
+            if not any(a <= pos and end <= b for a, b in text_cuts):
+                return False
+    return True
+
+
+def _block_deletion(src: str, block) -> Edit:
+    """The block's whole lines, when nothing else shares them; else just its source span."""
+    start, end = block.src_start, block.src_end
+    line_start = src.rfind("\n", 0, start) + 1
+    line_end = _line_end(src, end)
+    if src[line_start:start].strip(_WS) or src[end:line_end].strip(_WS + "\r\n"):
+        return Edit(block.src_start, block.src_end, "")  # other content shares the line
+    return Edit(line_start, line_end, "")
+
+
+def _tidy(src: str, e: Edit) -> Edit:
+    """A deletion of whole lines must not leave two blank lines together, nor blank lines at
+    the start or the end of the file."""
+    if e.content or not (e.start == 0 or src[e.start - 1] == "\n") or \
+            not (e.end == len(src) or src[e.end - 1] in "\r\n"):
+        return e
+    start, end = e.start, e.end
+    if end >= len(src):  # the tail: drop the blank lines before, keep the previous line's break
+        k = start
+        while k > 0 and src[k - 1] in "\r\n" + _WS:
+            k -= 1
+        return Edit(_line_end(src, k) if k > 0 else 0, len(src), "")
+    next_end = _line_end(src, end)
+    if not src[end:next_end].strip(_WS + "\r\n") and (start == 0 or _BLANK_BEFORE.search(src[:start])):
+        end = next_end
+    return Edit(start, end, "")
+
+
+def _widen(doc, pairs: list[tuple[Diagnostic, Edit]]) -> list[tuple[Diagnostic, Edit]]:
+    """Turn deletions that empty a block into deletions of the block and its line; extend
+    other deletions over the spaces that separated the deleted text from its neighbour."""
+    import bisect
+
+    src = doc.source
+    blocks = doc.blocks
+    starts = [b.src_start for b in blocks]
+    by_block: dict[int, list[int]] = {}
+    for i, (_, e) in enumerate(pairs):
+        if e.content or e.start == e.end:
+            continue
+        j = bisect.bisect_right(starts, e.start) - 1
+        if 0 <= j < len(blocks) and blocks[j].src_start <= e.start and e.end <= blocks[j].src_end:
+            by_block.setdefault(j, []).append(i)
+    out = list(pairs)
+    drop: set[int] = set()
+    for j, idxs in by_block.items():
+        block = blocks[j]
+        if _block_emptied(block, [(pairs[i][1].start, pairs[i][1].end) for i in idxs]):
+            out[idxs[0]] = (pairs[idxs[0]][0], _block_deletion(src, block))
+            drop.update(idxs[1:])
+            continue
+        for i in idxs:  # partial: swallow the spaces after (or, at a line end, before) the span
+            d, e = pairs[i]
+            start, end = e.start, e.end
+            while end < len(src) and src[end] in _WS:
+                end += 1
+            if end == e.end or end >= len(src) or src[end] in "\r\n":
+                end = e.end
+                while start > 0 and src[start - 1] in _WS:
+                    start -= 1
+            out[i] = (d, Edit(start, end, ""))
+    result = sorted((p for i, p in enumerate(out) if i not in drop), key=lambda p: (p[1].start, p[1].end))
+    final: list[tuple[Diagnostic, Edit]] = []
+    for p in result:  # widened deletions may now touch or overlap: merge them
+        last = final[-1][1] if final else None
+        if last is not None and not last.content and not p[1].content and last.end >= p[1].start \
+                and last.end > last.start and p[1].end > p[1].start:
+            final[-1] = (final[-1][0], Edit(last.start, max(last.end, p[1].end), ""))
+            continue
+        if last is not None and last.end > p[1].start:
+            continue
+        final.append(p)
+    tidied = [(d, _tidy(src, e)) for d, e in final]
+    return [p for i, p in enumerate(tidied) if i == 0 or tidied[i - 1][1].end <= p[1].start]
+
+
+# -- invariants ----------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+\.[a-z]{2,}\b|\b[\w-]+\.[a-z]{2,3}\b(?=[/\s]|$)")
+_QUOTE = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+
+
+def check_invariants(source: str, applied: list[tuple[str, Edit, Applicability]]) -> None:
+    """Safe fixes may delete a number, link or quotation whole (a flagged line), or insert next
+    to one, but never change part of one. Raises FixError naming the rule."""
+    for name, rx in (("numbers", _NUMBER), ("links", _URL), ("quotations", _QUOTE)):
+        for m in rx.finditer(source):
+            a, b = m.span()
+            for code, e, app in applied:
+                if app != Applicability.SAFE or e.end <= a or e.start >= b:
+                    continue
+                if e.start == e.end and e.start in (a, b):
+                    continue  # an insertion beside the token
+                if not e.content and e.start <= a and b <= e.end:
+                    continue  # the whole token deleted with a flagged span
+                raise FixError(f"a safe fix by {code} would change {name} ({m.group(0)[:40]!r}); nothing written")
+
+
+def fix_source(source: str, lint, minimum: Applicability = Applicability.SAFE,
+               max_passes: int = MAX_PASSES) -> FixOutcome:
+    """Run the fix loop. ``lint(text) -> (document, diagnostics)``."""
+    outcome = FixOutcome(source, source)
+    text = source
+    applied: list[tuple[str, Edit, Applicability]] = []
+    for n in range(1, max_passes + 1):
+        doc, diags = lint(text)
+        pairs = _widen(doc, _select(diags, minimum))
+        if not pairs:
+            outcome.passes = n - 1
+            break
+        new = apply_edits(text, [e for _, e in pairs])
+        if new == text:
+            outcome.passes = n - 1
+            break
+        # invariants are checked per pass, against that pass's input
+        check_invariants(text, [(d.code, e, d.fix.applicability) for d, e in pairs])
+        applied.extend((d.code, e, d.fix.applicability) for d, e in pairs)
+        outcome.applied.extend((d.code, e) for d, e in pairs)
+        text = new
+    else:
+        doc, diags = lint(text)
+        if _select(diags, minimum):
+            codes = sorted({d.code for d, _ in _select(diags, minimum)})
+            raise FixError(f"fixes by {', '.join(codes)} did not converge after {max_passes} passes; nothing written")
+    outcome.fixed = text
+    return outcome

@@ -26,11 +26,14 @@ def _message(rule: Rule, hit) -> str:
     return rule.meta.summary.format_map(vars_)
 
 
-def _fix(rule: Rule, hit) -> Fix | None:
+def _fix(rule: Rule, hit, quotes=()) -> Fix | None:
     meta = rule.meta
     if not hit.edits or meta.fix_applicability is None:
         return None
     applicability = meta.fix_applicability
+    if applicability == Applicability.SAFE and quotes and any(
+            s < qe and e > qs for s, e, _ in hit.edits for qs, qe in quotes if (s, e) != (qs, qe)):
+        applicability = Applicability.UNSAFE  # inside a quotation a person checks the change
     edits = []
     for s, e, content in hit.edits:
         if hit.block is None:
@@ -63,20 +66,21 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
         severity = severity_for(meta) if severity_for else meta.severity
         for hit in rule.impl.check(doc, blocks):
             block = hit.block
+            q = ()
             if block is not None:
-                if meta.quote_policy == "skip":
+                if meta.quote_policy == "skip" or hit.edits:
                     q = quotes_cache.get(block.index)
                     if q is None:
                         q = quotes_cache[block.index] = quotations(block.text)
-                    if inside(q, hit.start, hit.end):
-                        continue
+                if meta.quote_policy == "skip" and inside(q, hit.start, hit.end):
+                    continue
                 start, end = block.to_source(hit.start, hit.end)
             else:
                 start, end = hit.start, hit.end
             if doc.suppressions and is_suppressed(doc.suppressions, meta.code, meta.name, start, end):
                 continue
             out.append(Diagnostic(meta.code, meta.name, meta.category, severity, _message(rule, hit),
-                                  start, end, _fix(rule, hit)))
+                                  start, end, _fix(rule, hit, q)))
     out.sort(key=Diagnostic.sort_key)
     return out
 

@@ -28,6 +28,10 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str | None = None  # one line: why the file could not be linted
     document: object = None
+    raw: bytes | None = None  # the bytes read, to detect a change on disk before a write
+    bom: bool = False
+    fixed: str | None = None  # after `fix`: the new text (None: nothing changed)
+    original: str | None = None  # after `fix`: the text before
 
 
 def discover(paths, is_excluded=None) -> list[str]:
@@ -75,7 +79,8 @@ def decode(data: bytes, path: str) -> str:
         raise InputError(f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
 
 
-def read_source(path: str) -> str:
+def read_raw(path: str) -> tuple[bytes, str]:
+    """The file's bytes and its decoded text (UTF-8, an optional BOM dropped)."""
     if path == STDIN:
         data = sys.stdin.buffer.read()
     else:
@@ -83,7 +88,11 @@ def read_source(path: str) -> str:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return decode(data, "<stdin>" if path == STDIN else path)
+    return data, decode(data, "<stdin>" if path == STDIN else path)
+
+
+def read_source(path: str) -> str:
+    return read_raw(path)[1]
 
 
 def lint_source(source: str, path: str, rules, severity_for=None, fmt: str | None = None) -> FileResult:
@@ -95,7 +104,81 @@ def lint_source(source: str, path: str, rules, severity_for=None, fmt: str | Non
 
 def lint_file(path: str, rules, severity_for=None, fmt: str | None = None) -> FileResult:
     try:
-        source = read_source(path)
+        raw, source = read_raw(path)
     except InputError as exc:
         return FileResult(path, error=str(exc))
-    return lint_source(source, path, rules, severity_for, fmt)
+    result = lint_source(source, path, rules, severity_for, fmt)
+    result.raw, result.bom = raw, raw.startswith(b"\xef\xbb\xbf")
+    return result
+
+
+def fix_file(path: str, rules, severity_for=None, minimum=None, write: bool = True,
+             fmt: str | None = None) -> FileResult:
+    """Fix one file: run the fix loop, check invariants, write atomically (unless ``write`` is
+    False), then lint the result so that what remains is reported."""
+    from .fixer import FixError, fix_source
+    from .model import Applicability
+
+    result = lint_file(path, rules, severity_for, fmt)
+    if result.error:
+        return result
+    fmt = result.format
+
+    def lint(text):
+        r = lint_source(text, path, rules, severity_for, fmt)
+        return r.document, r.diagnostics
+
+    try:
+        outcome = fix_source(result.source, lint, minimum or Applicability.SAFE)
+    except FixError as exc:
+        result.error = f"{path}: {exc}"
+        return result
+    if not outcome.changed:
+        return result
+    if write and path != STDIN:
+        try:
+            write_atomic(path, outcome.fixed, result.raw, result.bom)
+        except (InputError, OSError) as exc:
+            result.error = str(exc) if isinstance(exc, InputError) else f"{path}: cannot write ({exc})"
+            return result
+    after = lint_source(outcome.fixed, path, rules, severity_for, fmt)
+    after.raw, after.bom, after.fixed = result.raw, result.bom, outcome.fixed
+    after.original = result.source
+    return after
+
+
+def write_atomic(path: str, text: str, original: bytes, bom: bool) -> None:
+    """Replace the file's content: a temporary file in the same folder, then a rename. Keeps a
+    BOM, the permissions, and a symlink (its target is written). Refuses when the file changed
+    on disk since it was read."""
+    import tempfile
+
+    target = os.path.realpath(path)
+    try:
+        current = Path(target).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read before writing ({exc.strerror or exc})") from None
+    if current != original:
+        raise InputError(f"{path}: changed on disk since it was read; not written")
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    mode = os.stat(target).st_mode & 0o7777
+    folder, name = os.path.split(target)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".copydesk-tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        _replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _replace(tmp: str, target: str) -> None:
+    """The rename step (its own function so that tests can simulate a crash just before it)."""
+    os.replace(tmp, target)

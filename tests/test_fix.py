@@ -1,0 +1,226 @@
+"""`copydesk fix`: the fix loop, safe writes, and the invariants that keep articles intact."""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lint import runner
+from lint.cli import main
+from lint.fixer import FixError, _select, _widen, apply_edits, fix_source
+from lint.model import Applicability
+from lint.packs import load_rules
+from lint.runner import lint_source
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+RULES = [r for r in load_rules().rules if r.meta.default_enabled]
+
+STORY = (
+    "Harbour reopens after storm\n\n"
+    "The harbour reopened on Friday after the storm, the port authority said in the region. .\n\n"
+    "Space to play or pause, M to mute, left and right arrows to seek, up and down arrows for volume.\n"
+    "Play the video.  Duration: 45 seconds\n\n"
+    "Boats returned in June. , which pleased the fishermen.\n\n"
+    "Source link\n\n\n"
+    "Comments are closed.\n"
+)
+FIXED = (
+    "Harbour reopens after storm\n\n"
+    "The harbour reopened on Friday after the storm, the port authority said in the region.\n\n"
+    "Boats returned in June, which pleased the fishermen.\n"
+)
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def lint_fn(path="x.txt", rules=RULES):
+    def lint(text):
+        r = lint_source(text, path, rules)
+        return r.document, r.diagnostics
+    return lint
+
+
+def test_fix_removes_leftovers_repairs_joins_and_nothing_else(tmp_path):
+    p = tmp_path / "story.txt"
+    p.write_text(STORY, encoding="utf-8")
+    code, out, err = run("fix", str(p))
+    assert p.read_text(encoding="utf-8") == FIXED
+    assert code == 0 and "Fixed 1 file" in err
+    # a second run changes nothing
+    before = p.read_bytes()
+    run("fix", str(p))
+    assert p.read_bytes() == before
+
+
+def test_diff_writes_nothing_and_exits_1(tmp_path):
+    p = tmp_path / "story.txt"
+    p.write_text(STORY, encoding="utf-8")
+    code, out, _ = run("fix", "--diff", str(p))
+    assert code == 1
+    assert out.startswith(f"--- {p}\n+++ {p}\n") and "-Source link" in out
+    assert p.read_text(encoding="utf-8") == STORY
+    p.write_text(FIXED, encoding="utf-8")
+    assert run("fix", "--diff", str(p))[0] == 0
+
+
+def test_check_fix_reports_what_remains(tmp_path):
+    p = tmp_path / "story.txt"
+    p.write_text(STORY.replace("Boats returned", "Mr Smith and Mr Jones saw Mr. Brown. Boats returned"), encoding="utf-8")
+    code, out, _ = run("check", "--fix", "--format", "json", str(p))
+    diags = json.loads(out)["files"][0]["diagnostics"]
+    assert [d["code"] for d in diags] == ["CONS001"]
+    assert code == 1
+
+
+def test_unsafe_fixes_only_on_request(tmp_path):
+    p = tmp_path / "q.txt"
+    text = "Talks\n\nOur partners – how can I say in moderation – were not listening, he said.\n"
+    p.write_text(text, encoding="utf-8")
+    run("fix", str(p))
+    assert p.read_text(encoding="utf-8") == text
+    run("fix", "--unsafe-fixes", str(p))
+    assert "– to put it mildly –" in p.read_text(encoding="utf-8")
+
+
+def test_markdown_list_item_and_paragraph_deletions_leave_valid_markdown(tmp_path):
+    p = tmp_path / "a.md"
+    p.write_text("# Title\n\nFirst paragraph of the story.\n\nPlay the video.\n\n- One point\n- Source link\n- Two point\n\n"
+                 "Last paragraph of the story.\n", encoding="utf-8")
+    run("fix", str(p))
+    assert p.read_text(encoding="utf-8") == ("# Title\n\nFirst paragraph of the story.\n\n- One point\n- Two point\n\n"
+                                             "Last paragraph of the story.\n")
+
+
+def test_html_paragraph_deletion_leaves_no_empty_element(tmp_path):
+    p = tmp_path / "a.html"
+    p.write_text("<html><body>\n<p>The story goes on here.</p>\n<p>Comments are closed.</p>\n"
+                 "<p>And it ends here.</p>\n</body></html>\n", encoding="utf-8")
+    run("fix", str(p))
+    assert p.read_text(encoding="utf-8") == ("<html><body>\n<p>The story goes on here.</p>\n"
+                                             "<p>And it ends here.</p>\n</body></html>\n")
+
+
+def test_crlf_bom_and_permissions_are_kept(tmp_path):
+    p = tmp_path / "story.txt"
+    p.write_bytes(b"\xef\xbb\xbf" + STORY.replace("\n", "\r\n").encode("utf-8"))
+    os.chmod(p, 0o640)
+    run("fix", str(p))
+    data = p.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data[3:].decode("utf-8") == FIXED.replace("\n", "\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert stat.S_IMODE(os.stat(p).st_mode) == 0o640
+
+
+def test_symlink_target_is_written_and_link_kept(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text(STORY, encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    run("fix", str(link))
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == FIXED
+
+
+def test_file_changed_on_disk_is_not_written(tmp_path, monkeypatch):
+    p = tmp_path / "story.txt"
+    p.write_text(STORY, encoding="utf-8")
+    real = runner.fix_source if hasattr(runner, "fix_source") else None
+    from lint import fixer
+
+    original_fix = fixer.fix_source
+
+    def meddling(*args, **kwargs):
+        out = original_fix(*args, **kwargs)
+        p.write_text(STORY + "\nAn editor's new line.\n", encoding="utf-8")
+        return out
+
+    monkeypatch.setattr(fixer, "fix_source", meddling)
+    code, out, err = run("fix", str(p))
+    assert code == 2 and "changed on disk" in out
+    assert p.read_text(encoding="utf-8").endswith("An editor's new line.\n")
+    del real
+
+
+def test_interrupted_write_leaves_the_original_intact(tmp_path, monkeypatch):
+    p = tmp_path / "story.txt"
+    p.write_text(STORY, encoding="utf-8")
+
+    def crash(tmp, target):
+        raise KeyboardInterrupt("power cut between write and rename")
+
+    monkeypatch.setattr(runner, "_replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        runner.write_atomic(str(p), FIXED, p.read_bytes(), False)
+    assert p.read_text(encoding="utf-8") == STORY
+    assert [x.name for x in tmp_path.iterdir()] == ["story.txt"], "no temporary file left behind"
+
+
+def test_undecodable_file_is_never_written(tmp_path):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(b"region. .\n\xff\xfe\n")
+    code, out, _ = run("fix", str(p))
+    assert code == 2 and p.read_bytes() == b"region. .\n\xff\xfe\n"
+
+
+def test_safe_fix_that_would_change_a_number_is_refused(tmp_path):
+    pack = tmp_path / "pack" / "x"
+    pack.mkdir(parents=True)
+    (pack / "X001-bad-fix.yaml").write_text(
+        "code: X001\nname: bad-fix\nkind: pattern\ncategory: punctuation\nseverity: error\n"
+        "summary: s\nwhy: w\nfix: {applicability: safe, safety: claims to be safe}\n"
+        "patterns: ['(?<=\\d),(?=\\d)']\nreplace: ''\n"
+        "examples: {fail: ['1⟦,⟧000'], pass: ['a']}\n", encoding="utf-8")
+    rules = load_rules([tmp_path / "pack"], include_builtin=False).rules
+    with pytest.raises(FixError, match=r"X001.*numbers"):
+        fix_source("It cost 1,000 euros.\n", lint_fn(rules=rules))
+    (tmp_path / "copydesk.toml").write_text('packs = ["pack"]\nselect = ["X001"]\n', encoding="utf-8")
+    art = tmp_path / "a.txt"
+    art.write_text("It cost 1,000 euros.\n", encoding="utf-8")
+    code, out, _ = run("fix", str(art))
+    assert code == 2 and "X001" in out and art.read_text(encoding="utf-8") == "It cost 1,000 euros.\n"
+
+
+# -- properties over documents assembled from the fixture articles -----------------------------
+
+def _fragments():
+    lines = []
+    for name in ("wire-story-mt.txt", "clean-traps.txt"):
+        path = FIXTURES / name
+        if path.exists():
+            lines += [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return lines or ["The talks ended. .", "Source link", "A clean sentence here."]
+
+
+FRAGMENTS = _fragments()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12),
+       st.lists(st.sampled_from(["\n", "\n\n", "\n\n\n"]), min_size=12, max_size=12))
+def test_fixing_is_idempotent_and_touches_only_flagged_text(parts, seps):
+    text = "".join(p + s for p, s in zip(parts, seps))
+    lint = lint_fn()
+    once = fix_source(text, lint).fixed
+    assert fix_source(once, lint).fixed == once
+    # every edit of the first pass removes only flagged text and whitespace around it
+    doc, diags = lint(text)
+    flagged = [(d.start, d.end) for d in diags if d.fix and d.fix.applicability == Applicability.SAFE]
+    pairs = _widen(doc, _select(diags, Applicability.SAFE))
+    for d, e in pairs:
+        for i in range(e.start, e.end):
+            assert text[i].isspace() or any(a <= i < b for a, b in flagged), (d.code, text[e.start:e.end])
+        assert not e.content.strip() or e.content.strip() in text[d.start:d.end] + e.content, (d.code, e)
+    if pairs and fix_source(text, lint, max_passes=1).fixed == once:
+        assert once == apply_edits(text, [e for _, e in pairs])
