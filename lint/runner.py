@@ -32,6 +32,7 @@ class FileResult:
     bom: bool = False
     fixed: str | None = None  # after `fix`: the new text (None: nothing changed)
     original: str | None = None  # after `fix`: the text before
+    verdict: dict | None = None  # "likely machine-translated or spun" (lint.verdict)
 
 
 def discover(paths, is_excluded=None) -> list[str]:
@@ -97,9 +98,11 @@ def read_source(path: str) -> str:
 
 def lint_source(source: str, path: str, rules, severity_for=None, fmt: str | None = None) -> FileResult:
     fmt = fmt or format_for_path(path) or "text"
+    from .verdict import verdict
+
     doc = parse(source, path, fmt)
     diags = lint_document(doc, rules, severity_for)
-    return FileResult(path, source, fmt, diags, document=doc)
+    return FileResult(path, source, fmt, diags, document=doc, verdict=verdict(diags))
 
 
 def lint_file(path: str, rules, severity_for=None, fmt: str | None = None) -> FileResult:

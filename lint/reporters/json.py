@@ -23,6 +23,8 @@ def file_json(result) -> dict:
             "message": d.message, "start": _pos(lines, d.start), "end": _pos(lines, d.end),
             "fix": d.fix.to_json() if d.fix else None,
         })
+    if result.verdict is not None:
+        out["verdict"] = result.verdict
     if result.error:
         out["error"] = result.error
     return out
@@ -42,6 +44,7 @@ def summary(results) -> dict:
         "diagnostics": sum(counts.values()),
         "by_severity": counts,
         "by_code": dict(sorted(by_code.items())),
+        "likely_mt": sum(1 for r in results if r.verdict and r.verdict["likely_mt"]),
     }
 
 

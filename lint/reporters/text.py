@@ -31,6 +31,11 @@ def render(results, ctx=None) -> str:
             out.append(f"{r.path}:{line}:{col} {d.code} [{d.severity}] {d.message}{fix}")
             if show_source:
                 out.extend(_excerpt(r.source, lines, d.start, d.end))
+    for r in results:
+        v = r.verdict
+        if v and v["likely_mt"]:
+            out.append(f"{r.path}: likely machine-translated or spun (score {v['score']:g}; "
+                       f"evidence from {', '.join(v['families'])})")
     s = summary(results)
     sev = s["by_severity"]
     if s["diagnostics"]:
