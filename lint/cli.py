@@ -12,7 +12,7 @@ from .config import ConfigError, ConfigResolver, unknown_selectors
 from .model import Severity
 from .packs import PackError, load_rules
 from .reporters import REPORTERS
-from .runner import STDIN, FileResult, InputError, discover, lint_file, lint_source, read_source
+from .runner import STDIN, FileResult, InputError, discover, lint_source, read_source
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = ["info", "warning", "error"]
@@ -80,6 +80,9 @@ def _common(f):
         click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change words."),
         click.option("--diff", "show_diff", is_flag=True,
                      help="Print the fixes as a unified diff and write nothing (exit 1 when there are changes)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+                     help="Parallel worker processes (default: the number of cores)."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the .copydesk_cache folder."),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -87,7 +90,7 @@ def _common(f):
 
 
 def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_path, stdin_filename,
-         no_source, unsafe_fixes, show_diff, fixing):
+         no_source, unsafe_fixes, show_diff, fixing, jobs=0, no_cache=False):
     from .model import Applicability
     from .runner import fix_file
 
@@ -104,11 +107,20 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
         _fail(f"unknown rule selector{'s' if len(bad) > 1 else ''}: {', '.join(bad)} (see `copydesk rules`)")
     files = discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p))
     minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
-    results: list[FileResult] = []
+    results: list[FileResult | None] = []
+    tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
     for path in files:
         config = resolver.for_path(Path(path) if path != STDIN else Path.cwd())
         name = (stdin_filename or "<stdin>") if path == STDIN else path
         rules = _selected(ruleset, config, name)
+        if path != STDIN and not (fixing or show_diff):
+            codes = tuple(r.meta.code for r in rules)
+            sev = {r.meta.code: config.severity_for(r.meta) for r in rules
+                   if config.severity_for(r.meta) != r.meta.severity}
+            prefix = f"{ruleset.fingerprint}|{','.join(codes)}|{sorted((k, int(v)) for k, v in sev.items())}"
+            tasks.append((len(results), (path, codes, sev, prefix)))
+            results.append(None)
+            continue
         if path == STDIN:
             try:
                 source = read_source(STDIN)
@@ -118,8 +130,16 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
             results.append(lint_source(source, name, rules, config.severity_for))
         elif fixing or show_diff:
             results.append(fix_file(path, rules, config.severity_for, minimum, write=not show_diff))
-        else:
-            results.append(lint_file(path, rules, config.severity_for))
+    if tasks:
+        import os
+
+        from .cache import Cache
+        from .runner import lint_many
+
+        n_jobs = jobs or os.cpu_count() or 1
+        done = lint_many([t for _, t in tasks], ruleset.by_code(), n_jobs, None if no_cache else Cache())
+        for (i, _), r in zip(tasks, done):
+            results[i] = r
     changed = [r for r in results if r.fixed is not None]
     if show_diff:
         import difflib
@@ -161,6 +181,14 @@ def check(fixing, **opts):
 def fix(**opts):
     """Apply fixes (safe ones; --unsafe-fixes for all), then report what remains."""
     _run(fixing=True, **opts)
+
+
+@main.command()
+def clean():
+    """Remove the .copydesk_cache folder of the current directory."""
+    from .cache import clean as clean_cache
+
+    click.echo("Removed .copydesk_cache." if clean_cache() else "No .copydesk_cache here.")
 
 
 @main.command("rules")

@@ -159,8 +159,19 @@ def _widen(doc, pairs: list[tuple[Diagnostic, Edit]]) -> list[tuple[Diagnostic, 
                     start -= 1
             out[i] = (d, Edit(start, end, ""))
     result = sorted((p for i, p in enumerate(out) if i not in drop), key=lambda p: (p[1].start, p[1].end))
+    merged = _merge(result)
+    for _ in range(4):  # tidying can make deletions meet, and merged deletions tidy further
+        again = _merge([(d, _tidy(src, e)) for d, e in merged])
+        if [e for _, e in again] == [e for _, e in merged]:
+            break
+        merged = again
+    return merged
+
+
+def _merge(pairs):
+    """Merge deletions that touch or overlap; drop any other edit that overlaps an earlier one."""
     final: list[tuple[Diagnostic, Edit]] = []
-    for p in result:  # widened deletions may now touch or overlap: merge them
+    for p in sorted(pairs, key=lambda p: (p[1].start, p[1].end)):
         last = final[-1][1] if final else None
         if last is not None and not last.content and not p[1].content and last.end >= p[1].start \
                 and last.end > last.start and p[1].end > p[1].start:
@@ -169,8 +180,7 @@ def _widen(doc, pairs: list[tuple[Diagnostic, Edit]]) -> list[tuple[Diagnostic, 
         if last is not None and last.end > p[1].start:
             continue
         final.append(p)
-    tidied = [(d, _tidy(src, e)) for d, e in final]
-    return [p for i, p in enumerate(tidied) if i == 0 or tidied[i - 1][1].end <= p[1].start]
+    return final
 
 
 # -- invariants ----------------------------------------------------------------------------

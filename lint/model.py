@@ -124,10 +124,13 @@ class LineIndex:
     """Maps code-point offsets to 1-based (line, column)."""
 
     def __init__(self, text: str):
-        self.starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self.starts.append(i + 1)
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
         self.length = len(text)
 
     def position(self, offset: int) -> tuple[int, int]:

@@ -34,6 +34,17 @@ class FileResult:
     original: str | None = None  # after `fix`: the text before
     verdict: dict | None = None  # "likely machine-translated or spun" (lint.verdict)
 
+    @property
+    def lines(self):
+        """Line index of the source (from the parsed document when there is one)."""
+        if self.document is not None:
+            return self.document.lines
+        if getattr(self, "_lines", None) is None:
+            from .model import LineIndex
+
+            self._lines = LineIndex(self.source)
+        return self._lines
+
 
 def discover(paths, is_excluded=None) -> list[str]:
     """Expand folders (recursively, article suffixes only); explicit files are kept whatever
@@ -185,3 +196,59 @@ def write_atomic(path: str, text: str, original: bytes, bom: bool) -> None:
 def _replace(tmp: str, target: str) -> None:
     """The rename step (its own function so that tests can simulate a crash just before it)."""
     os.replace(tmp, target)
+
+
+# -- many files: cache and parallel workers ----------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _lint_task(task) -> FileResult:
+    """Lint one file in a worker (or in-process). ``task`` = (path, rule codes, severities,
+    cache key prefix); the rule set itself was built once, in the parent, before the fork."""
+    path, codes, severities, prefix = task
+    rules = [_WORKER["rules"][c] for c in codes]
+    cache = _WORKER.get("cache")
+    severity_for = (lambda meta: severities.get(meta.code, meta.severity)) if severities else None
+    try:
+        raw, source = read_raw(path)
+    except InputError as exc:
+        return FileResult(path, error=str(exc))
+    if cache is not None:
+        from .cache import key
+
+        k = key(prefix, format_for_path(path) or "text", raw)
+        hit = cache.get(k)
+        if hit is not None:
+            diags, verdict = hit
+            return FileResult(path, source, format_for_path(path) or "text", diags, raw=raw,
+                              bom=raw.startswith(b"\xef\xbb\xbf"), verdict=verdict)
+    result = lint_source(source, path, rules, severity_for)
+    result.raw, result.bom = raw, raw.startswith(b"\xef\xbb\xbf")
+    if cache is not None:
+        cache.put(k, result.diagnostics, result.verdict)
+    if _WORKER.get("in_child"):
+        result.document = None  # not worth pickling back to the parent
+    return result
+
+
+def _child_init():
+    _WORKER["in_child"] = True
+
+
+def lint_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None) -> list[FileResult]:
+    """Lint many files, in parallel when ``jobs`` > 1; results come back in task order."""
+    _WORKER.clear()
+    _WORKER.update(rules=rules_by_code, cache=cache)
+    tasks = list(tasks)
+    if jobs <= 1 or len(tasks) < 8:
+        return [_lint_task(t) for t in tasks]
+    import multiprocessing as mp
+
+    try:
+        ctx = mp.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork lint in-process
+        return [_lint_task(t) for t in tasks]
+    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
+    with ctx.Pool(jobs, initializer=_child_init) as pool:
+        return list(pool.imap(_lint_task, tasks, chunksize=chunk))

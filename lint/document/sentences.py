@@ -45,31 +45,16 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
+_QUOTED = re.compile(r'“[^”]*”?|«[^»]*»?|„[^“]*“?|"[^"]*"?')
 
 
 @lru_cache(maxsize=4096)
 def quotations(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of quoted passages, marks included: curly, guillemet and straight double quotes."""
-    spans = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch in _OPEN_CLOSE:
-            j = text.find(_OPEN_CLOSE[ch], i + 1)
-            end = j + 1 if j >= 0 else n
-            spans.append((i, end))
-            i = end
-            continue
-        if ch == '"':
-            j = text.find('"', i + 1)
-            end = j + 1 if j >= 0 else n
-            spans.append((i, end))
-            i = end
-            continue
-        i += 1
-    return tuple(spans)
+    """Spans of quoted passages, marks included: curly, guillemet and straight double quotes.
+    An unclosed quotation runs to the end of the block (news quotes span paragraphs)."""
+    if '"' not in text and "“" not in text and "«" not in text and "„" not in text:
+        return ()
+    return tuple(m.span() for m in _QUOTED.finditer(text))
 
 
 def inside(spans, start: int, end: int) -> bool:

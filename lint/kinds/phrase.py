@@ -37,6 +37,29 @@ def template_lemmas(template: str) -> set[str]:
     return set(re.findall(r"<([a-z'-]+)>", template))
 
 
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def trigger_words(template: str, inflections: dict[str, list[str]]) -> set[str]:
+    """The words of the template's most selective required token: a block must contain one of
+    them for the template to match (a cheap prefilter before the regex)."""
+    best: set[str] | None = None
+    for token in template.split():
+        if token.endswith("?") or token.startswith("*"):
+            continue
+        words = set()
+        for alt in token.split("|"):
+            m = re.fullmatch(r"<([a-z'-]+)>", alt)
+            forms = inflections.get(m.group(1), [m.group(1)]) if m else [alt]
+            for form in forms:
+                parts = [w.lower().replace("’", "'") for w in re.split(r"[_\s]+", form) if w]
+                words.add(max(parts, key=len))
+        # prefer the token whose shortest alternative is longest (long words are rare)
+        if best is None or min(map(len, words)) > min(map(len, best)):
+            best = words
+    return best or set()
+
+
 def compile_template(template: str, inflections: dict[str, list[str]]) -> str:
     parts = []
     for token in template.split():
@@ -93,20 +116,25 @@ class Phrase(Kind):
             fails = [parse_marked(x) for x in entry["fail"]]
             if any(not spans for _, spans in fails):
                 raise ValueError(f"entry {entry['idiom']!r}: every fail sentence needs a ⟦marked⟧ span")
+            triggers = set()
+            for t in entry["templates"]:
+                triggers |= trigger_words(t, self.inflections)
             self.entries.append({
-                "idiom": entry["idiom"], "regex": re.compile(regex, re.IGNORECASE),
+                "idiom": entry["idiom"], "regex": re.compile(regex, re.IGNORECASE), "triggers": triggers,
                 "replace": entry.get("replace"), "provenance": entry["provenance"],
                 "fail": fails, "pass": list(entry["pass"]), "templates": list(entry["templates"]),
             })
-        # one combined scan first: most blocks contain none of the phrases
-        self.any = re.compile("|".join(f"(?:{e['regex'].pattern})" for e in self.entries), re.IGNORECASE)
+        self.all_triggers = set().union(*(e["triggers"] for e in self.entries)) if self.entries else set()
 
     def check(self, doc, blocks):
         for block in blocks:
             text = block.text
-            if not self.any.search(text):
+            words = {w.replace("’", "'") for w in _WORDS.findall(text.lower())} & self.all_triggers
+            if not words:
                 continue
             for entry in self.entries:
+                if not words & entry["triggers"]:
+                    continue
                 for m in entry["regex"].finditer(text):
                     s, e = m.span()
                     edits = None

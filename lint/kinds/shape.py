@@ -30,10 +30,16 @@ class Shape(Kind):
                 raise ValueError(f"feature {name!r} refers to unknown list {spec['list']!r}")
             self.features.append((name, {w.lower() for w in words}, int(spec.get("min", 1))))
         self.max_words = data.get("max_words", 40)
+        # a block without a word of the rarest feature list cannot match: skip it cheaply
+        rarest = min(self.features, key=lambda f: len(f[1]))[1]
+        self.prefilter = re.compile(r"(?<![^\W\d_])(?:" + "|".join(
+            re.escape(w) for w in sorted(rarest, key=len, reverse=True)) + r")(?![^\W\d_])", re.IGNORECASE)
 
     def check(self, doc, blocks):
         for block in blocks:
             text = block.text
+            if not self.prefilter.search(text):
+                continue
             for s, e in sentences(text):
                 sent = text[s:e]
                 tokens = _TOKEN.findall(sent)

@@ -15,7 +15,7 @@ def _pos(lines: LineIndex, offset: int) -> dict:
 
 
 def file_json(result) -> dict:
-    lines = result.document.lines if result.document is not None else LineIndex(result.source)
+    lines = result.lines
     out = {"path": result.path, "diagnostics": []}
     for d in result.diagnostics:
         out["diagnostics"].append({

@@ -24,7 +24,7 @@ def render(results, ctx=None) -> str:
         if r.error:
             out.append(f"{r.path}: error: {r.error.split(': ', 1)[-1] if r.error.startswith(r.path) else r.error}")
             continue
-        lines = r.document.lines if r.document is not None else None
+        lines = r.lines
         for d in r.diagnostics:
             line, col = lines.position(d.start)
             fix = " [*]" if d.fix and str(d.fix.applicability) != "display-only" else ""
