@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Benchmark Copydesk against ripgrep (the floor), proselint and codespell on generated corpora.
+
+    python bench/run.py [--sizes 1000 10000] [--repeat 3] [--peers-max 1000]
+
+Prints, per corpus size: median wall time, files/s, MB/s and peak RSS for Copydesk cold (no
+cache), Copydesk warm (cache filled), Copydesk on one file, `python -c "import click"`,
+ripgrep with an equivalent pattern list, proselint and codespell; then the ratios. Peers that
+are not installed are skipped (pip install proselint codespell; apt-get install ripgrep).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from corpus import generate  # noqa: E402
+
+
+def timed(cmd, cwd=None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB, the largest process of the tree) of one run."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - t0, usage.ru_maxrss
+
+
+def measure(cmd, repeat, cwd=None, before=None):
+    times, rss = [], []
+    for _ in range(repeat):
+        if before:
+            before()
+        t, m = timed(cmd, cwd)
+        times.append(t)
+        rss.append(m)
+    return statistics.median(times), max(rss)
+
+
+def pattern_file(folder: Path) -> Path:
+    """ripgrep's equivalent of the rule set: every data-list phrase plus the punctuation shapes."""
+    from lint.packs import builtin_pack_dir
+
+    pats = {r"\. \.(?!\.)", r"\. ,", r"[a-z]{2}\.\(", r"\((?:AP|AFP|Reuters): [A-Z]",
+            r"(?i)space.{0,20}play.{0,20}pause", r"(?i)^duration: \d+"}
+    for f in builtin_pack_dir().rglob("data/*.txt"):
+        if f.name == "inflections.txt":
+            continue
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#") and len(line.strip()) > 3:
+                pats.add("(?i)^" + "".join("\\" + c if c in ".^$*+?()[]{}|\\" else c for c in line.strip()) + "$")
+    out = folder / "patterns.txt"
+    out.write_text("\n".join(sorted(pats)) + "\n", encoding="utf-8")
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--peers-max", type=int, default=1000,
+                    help="run proselint/codespell only on corpora up to this size (they are slow)")
+    ap.add_argument("--jobs", type=int, default=0)
+    args = ap.parse_args()
+    copydesk = [sys.executable, "-m", "lint"]
+    jobs = ["-j", str(args.jobs)] if args.jobs else []
+    rows = []
+    work = Path(tempfile.mkdtemp(prefix="copydesk-bench-"))
+    try:
+        pats = pattern_file(work)
+        for n in args.sizes:
+            corpus = work / f"corpus-{n}"
+            paths = generate(corpus, n, seed=7)
+            mb = sum(p.stat().st_size for p in paths) / 1e6
+            cache_home = work / f"home-{n}"
+            cache_home.mkdir()
+            clear = lambda: shutil.rmtree(cache_home / ".copydesk_cache", ignore_errors=True)  # noqa: E731
+            res = {}
+            res["copydesk cold"] = measure(copydesk + ["check", "--format", "json", *jobs, str(corpus)],
+                                           args.repeat, cwd=cache_home, before=clear)
+            timed(copydesk + ["check", "--format", "json", *jobs, str(corpus)], cwd=cache_home)  # fill
+            res["copydesk warm"] = measure(copydesk + ["check", "--format", "json", *jobs, str(corpus)],
+                                           args.repeat, cwd=cache_home)
+            res["copydesk one file"] = measure(copydesk + ["check", "--no-cache", str(paths[0])], args.repeat)
+            res["python -c 'import click'"] = measure([sys.executable, "-c", "import click"], args.repeat)
+            if shutil.which("rg"):
+                res["ripgrep"] = measure(["rg", "-c", "--pcre2", "-f", str(pats), str(corpus)], args.repeat)
+            if n <= args.peers_max:
+                if shutil.which("proselint"):
+                    res["proselint"] = measure(["proselint", "check", str(corpus)], 1)
+                if shutil.which("codespell"):
+                    res["codespell"] = measure(["codespell", str(corpus)], args.repeat)
+            rows.append((n, mb, res))
+            print(f"\n## {n} articles, {mb:.1f} MB (median of {args.repeat}; peers once)")
+            print(f"{'tool':<28}{'wall s':>9}{'files/s':>10}{'MB/s':>8}{'peak RSS MB':>13}")
+            for name, (t, rss) in res.items():
+                files = 1 if "one file" in name or "import" in name else n
+                print(f"{name:<28}{t:>9.3f}{files / t:>10.0f}{(mb if files > 1 else 0) / t:>8.1f}{rss / 1024:>13.1f}")
+            r = lambda a, b: res[a][0] / res[b][0] if a in res and b in res else float("nan")  # noqa: E731
+            print("ratios:")
+            print(f"  proselint / copydesk cold    {r('proselint', 'copydesk cold'):8.1f}x   (target >= 15)")
+            print(f"  copydesk cold / ripgrep      {r('copydesk cold', 'ripgrep'):8.1f}x   (target <= 25)")
+            print(f"  copydesk warm / ripgrep      {r('copydesk warm', 'ripgrep'):8.1f}x   (target <= 3)")
+            print(f"  one file / import click      {r('copydesk one file', chr(112) + 'ython -c ' + chr(39) + 'import click' + chr(39)):8.1f}x   (target <= 2)")
+        if len(rows) > 1:
+            small, large = rows[0][2]["copydesk cold"][1], rows[-1][2]["copydesk cold"][1]
+            print(f"\npeak RSS, cold, {rows[-1][0]} vs {rows[0][0]} files: {large / small:.2f}x (target <= 1.5)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
