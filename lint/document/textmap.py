@@ -21,7 +21,7 @@ LITERAL, ENTITY, MASKED, GAP = "literal", "entity", "masked", "gap"
 
 
 class TextMap:
-    __slots__ = ("parts", "_tstarts", "_text", "_src_end")
+    __slots__ = ("parts", "_tstarts", "_text")
 
     def __init__(self) -> None:
         # (text_start, text_end, src_start, src_end, kind)
@@ -88,6 +88,11 @@ class TextMap:
         """Source span covering text ``[start, end)``; non-literal segments widen to their whole source."""
         if not self.parts:
             return 0, 0
+        if end <= start and start > 0:
+            # an empty range sits right after the character before it (inside closing markup)
+            t0, t1, s0, s1, kind = self._segment_at(start, prefer_end=True)
+            pos = s0 + (start - t0) if kind == LITERAL else (s1 if start > t0 else s0)
+            return pos, pos
         t0, t1, s0, s1, kind = self._segment_at(start, prefer_end=False)
         src_start = s0 + (start - t0) if kind == LITERAL else (s0 if start < t1 else s1)
         if end <= start:
