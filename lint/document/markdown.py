@@ -24,7 +24,8 @@ from .textmap import MASK, TextMap
 
 __all__ = ["parse_markdown"]
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
+# a line: leading blanks, content (group 1), the line break
+_LINE = re.compile(r"[ \t]*([^\r\n]*)(?:\r\n|\n|\r)?")
 
 # -- block patterns (matched at the first non-blank character of a line, endpos = line end) --
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
@@ -42,6 +43,9 @@ _REFDEF = re.compile(
 _REFDEF_TITLE = re.compile(r"[ \t]*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))[ \t]*$")
 _TASK = re.compile(r"\[[ xX]\][ \t]+(?=\S)")
 _DELIM_CELL = re.compile(r"[ \t]*:?-+:?[ \t]*$")
+# the first character of every block start above (fences, headings, thematic breaks, quotes,
+# HTML, list markers, reference definitions); a line starting otherwise is a table or text
+_BLOCK_START = re.compile(r"[`~#*_>+<\[\d-]")
 
 _HTML_BLOCK_TAGS = (
     "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
@@ -90,6 +94,12 @@ _LINK_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.){0,999})\]")
 _BARE_URL = re.compile(r"(?<![^\s*_~(\[\"'“‘])(?:https?://|www\.)[\w\-]+(?:\.[\w\-]+)*[^\s<]*", re.I)
 _BARE_EMAIL = re.compile(r"(?<![\w.+\-@/])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _TRAILING_ENTITY = re.compile(r"&[A-Za-z0-9]+;$")
+# text in which the tokenizer has nothing to do: no character that can start a token (spaces
+# and tabs are text too, unless they end a line or the whole string)
+_PLAIN_RUN = re.compile(r"[^\\`*_~!\[<&\n]+")
+# runs that bracket_close and inline_destination skip in one step (\s is exactly str.isspace)
+_BRACKET_RUN = re.compile(r"[^\\`<\[\]]+")
+_DEST_RUN = re.compile(r"[^\\\s()\x00-\x1f]+")
 
 # -- front matter -------------------------------------------------------------------------------
 _YAML_TITLE = re.compile(r"title[ \t]*:(?:[ \t]+|$)")
@@ -104,6 +114,21 @@ def _norm_label(label: str) -> str:
 
 def _is_punct(ch: str) -> bool:
     return ch in _ASCII_PUNCT or unicodedata.category(ch)[0] in "PS"
+
+
+def _first_url_start(text: str) -> int:
+    """The first offset where :data:`_BARE_URL` could match in ``text``, or -1 if nowhere: a
+    match has "://" after "http" or "https", or starts with "www." (only w and W match "w"
+    under re.I)."""
+    starts = []
+    k = text.find("://")
+    if k >= 0:
+        starts.append(max(0, k - len("https")))
+    for w in ("w.", "W."):
+        k = text.find(w)
+        if k >= 0:
+            starts.append(max(0, k - len("ww")))
+    return min(starts, default=-1)
 
 
 @dataclass
@@ -149,21 +174,8 @@ class _Parser:
 
     # == lines ==================================================================================
     def lines(self) -> list[_Line]:
-        src = self.src
-        out = []
-        pos = 0
-        n = len(src)
-        while pos < n:
-            m = _LINE.match(src, pos)
-            raw = m.group(0)
-            end = pos + len(raw.rstrip("\r\n"))
-            first = pos
-            while first < end and src[first] in " \t":
-                first += 1
-            out.append(_Line(pos, end, first))
-            if m.end() == pos:
-                break
-            pos = m.end()
+        out = [_Line(m.start(), m.end(1), m.start(1)) for m in _LINE.finditer(self.src)]
+        out.pop()  # the empty match at the end of the source
         return out
 
     def indent(self, ln: _Line) -> tuple[int, int]:
@@ -198,6 +210,8 @@ class _Parser:
         return m.group(1)[0], len(m.group(1))
 
     def html_start(self, p: int, e: int) -> int:
+        if not self.src.startswith("<", p, e):
+            return 0
         for kind, pat in _HTML_STARTS:
             if pat.match(self.src, p, e):
                 return kind
@@ -418,7 +432,7 @@ class _Parser:
                 while i < n and (self.blank(lines[i]) or self.indent(lines[i])[0] >= 4):
                     i += 1
                 continue
-            if col < 4:
+            if col < 4 and _BLOCK_START.match(src, p, e):
                 fence = self.fence_open(p, e)
                 if fence:
                     i = self.skip_fence(lines, i + 1, fence)
@@ -680,19 +694,27 @@ class _Parser:
     # == inlines ==================================================================================
     def inline_block(self, leaf: _Leaf) -> Block | None:
         src = self.src
-        parts = []
-        pos: list[int] = []
-        for k, (s, e) in enumerate(leaf.spans):
-            if k:
-                parts.append("\n")
-                pos.append(leaf.spans[k - 1][1])
-            parts.append(src[s:e])
-            pos.extend(range(s, e))
-        pos.append(leaf.spans[-1][1])
-        v = "".join(parts)
-        self.v, self.pos = v, pos
-        toks = self.tokens(0, len(v))
-        atoms = self.atoms(toks)
+        if len(leaf.spans) == 1:  # one line: virtual offsets are source offsets shifted
+            s, e = leaf.spans[0]
+            self.v, self.pos = src[s:e], range(s, e + 1)
+        else:
+            parts = []
+            pos: list[int] = []
+            for k, (s, e) in enumerate(leaf.spans):
+                if k:
+                    parts.append("\n")
+                    pos.append(leaf.spans[k - 1][1])
+                parts.append(src[s:e])
+                pos.extend(range(s, e))
+            pos.append(leaf.spans[-1][1])
+            self.v, self.pos = "".join(parts), pos
+        v = self.v
+        if _PLAIN_RUN.fullmatch(v) and not self.bare_links(0, len(v)):
+            # nothing to tokenize: one literal, what tokens() and atoms() would make of it
+            text = v.rstrip(" \t")
+            atoms = [("lit", self.pos[0], self.pos[0] + len(text), text)] if text else []
+        else:
+            atoms = self.atoms(self.tokens(0, len(v)))
         tm = self.build(atoms, leaf.src_start, leaf.src_end)
         if tm is None:
             return None
@@ -739,6 +761,10 @@ class _Parser:
         depth = 0
         k = i
         while k < b:
+            m = _BRACKET_RUN.match(v, k, b)
+            if m:
+                k = m.end()
+                continue
             c = v[k]
             if c == "\\":
                 k += 2
@@ -789,6 +815,10 @@ class _Parser:
             depth = 0
             q = p
             while q < b:
+                m = _DEST_RUN.match(v, q, b)
+                if m:
+                    q = m.end()
+                    continue
                 c = v[q]
                 if c == "\\" and q + 1 < b:
                     q += 2
@@ -846,7 +876,11 @@ class _Parser:
         v = self.v
         found: dict[int, int] = {}
         taken: list[tuple[int, int]] = []
-        for m in _BARE_URL.finditer(v, a, b):
+        seg = v[a:b]
+        # cheap pre-checks: no URL can start before the first place where one could (else the
+        # regex tries every position), and an e-mail address needs an "@"
+        url_from = _first_url_start(seg)
+        for m in _BARE_URL.finditer(v, a + url_from, b) if url_from >= 0 else ():
             url = m.group(0)
             while url:
                 if url[-1] in "?!.,:*_~'\"":
@@ -860,7 +894,7 @@ class _Parser:
             if len(url) > (4 if url[:1] in "wW" else 8):
                 found[m.start()] = m.start() + len(url)
                 taken.append((m.start(), m.start() + len(url)))
-        for m in _BARE_EMAIL.finditer(v, a, b):
+        for m in _BARE_EMAIL.finditer(v, a, b) if "@" in seg else ():
             s, e = m.span()
             while e > s and v[e - 1] in "-_.":
                 e -= 1
@@ -880,8 +914,26 @@ class _Parser:
                 toks.append(("lit", lit, at))
             lit = -1
 
+        starts = sorted(links)  # where bare links begin: ordinary runs stop there
+        nxt = 0
+        stop = b
         i = a
         while i < b:
+            if starts:
+                while nxt < len(starts) and starts[nxt] < i:
+                    nxt += 1
+                stop = starts[nxt] if nxt < len(starts) else b
+            m = _PLAIN_RUN.match(v, i, stop)
+            if m:  # a run of ordinary text: one step instead of one per character
+                e = m.end()
+                if e == len(v) or (e < b and v[e] == "\n"):
+                    while e > i and v[e - 1] in " \t":
+                        e -= 1  # trailing blanks: left to the " \t" case below
+                if e > i:
+                    if lit < 0:
+                        lit = i
+                    i = e
+                    continue
             c = v[i]
             if i in links:
                 flush(i)
@@ -1092,8 +1144,10 @@ class _Parser:
                 gap_since = True
                 result.append(atom)
                 continue
-            last = next((x for x in reversed(result) if x[0] != "gap"), None)
-            if gap_since and last is not None and last[3][-1:].isspace() and text[:1].isspace():
+            last = None
+            if gap_since and text[:1].isspace():
+                last = next((x for x in reversed(result) if x[0] != "gap"), None)
+            if last is not None and last[3][-1:].isspace():
                 if kind == "lit":
                     keep = text.lstrip()
                     s += len(text) - len(keep)
@@ -1130,8 +1184,11 @@ class _Parser:
             else:
                 break
         body = [a for a in atoms[lo:hi] if a[0] != "gap"]
-        if not any(a[3].strip().replace(MASK, "") for a in body):
-            return None
+        for a in body:
+            if a[3].strip().replace(MASK, ""):
+                break
+        else:
+            return None  # nothing but blanks and masks
         tm = TextMap()
         tm.gap(src_start, body[0][1])
         for kind, s, e, text in body:
