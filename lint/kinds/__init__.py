@@ -1,7 +1,14 @@
 """The registry of rule kinds. Adding a kind is adding a module and a line here."""
+from .balance import Balance
 from .consistency import Consistency
+from .context import Context
+from .docpattern import DocPattern
+from .edge import Edge
+from .metric import Metric
 from .pattern import Pattern
 from .phrase import Phrase
+from .run import Run
+from .script import Script
 from .shape import Shape
 from .standalone import Standalone
 
@@ -11,4 +18,11 @@ KINDS = {
     "shape": Shape,
     "consistency": Consistency,
     "phrase": Phrase,
+    "run": Run,
+    "edge": Edge,
+    "metric": Metric,
+    "context": Context,
+    "docpattern": DocPattern,
+    "balance": Balance,
+    "script": Script,
 }

@@ -8,7 +8,7 @@ separated by spaces:
 - ``<lemma>``: every inflection of a verb or noun (``<come>`` = come, comes, came, coming);
 - ``a|b|<c>``: any one of the alternatives (``_`` joins words: ``in_moderation``);
 - ``word?``: optional;
-- ``*`` one arbitrary word, ``*2`` up to two arbitrary words.
+- ``*`` one arbitrary word, ``*1`` at most one, ``*2`` up to two arbitrary words.
 
 Inflections come from ``data/inflections.txt``, generated at build time by
 ``tools/build_inflections.py`` (lemminflect), so no tagger runs at lint time.
@@ -52,8 +52,13 @@ def trigger_words(template: str, inflections: dict[str, list[str]]) -> set[str]:
             m = re.fullmatch(r"<([a-z'-]+)>", alt)
             forms = inflections.get(m.group(1), [m.group(1)]) if m else [alt]
             for form in forms:
-                parts = [w.lower().replace("’", "'") for w in re.split(r"[_\s]+", form) if w]
-                words.add(max(parts, key=len))
+                # split exactly as check() splits the text, so hyphenated and apostrophe
+                # forms ("well-known", "don't") produce words that can actually occur
+                parts = [w.replace("’", "'") for w in _WORDS.findall(form.lower().replace("_", " "))]
+                if parts:
+                    words.add(max(parts, key=len))
+        if not words:
+            continue
         # prefer the token whose shortest alternative is longest (long words are rare)
         if best is None or min(map(len, words)) > min(map(len, best)):
             best = words
@@ -64,6 +69,8 @@ def compile_template(template: str, inflections: dict[str, list[str]]) -> str:
     parts = []
     for token in template.split():
         optional = token.endswith("?") and len(token) > 1
+        if optional and token.startswith("*"):
+            raise ValueError(f"template {template!r}: {token!r} is not a token (write *1 for an optional word)")
         if optional:
             token = token[:-1]
         if re.fullmatch(r"\*\d?", token):

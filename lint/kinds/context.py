@@ -1,0 +1,91 @@
+"""``context``: a ``pattern`` hit that only counts next to (or away from) certain blocks.
+
+Some leftovers look like ordinary lines on their own and are told apart by their neighbours:
+a byline is normal at the top of an article, but a byline beside a web timestamp
+("Updated 4:12 pm EST") is page furniture; a one-sentence line is prose, but the line right
+after a video player's "Duration: 38 seconds" is the video's caption; a paragraph that is
+wholly a quotation is fine when the next paragraph says who said it.
+
+Options: ``patterns`` (regexes over each block's text, ``{{list}}`` expands a data list),
+``group``, ``ignorecase``, ``exceptions`` and ``lists`` as in ``pattern``; ``max_words``
+(blocks with more words are skipped); the context: ``near`` (regexes searched in the
+``window`` blocks on either side), ``before`` (only in the preceding blocks), ``after`` (only
+in the following blocks), ``include_self`` (``near`` is also searched in the block itself),
+``context_ignorecase`` (default true); ``require``: ``any`` (default: report only when some
+context pattern matches) or ``none`` (report only when none does). Neighbours are the
+document's blocks in order, whatever their zone.
+"""
+from __future__ import annotations
+
+from .base import Hit, Kind, compile_regex
+
+
+class Context(Kind):
+    OPTIONS = {"patterns": list, "ignorecase": bool, "group": (str, int), "exceptions": list,
+               "replace": str, "lists": dict, "max_words": int, "near": list, "before": list,
+               "after": list, "window": int, "include_self": bool, "context_ignorecase": bool,
+               "require": str}
+    REQUIRED = ("patterns",)
+
+    def setup(self, data):
+        ic = data.get("ignorecase", False)
+        self.regexes = [compile_regex(self.expand(p), ic) for p in data["patterns"]]
+        self.exceptions = [compile_regex(self.expand(p), ic) for p in data.get("exceptions", [])]
+        self.group = data.get("group", 0)
+        self.replace = data.get("replace")
+        self.max_words = data.get("max_words")
+        cic = data.get("context_ignorecase", True)
+        self.near = [compile_regex(self.expand(p), cic) for p in data.get("near", [])]
+        self.before = [compile_regex(self.expand(p), cic) for p in data.get("before", [])]
+        self.after = [compile_regex(self.expand(p), cic) for p in data.get("after", [])]
+        if not (self.near or self.before or self.after):
+            raise ValueError("a context rule needs 'near', 'before' or 'after'")
+        self.window = data.get("window", 1)
+        if self.window < 1:
+            raise ValueError("'window' must be at least 1")
+        self.include_self = data.get("include_self", False)
+        self.require = data.get("require", "any")
+        if self.require not in ("any", "none"):
+            raise ValueError("'require' must be 'any' or 'none'")
+
+    def _context(self, doc, block) -> bool:
+        """Does any context pattern match around ``block``?"""
+        i = block.index
+        all_blocks = doc.blocks
+        prev = [b.text for b in all_blocks[max(0, i - self.window):i]]
+        nxt = [b.text for b in all_blocks[i + 1:i + 1 + self.window]]
+        if self.include_self and any(rx.search(block.text) for rx in self.near):
+            return True
+        for texts, regexes in ((prev, self.near + self.before), (nxt, self.near + self.after)):
+            if regexes and any(rx.search(t) for t in texts for rx in regexes):
+                return True
+        return False
+
+    def check(self, doc, blocks):
+        for block in blocks:
+            text = block.text
+            if self.max_words is not None and len(text.split()) > self.max_words:
+                continue
+            context = None
+            excepted = None
+            for rx in self.regexes:
+                for m in rx.finditer(text):
+                    try:
+                        s, e = m.span(self.group)
+                    except IndexError:
+                        raise ValueError(f"{self.meta.code}: pattern has no group {self.group!r}") from None
+                    if s < 0:
+                        continue
+                    if self.exceptions:
+                        if excepted is None:
+                            excepted = [x.span() for ex in self.exceptions for x in ex.finditer(text)]
+                        if any(a <= s and e <= b for a, b in excepted):
+                            continue
+                    if context is None:
+                        context = self._context(doc, block)
+                    if context != (self.require == "any"):
+                        continue
+                    edits = None
+                    if self.replace is not None:
+                        edits = [(s, e, m.expand(self.replace))]
+                    yield Hit(block, s, e, {"match": text[s:e]}, edits)

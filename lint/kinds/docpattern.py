@@ -1,0 +1,48 @@
+"""``docpattern``: a ``pattern`` whose hits count only with document-level evidence.
+
+Some artifacts are only artifacts in context: a detached quotation mark once in an article is
+a typo, a dozen is a tokenising pipeline; "4404" is only inconsistent in an article that
+writes "1,250"; a spaced hyphen is only the odd dash out in an article that uses em dashes.
+All ``pattern`` options apply, plus:
+
+``min_hits`` (default 1): report nothing unless the document has at least this many hits;
+``max_hits`` (default none): nor when it has more (a rule for the lone case beside one for the
+systematic case, so that the two never report the same span).
+``evidence`` (list of regexes, ``{{list}}`` allowed): counted over the same blocks; the
+document needs at least ``min_evidence`` (default 1) matches. ``evidence_exceeds_hits``
+(default false): the evidence must also outnumber the hits (the other style is the majority).
+"""
+from __future__ import annotations
+
+from .base import compile_regex
+from .pattern import Pattern
+
+
+class DocPattern(Pattern):
+    OPTIONS = {**Pattern.OPTIONS, "min_hits": int, "max_hits": int, "evidence": list, "min_evidence": int,
+               "evidence_exceeds_hits": bool}
+
+    def setup(self, data):
+        super().setup(data)
+        ic = data.get("ignorecase", False)
+        self.min_hits = data.get("min_hits", 1)
+        self.max_hits = data.get("max_hits")
+        self.evidence = [compile_regex(self.expand(p), ic) for p in data.get("evidence", [])]
+        self.min_evidence = data.get("min_evidence", 1) if self.evidence else 0
+        self.exceeds = data.get("evidence_exceeds_hits", False)
+
+    def check(self, doc, blocks):
+        hits = list(super().check(doc, blocks))
+        if not hits or len(hits) < self.min_hits or (self.max_hits is not None and len(hits) > self.max_hits):
+            return
+        if self.evidence:
+            need = max(self.min_evidence, len(hits) + 1 if self.exceeds else 0)
+            n = 0
+            for block in blocks:
+                for rx in self.evidence:
+                    n += sum(1 for _ in rx.finditer(block.text))
+                if n >= need:
+                    break
+            if n < need:
+                return
+        yield from hits
