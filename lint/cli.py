@@ -83,14 +83,118 @@ def _common(f):
         click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
                      help="Parallel worker processes (default: the number of cores)."),
         click.option("--no-cache", is_flag=True, help="Do not read or write the .copydesk_cache folder."),
+        click.option("--languagetool", metavar="URL", default=None,
+                     help="Also send the prose to the LanguageTool server at URL (LT findings)."),
+        click.option("--output-file", type=click.Path(dir_okay=False), default=None,
+                     help="Write the report to this file; the summary still goes to the terminal."),
+        click.option("--min-severity", type=click.Choice(SEVERITIES), default=None,
+                     help="Report only findings at or above this severity."),
+        click.option("--baseline", type=click.Path(dir_okay=False), default=None,
+                     help="Report only findings not recorded in this baseline file."),
+        click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
+                     help="Record the current findings in this baseline file (and report nothing)."),
+        click.option("--diff-base", metavar="REV", default=None,
+                     help="Report only findings on lines changed since the git revision REV (working tree included)."),
+        click.option("--statistics", is_flag=True, help="Also print the number of findings per rule."),
+        click.option("--no-progress", is_flag=True, help="No progress bar (shown on a terminal for long runs)."),
     ]
     for opt in reversed(opts):
         f = opt(f)
     return f
 
 
+def _report_filters(files, baseline, diff_base):
+    """The baseline and the changed lines, read before linting so that mistakes fail fast."""
+    known = changed = None
+    if baseline:
+        from .baseline import Baseline, BaselineError
+
+        try:
+            known = Baseline.load(baseline)
+        except BaselineError as exc:
+            _fail(str(exc))
+    if diff_base:
+        if STDIN in files:
+            _fail("--diff-base needs files in a git repository, not standard input")
+        from .gitdiff import GitDiffError, changed_lines
+
+        try:
+            changed = changed_lines(files, diff_base)
+        except GitDiffError as exc:
+            _fail(str(exc))
+    return known, changed
+
+
+def _apply_filters(results, filters, min_severity) -> None:
+    """Drop what is not to be reported: baselined, on unchanged lines, below --min-severity."""
+    known, changed = filters
+    if known is not None:
+        known.filter(results)
+    if changed is not None:
+        from .gitdiff import filter_results
+
+        filter_results(results, changed)
+    if min_severity:
+        floor = Severity.parse(min_severity)
+        for r in results:
+            r.diagnostics = [d for d in r.diagnostics if d.severity >= floor]
+
+
+def _write_baseline(results, path) -> "NoReturn":  # noqa: F821
+    from .baseline import BaselineError, write
+
+    try:
+        n = write(results, path)
+    except BaselineError as exc:
+        _fail(str(exc))
+    for r in results:
+        if r.error:
+            click.echo(f"copydesk: error: {r.error}", err=True)
+    click.echo(f"Wrote {n} finding{'s' if n != 1 else ''} to the baseline {path}.", err=True)
+    sys.exit(EXIT_ERROR if any(r.error for r in results) else EXIT_OK)
+
+
+def _statistics(results) -> str:
+    """``--statistics``: findings per rule, most frequent first; [*] marks rules with fixes."""
+    rows: dict[str, list] = {}
+    for r in results:
+        for d in r.diagnostics:
+            row = rows.setdefault(d.code, [0, d.name, False])
+            row[0] += 1
+            row[2] = row[2] or bool(d.fix and str(d.fix.applicability) != "display-only")
+    if not rows:
+        return "No findings.\n"
+    width = max(len(c) for c in rows)
+    out = [f"{n:>6}  {code:<{width}}  {'[*]' if fixable else '   '}  {name}"
+           for code, (n, name, fixable) in sorted(rows.items(), key=lambda x: (-x[1][0], x[0]))]
+    total = sum(n for n, _, _ in rows.values())
+    out.append(f"{total:>6}  finding{'s' if total != 1 else ''} from {len(rows)} rule{'s' if len(rows) != 1 else ''}")
+    return "\n".join(out) + "\n"
+
+
+def _emit(output: str, results, fmt: str, output_file, statistics: bool) -> None:
+    """Print the report, or write it to --output-file and print the summary for people."""
+    if output_file and output_file != "-":
+        try:
+            Path(output_file).write_text(output, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output_file}: cannot write the report ({exc.strerror or exc})")
+        from .reporters.text import summary_lines
+
+        for line in summary_lines(results):
+            click.echo(line)
+        click.echo(f"Report ({fmt}) written to {output_file}.")
+    else:
+        click.echo(output, nl=False)
+    if statistics:  # on standard output only when no machine-readable report is there
+        to_err = fmt != "text" and (not output_file or output_file == "-")
+        click.echo(("" if to_err else "\n") + _statistics(results), nl=False, err=to_err)
+
+
 def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_path, stdin_filename,
-         no_source, unsafe_fixes, show_diff, fixing, jobs=0, no_cache=False):
+         no_source, unsafe_fixes, show_diff, fixing, jobs=0, no_cache=False, languagetool=None,
+         output_file=None, min_severity=None, baseline=None, write_baseline=None, diff_base=None,
+         statistics=False, no_progress=False):
     from .model import Applicability
     from .runner import fix_file
 
@@ -103,16 +207,28 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     ruleset = _load(resolver, paths)
     base_config = resolver.for_path(Path(paths[0]) if paths[0] != STDIN else Path.cwd())
     bad = unknown_selectors(base_config, [r.meta for r in ruleset.rules])
+    if bad:  # LanguageTool's codes (LT:RULE_ID) are known only to its server
+        from .languagetool import is_lt_selector
+
+        bad = [s for s in bad if not is_lt_selector(s)]
     if bad:
         _fail(f"unknown rule selector{'s' if len(bad) > 1 else ''}: {', '.join(bad)} (see `copydesk rules`)")
+    lt_rule = None  # LanguageTool: --languagetool URL, or languagetool.url / languagetool.local
+    lt_url = languagetool or base_config.languagetool.get("url")
+    if lt_url or base_config.languagetool.get("local"):
+        from .languagetool import setup as lt_setup
+
+        lt_rule = lt_setup(lt_url, base_config, lambda p: resolver.for_path(Path(p)),
+                           lambda message: click.echo(f"copydesk: warning: {message}", err=True))
     files = discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p))
+    filters = _report_filters(files, None if write_baseline else baseline, diff_base)  # fail fast
     minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
     results: list[FileResult | None] = []
     tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
     for path in files:
         config = resolver.for_path(Path(path) if path != STDIN else Path.cwd())
         name = (stdin_filename or "<stdin>") if path == STDIN else path
-        rules = _selected(ruleset, config, name)
+        rules = _selected(ruleset, config, name) + ([lt_rule] if lt_rule else [])
         if path != STDIN and not (fixing or show_diff):
             codes = tuple(r.meta.code for r in rules)
             sev = {r.meta.code: config.severity_for(r.meta) for r in rules
@@ -134,12 +250,20 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
         import os
 
         from .cache import Cache
+        from .progress import Progress, wanted
         from .runner import lint_many
 
         n_jobs = jobs or os.cpu_count() or 1
-        done = lint_many([t for _, t in tasks], ruleset.by_code(), n_jobs, None if no_cache else Cache())
+        by_code = {**ruleset.by_code(), **({"LT": lt_rule} if lt_rule else {})}
+        with Progress(len(tasks)) as bar:  # drawn only on a terminal, erased before the report
+            # LanguageTool's answers are never cached: they depend on the server
+            done = lint_many([t for _, t in tasks], by_code, n_jobs, None if no_cache or lt_rule else Cache(),
+                             progress=bar if wanted(len(tasks), disabled=no_progress) else None)
         for (i, _), r in zip(tasks, done):
             results[i] = r
+    _apply_filters(results, filters, min_severity)
+    if write_baseline:
+        _write_baseline(results, write_baseline)
     changed = [r for r in results if r.fixed is not None]
     if show_diff:
         import difflib
@@ -149,13 +273,14 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                 r.original.splitlines(keepends=True), r.fixed.splitlines(keepends=True),
                 fromfile=r.path, tofile=r.path)), nl=False)
     else:
-        output = REPORTERS[fmt](results, {"show_source": not no_source})
-        click.echo(output, nl=False)
+        metas = [r.meta for r in ruleset.rules] + ([lt_rule.meta] if lt_rule else [])
+        output = REPORTERS[fmt](results, {"show_source": not no_source, "rules": metas})
+        _emit(output, results, fmt, output_file, statistics)
         if fixing and fmt == "text":
             n = len(changed)
             click.echo(f"Fixed {n} file{'s' if n != 1 else ''}." if n else "Nothing to fix.", err=True)
     for r in results:
-        if r.error and (fmt != "text" or show_diff):
+        if r.error and (fmt != "text" or show_diff or output_file):
             click.echo(f"copydesk: error: {r.error}", err=True)
     threshold = Severity.parse(fail_on) if fail_on else (base_config.fail_on or Severity.WARNING)
     if any(r.error for r in results):
@@ -181,6 +306,32 @@ def check(fixing, **opts):
 def fix(**opts):
     """Apply fixes (safe ones; --unsafe-fixes for all), then report what remains."""
     _run(fixing=True, **opts)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False), default="copydesk-report.html",
+              show_default=True, help="The HTML file to write ('-': standard output).")
+@click.option("--select", multiple=True, help="Rules to run; replaces the configured set.")
+@click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
+@click.option("--ignore", multiple=True, help="Rules to skip.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Use this configuration file instead of discovering one.")
+@click.option("--min-severity", type=click.Choice(SEVERITIES), default=None,
+              help="Report only findings at or above this severity.")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None,
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--diff-base", metavar="REV", default=None,
+              help="Report only findings on lines changed since the git revision REV.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Parallel worker processes.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the .copydesk_cache folder.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def report(paths, **opts):
+    """Write one self-contained HTML report: summary, charts per family and per file, document
+    verdicts, readability per file, and every finding in context. Exit 0 once written (2 when a
+    file could not be linted)."""
+    _run(paths=paths, fmt="html", fail_on=None, exit_zero=True, stdin_filename=None, no_source=False,
+         unsafe_fixes=False, show_diff=False, fixing=False, **opts)
 
 
 @main.command()
@@ -255,6 +406,32 @@ def explain(rule):
         out += ["", f"Also known as: {', '.join(m.aliases)}"]
     out += ["", f"Defined in {m.path}"]
     click.echo("\n".join(out))
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "table", "json"]), default="text", show_default=True,
+              help="A table (text) or JSON.")
+@click.option("--stdin-filename", default=None, help="Name (and format, by suffix) for input read from '-'.")
+def stats(paths, fmt, stdin_filename):
+    """Readability of each file: Flesch reading ease, Flesch-Kincaid grade, Gunning fog, words,
+    sentences and average sentence length, measured on the extracted prose."""
+    from .readability import file_stats, render_stats
+
+    paths = list(paths) or ["."]
+    resolver = ConfigResolver()
+    rows = []
+    for path in discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p)):
+        name = (stdin_filename or "<stdin>") if path == STDIN else path
+        try:
+            rows.append(file_stats(name, read_source(path)))
+        except InputError as exc:
+            rows.append(file_stats(name, error=str(exc)))
+    click.echo(render_stats(rows, fmt), nl=False)
+    for row in rows:
+        if "error" in row and fmt == "json":
+            click.echo(f"copydesk: error: {row['error']}", err=True)
+    sys.exit(EXIT_ERROR if any("error" in row for row in rows) else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -57,6 +57,9 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
     out: list[Diagnostic] = []
     for rule in rules:
         meta = rule.meta
+        if getattr(rule.impl, "diagnostics", None) is not None:  # a backend (LanguageTool)
+            out.extend(_external(doc, rule))
+            continue
         zones = meta.zones
         if zones not in by_zone:
             by_zone[zones] = [b for b in doc.blocks if not zones or b.zone in zones]
@@ -83,6 +86,16 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
                                   start, end, _fix(rule, hit, q)))
     out.sort(key=Diagnostic.sort_key)
     return out
+
+
+def _external(doc: Document, rule: Rule):
+    """A backend's diagnostics (already in source coordinates and selected). Suppression comments
+    silence them by their own code or name, or by the backend's (``LT``)."""
+    for d in rule.impl.diagnostics(doc):
+        if doc.suppressions and (is_suppressed(doc.suppressions, d.code, d.name, d.start, d.end)
+                                 or is_suppressed(doc.suppressions, rule.meta.code, rule.meta.name, d.start, d.end)):
+            continue
+        yield d
 
 
 def count_by_severity(diags: list[Diagnostic]) -> dict[str, int]:

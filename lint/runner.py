@@ -236,19 +236,29 @@ def _child_init():
     _WORKER["in_child"] = True
 
 
-def lint_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None) -> list[FileResult]:
-    """Lint many files, in parallel when ``jobs`` > 1; results come back in task order."""
+def lint_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
+    """Lint many files, in parallel when ``jobs`` > 1; results come back in task order.
+    ``progress``, when given, is called once per finished file (a progress bar)."""
     _WORKER.clear()
     _WORKER.update(rules=rules_by_code, cache=cache)
     tasks = list(tasks)
+
+    def collect(results):
+        out = []
+        for r in results:
+            out.append(r)
+            if progress is not None:
+                progress()
+        return out
+
     if jobs <= 1 or len(tasks) < 8:
-        return [_lint_task(t) for t in tasks]
+        return collect(_lint_task(t) for t in tasks)
     import multiprocessing as mp
 
     try:
         ctx = mp.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork lint in-process
-        return [_lint_task(t) for t in tasks]
+        return collect(_lint_task(t) for t in tasks)
     chunk = max(1, min(64, len(tasks) // (jobs * 8)))
     with ctx.Pool(jobs, initializer=_child_init) as pool:
-        return list(pool.imap(_lint_task, tasks, chunksize=chunk))
+        return collect(pool.imap(_lint_task, tasks, chunksize=chunk))

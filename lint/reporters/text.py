@@ -36,10 +36,18 @@ def render(results, ctx=None) -> str:
         if v and v["likely_mt"]:
             out.append(f"{r.path}: likely machine-translated or spun (score {v['score']:g}; "
                        f"evidence from {', '.join(v['families'])})")
+    if any(r.diagnostics for r in results):
+        out.append("")
+    out.extend(summary_lines(results))
+    return "\n".join(out) + "\n"
+
+
+def summary_lines(results) -> list[str]:
+    """The closing lines: how many problems in how many files, or all clear."""
+    out: list[str] = []
     s = summary(results)
     sev = s["by_severity"]
     if s["diagnostics"]:
-        out.append("")
         out.append(f"Found {s['diagnostics']} problem{'s' if s['diagnostics'] != 1 else ''} "
                    f"({sev['error']} error{'s' if sev['error'] != 1 else ''}, "
                    f"{sev['warning']} warning{'s' if sev['warning'] != 1 else ''}, {sev['info']} info) "
@@ -49,4 +57,4 @@ def render(results, ctx=None) -> str:
                    f"{'s' if s['files'] - s['files_with_errors'] != 1 else ''} checked, no problems found.")
     if s["files_with_errors"]:
         out.append(f"{s['files_with_errors']} file{'s' if s['files_with_errors'] != 1 else ''} could not be linted.")
-    return "\n".join(out) + "\n"
+    return out
