@@ -34,6 +34,10 @@ def _fix(rule: Rule, hit, quotes=()) -> Fix | None:
     if applicability == Applicability.SAFE and quotes and any(
             s < qe and e > qs for s, e, _ in hit.edits for qs, qe in quotes if (s, e) != (qs, qe)):
         applicability = Applicability.UNSAFE  # inside a quotation a person checks the change
+    if hit.fix_cap is not None:
+        cap = Applicability.parse(hit.fix_cap)
+        order = [Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY]
+        applicability = max(applicability, cap, key=order.index)
     edits = []
     for s, e, content in hit.edits:
         if hit.block is None:

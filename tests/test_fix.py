@@ -224,3 +224,14 @@ def test_fixing_is_idempotent_and_touches_only_flagged_text(parts, seps):
         assert not e.content.strip() or e.content.strip() in text[d.start:d.end] + e.content, (d.code, e)
     if pairs and fix_source(text, lint, max_passes=1).fixed == once:
         assert once == apply_edits(text, [e for _, e in pairs])
+
+
+def test_a_pattern_can_cap_its_fix_to_display_only():
+    seg003 = [r for r in RULES if r.meta.code == "SEG003"]
+    diags = lint_source("It rained in Harrowgate.(Reuters: Ewan Castell)\n\nThe rain stopped.The roads opened.\n",
+                        "a.txt", seg003).diagnostics
+    assert [d.fix.applicability for d in sorted(diags, key=lambda d: d.start)] == [
+        Applicability.DISPLAY_ONLY, Applicability.SAFE]
+    fixed = fix_source("It rained in Harrowgate.(Reuters: Ewan Castell)\n",
+                       lambda t: (lambda r: (r.document, r.diagnostics))(lint_source(t, "a.txt", seg003))).fixed
+    assert fixed == "It rained in Harrowgate.(Reuters: Ewan Castell)\n"

@@ -4,6 +4,9 @@ Options: ``patterns`` (list of regexes; ``{{list}}`` expands a data list), ``ign
 ``group`` (the group whose span is reported; default the whole match), ``exceptions``
 (regexes: a hit inside one of their matches is dropped, e.g. a spaced ellipsis), ``replace``
 (a fix: the reported span becomes this template, with ``\\g<name>`` references), ``lists``.
+
+A pattern is a string, or a mapping ``{pattern: REGEX, fix: unsafe|display-only}`` whose ``fix``
+lowers the rule's fix applicability for that pattern's hits (it never raises it).
 """
 from __future__ import annotations
 
@@ -17,7 +20,22 @@ class Pattern(Kind):
 
     def setup(self, data):
         ic = data.get("ignorecase", False)
-        self.regexes = [compile_regex(self.expand(p), ic) for p in data["patterns"]]
+        self.regexes, self.caps = [], []
+        for i, p in enumerate(data["patterns"]):
+            cap = None
+            if isinstance(p, dict):
+                unknown = set(p) - {"pattern", "fix"}
+                if unknown or "pattern" not in p:
+                    raise ValueError(f"pattern {i + 1}: a mapping needs 'pattern' and may have 'fix'"
+                                     + (f" (unknown key {sorted(unknown)[0]!r})" if unknown else ""))
+                cap = p.get("fix")
+                if cap not in (None, "unsafe", "display-only"):
+                    raise ValueError(f"pattern {i + 1}: fix must be 'unsafe' or 'display-only', not {cap!r}")
+                p = p["pattern"]
+            if not isinstance(p, str):
+                raise ValueError(f"pattern {i + 1} is not a string")
+            self.regexes.append(compile_regex(self.expand(p), ic))
+            self.caps.append(cap)
         self.exceptions = [compile_regex(self.expand(p), ic) for p in data.get("exceptions", [])]
         self.group = data.get("group", 0)
         self.replace = data.get("replace")
@@ -26,7 +44,7 @@ class Pattern(Kind):
         for block in blocks:
             text = block.text
             excepted = None
-            for rx in self.regexes:
+            for rx, cap in zip(self.regexes, self.caps):
                 for m in rx.finditer(text):
                     try:
                         s, e = m.span(self.group)
@@ -42,4 +60,4 @@ class Pattern(Kind):
                     edits = None
                     if self.replace is not None:
                         edits = [(s, e, m.expand(self.replace))]
-                    yield Hit(block, s, e, {"match": text[s:e]}, edits)
+                    yield Hit(block, s, e, {"match": text[s:e]}, edits, fix_cap=cap)
