@@ -3,7 +3,6 @@ so that an unchanged repository re-lints almost for free. One small JSON file pe
 ``.copydesk_cache/`` (safe for parallel writers: written to a temporary name, then renamed)."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -11,13 +10,14 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
+from ._sha import sha256
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
 CACHE_DIR = ".copydesk_cache"
 
 
 def key(*parts) -> str:
-    h = hashlib.sha256(__version__.encode())
+    h = sha256(__version__.encode())
     for p in parts:
         h.update(b"\0")
         h.update(p if isinstance(p, bytes) else str(p).encode("utf-8"))

@@ -46,14 +46,14 @@ def main() -> None:
     text, broken captions and credits, and attribution problems."""
 
 
-def _load(resolver: ConfigResolver, paths: list[str]):
+def _load(resolver: ConfigResolver, paths: list[str], cache: bool = True):
     packs: list[Path] = []
     probe = [Path(p) for p in paths if p != STDIN] or [Path.cwd()]
     for p in probe:
         for pack in resolver.for_path(p).packs:
             if pack not in packs:
                 packs.append(pack)
-    return load_rules(packs)
+    return load_rules(packs, cache=cache)
 
 
 def _selected(ruleset, config, path):
@@ -82,7 +82,7 @@ def _common(f):
                      help="Print the fixes as a unified diff and write nothing (exit 1 when there are changes)."),
         click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
                      help="Parallel worker processes (default: the number of cores)."),
-        click.option("--no-cache", is_flag=True, help="Do not read or write the .copydesk_cache folder."),
+        click.option("--no-cache", is_flag=True, help="Do not use the .copydesk_cache folder nor the rule set cache."),
         click.option("--languagetool", metavar="URL", default=None,
                      help="Also send the prose to the LanguageTool server at URL (LT findings)."),
         click.option("--output-file", type=click.Path(dir_okay=False), default=None,
@@ -204,7 +204,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     resolver = ConfigResolver(Path(config_path) if config_path else None,
                               cli_select=_split(select) or None, cli_ignore=_split(ignore),
                               cli_extend_select=_split(extend_select))
-    ruleset = _load(resolver, paths)
+    ruleset = _load(resolver, paths, cache=not no_cache)
     base_config = resolver.for_path(Path(paths[0]) if paths[0] != STDIN else Path.cwd())
     bad = unknown_selectors(base_config, [r.meta for r in ruleset.rules])
     if bad:  # LanguageTool's codes (LT:RULE_ID) are known only to its server
@@ -324,7 +324,7 @@ def fix(**opts):
 @click.option("--diff-base", metavar="REV", default=None,
               help="Report only findings on lines changed since the git revision REV.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Parallel worker processes.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the .copydesk_cache folder.")
+@click.option("--no-cache", is_flag=True, help="Do not use the .copydesk_cache folder nor the rule set cache.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 def report(paths, **opts):
     """Write one self-contained HTML report: summary, charts per family and per file, document
@@ -336,10 +336,14 @@ def report(paths, **opts):
 
 @main.command()
 def clean():
-    """Remove the .copydesk_cache folder of the current directory."""
+    """Remove the .copydesk_cache folder of the current directory, and the cached rule sets
+    (in $COPYDESK_CACHE_DIR, else $XDG_CACHE_HOME/copydesk, else ~/.cache/copydesk)."""
     from .cache import clean as clean_cache
+    from .rulecache import cache_dir, clean as clean_rules
 
     click.echo("Removed .copydesk_cache." if clean_cache() else "No .copydesk_cache here.")
+    if clean_rules():
+        click.echo(f"Removed the cached rule sets in {cache_dir()}.")
 
 
 @main.command("rules")
@@ -350,7 +354,7 @@ def rules_cmd(family, category, fmt):
     """List the rules."""
     import json
 
-    ruleset = load_rules()
+    ruleset = load_rules(cache=True)
     rows = [r.meta for r in ruleset.rules
             if (not family or r.meta.family == family.upper()) and (not category or r.meta.category == category.lower())]
     if fmt == "json":
@@ -372,7 +376,7 @@ def explain(rule):
     """Explain a rule: what it finds, why it matters, examples, fix safety."""
     import textwrap
 
-    ruleset = load_rules()
+    ruleset = load_rules(cache=True)
     found = ruleset.find(rule)
     if found is None:
         _fail(f"no rule named {rule!r} (see `copydesk rules`)")

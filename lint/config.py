@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 import json
 import os
 import re
@@ -23,6 +22,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._sha import sha256
 from .model import RuleMeta, Severity
 
 CONFIG_NAMES = (".copydesk.toml", "copydesk.toml", "pyproject.toml")
@@ -300,7 +300,7 @@ class Config:
         if self.per_file_ignores or self.exclude:
             data["root"] = str(self.root)
         blob = json.dumps(data, sort_keys=True, ensure_ascii=True, default=str)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        return sha256(blob.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- parsing

@@ -4,12 +4,9 @@ Every error names the file, the line and the key. Unknown keys are errors.
 """
 from __future__ import annotations
 
-import importlib.resources
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from .model import Applicability, Example, RuleMeta, Severity
 
@@ -20,6 +17,7 @@ QUOTE_POLICIES = ("flag", "skip")
 CODE_RE = re.compile(r"^([A-Z]+)(\d{3})$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+_MARKS = re.compile(f"([{MARK_OPEN}{MARK_CLOSE}])")
 
 HEADER_KEYS = {
     "code", "name", "kind", "category", "severity", "summary", "why", "scope", "zones",
@@ -40,11 +38,26 @@ class _LineDict(dict):
     lines: dict
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
-    pass
+_LOADER = None
+
+
+def _loader():
+    """The YAML loader (built on first use: a run served from the rule cache never imports yaml)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
+            pass
+
+        _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+        _LOADER = _Loader
+    return _LOADER
 
 
 def _construct_mapping(loader, node, deep=False):
+    import yaml
+
     loader.flatten_mapping(node)
     out = _LineDict()
     out.lines = {}
@@ -58,13 +71,13 @@ def _construct_mapping(loader, node, deep=False):
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
 
 def load_yaml(path: Path, text: str | None = None):
+    import yaml
+
     text = path.read_text(encoding="utf-8") if text is None else text
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise PackError(path, mark.line + 1 if mark else None,
@@ -75,20 +88,19 @@ def load_yaml(path: Path, text: str | None = None):
 
 def parse_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Strip ⟦…⟧ markers, returning the clean text and the marked spans."""
+    if MARK_OPEN not in text and MARK_CLOSE not in text:
+        return text, ()
     out, spans, pos, stack = [], [], 0, []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == MARK_OPEN:
+    for piece in _MARKS.split(text):  # text pieces and single markers, in order
+        if piece == MARK_OPEN:
             stack.append(pos)
-        elif ch == MARK_CLOSE:
+        elif piece == MARK_CLOSE:
             if not stack:
                 raise ValueError("unbalanced ⟧ in example")
             spans.append((stack.pop(), pos))
         else:
-            out.append(ch)
-            pos += 1
-        i += 1
+            out.append(piece)
+            pos += len(piece)
     if stack:
         raise ValueError("unbalanced ⟦ in example")
     return "".join(out), tuple(sorted(spans))
@@ -98,8 +110,20 @@ def data_path(rule_path: Path, ref: str) -> Path:
     return (rule_path.parent / ref).resolve()
 
 
+#: while a rule set is built for the cache: every data file read (see :func:`note_read`)
+_READS: list | None = None
+
+
+def note_read(path) -> None:
+    """Record a file a rule read while being built: the rule cache checks the ones its
+    fingerprint does not cover (a data list outside the pack folder, or not ``.txt``)."""
+    if _READS is not None:
+        _READS.append(Path(path))
+
+
 def read_list(path: Path) -> list[str]:
     """A data list: one entry per line; blank lines and ``#`` comments ignored."""
+    note_read(path)
     items = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -265,7 +289,12 @@ def load_rule(path: Path) -> Rule:
 
 def builtin_pack_dir() -> Path:
     """The rules shipped with the package (``lint/rules`` in a wheel, ``rules/`` in a checkout)."""
+    here = Path(__file__).parent
+    if (here / "rules").is_dir():  # a wheel or a plain install: what importlib.resources says
+        return here / "rules"
     try:
+        import importlib.resources
+
         res = importlib.resources.files("lint") / "rules"
         if res.is_dir():
             return Path(str(res))
@@ -278,18 +307,70 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.yaml") if "data" not in p.relative_to(folder).parts)
 
 
-def load_rules(extra_dirs=(), include_builtin: bool = True) -> RuleSet:
-    folders = ([builtin_pack_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
-    rs = RuleSet()
-    import hashlib
+def fingerprint(folders) -> tuple[str, list[str]]:
+    """The hash of every rule and data file (``.yaml``, ``.txt``) in the folders, by relative
+    name and content, in sorted path order; and the files hashed."""
+    import os
 
-    digest = hashlib.sha256()
+    from ._sha import sha256
+
+    digest = sha256()
+    hashed = []
     for folder in folders:
-        if folder.is_dir():
-            for f in sorted(folder.rglob("*")):
-                if f.is_file() and f.suffix in (".yaml", ".txt"):
-                    digest.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes())
-    rs.fingerprint = digest.hexdigest()
+        if not folder.is_dir():
+            continue
+        entries = []  # what sorted(folder.rglob("*")) gives, minus folders and other suffixes
+        for dirpath, _dirnames, filenames in os.walk(folder):
+            rel = os.path.relpath(dirpath, folder)
+            parts = () if rel == os.curdir else tuple(rel.split(os.sep))
+            for name in filenames:
+                dot = name.rfind(".")  # Path.suffix, without making a Path
+                if 0 < dot < len(name) - 1 and name[dot:] in (".yaml", ".txt"):
+                    entries.append((parts + (name,), os.path.join(dirpath, name)))
+        if os.name == "nt":  # pragma: no cover - Windows paths sort case-insensitively
+            entries.sort(key=lambda e: tuple(p.lower() for p in e[0]))
+        else:
+            entries.sort()
+        for parts, full in entries:
+            if os.path.isfile(full):
+                with open(full, "rb") as fh:
+                    digest.update(os.sep.join(parts).encode() + b"\0" + fh.read())
+                hashed.append(full)
+    return digest.hexdigest(), hashed
+
+
+def load_rules(extra_dirs=(), include_builtin: bool = True, cache: bool = False) -> RuleSet:
+    """Build the rule set of the built-in pack (unless ``include_builtin`` is False) and the
+    ``extra_dirs`` packs. ``cache``: reuse (and store) the built rule set in the per-user rule
+    cache (:mod:`lint.rulecache`); any problem with the cache only means building normally."""
+    folders = ([builtin_pack_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
+    fp, hashed = fingerprint(folders)
+    if cache and all(f.is_dir() for f in folders):
+        from . import rulecache
+
+        cached = rulecache.load(folders, fp)
+        if cached is not None:
+            return cached
+    if not cache:
+        return _build(folders, fp)
+    global _READS
+    from . import rulecache
+    from .regexcache import Recorder
+
+    previous, _READS = _READS, []
+    try:
+        with Recorder() as recorder:
+            rs = _build(folders, fp)
+            deps = sorted({p.resolve() for p in _READS} - {Path(f).resolve() for f in hashed})
+            rulecache.save(folders, rs, recorder, deps)
+    finally:
+        _READS = previous
+    return rs
+
+
+def _build(folders: list[Path], fp: str) -> RuleSet:
+    rs = RuleSet()
+    rs.fingerprint = fp
     seen_codes: dict[str, str] = {}
     seen_names: dict[str, str] = {}
     for folder in folders:

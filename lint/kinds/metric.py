@@ -14,7 +14,6 @@ textstat is imported only when a metric rule actually runs.
 from __future__ import annotations
 
 from ..document.sentences import sentences
-from ..readability import METRICS, clean, measure, prose
 from .base import Hit, Kind
 
 UNITS = ("sentence", "paragraph", "document")
@@ -33,6 +32,8 @@ class Metric(Kind):
     REQUIRED = ("metric",)
 
     def setup(self, data):
+        from ..readability import METRICS
+
         self.metric = data["metric"]
         if self.metric not in METRICS:
             raise ValueError(f"unknown metric {self.metric!r} (known: {', '.join(sorted(METRICS))})")
@@ -47,6 +48,8 @@ class Metric(Kind):
 
     def _judge(self, text: str):
         """``(value, threshold, words)`` when ``text`` crosses a threshold, else None."""
+        from ..readability import measure
+
         if not text:
             return None
         words = measure("words", text)
@@ -62,12 +65,17 @@ class Metric(Kind):
         return None
 
     def _vars(self, judged, match: str) -> dict:
+        from ..readability import METRICS
+
         value, threshold, words = judged
         return {"value": _fmt(value),
                 "threshold": _fmt(threshold), "metric": METRICS[self.metric][0], "unit": self.unit,
                 "words": words, "match": match}
 
     def check(self, doc, blocks):
+        # lint.readability is imported only when a metric rule runs (they are off by default)
+        from ..readability import clean, prose
+
         if self.unit == "document":
             measured = [b for b in blocks if clean(b.text)]
             if not measured:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..packs import parse_marked
+from .. import regexcache
+from ..packs import note_read, parse_marked
 from .base import Hit, Kind
 
 _WORD = r"[\w'’-]+"
@@ -26,6 +27,7 @@ _WORD = r"[\w'’-]+"
 
 def load_inflections(path: Path) -> dict[str, list[str]]:
     table = {}
+    note_read(path)
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             lemma, *forms = line.split()
@@ -127,11 +129,25 @@ class Phrase(Kind):
             for t in entry["templates"]:
                 triggers |= trigger_words(t, self.inflections)
             self.entries.append({
-                "idiom": entry["idiom"], "regex": re.compile(regex, re.IGNORECASE), "triggers": triggers,
+                # compiled on first use (_regex): most entries never see their trigger words
+                "idiom": entry["idiom"], "pattern": regex, "regex": None, "triggers": triggers,
                 "replace": entry.get("replace"), "provenance": entry["provenance"],
                 "fail": fails, "pass": list(entry["pass"]), "templates": list(entry["templates"]),
             })
         self.all_triggers = set().union(*(e["triggers"] for e in self.entries)) if self.entries else set()
+
+    @staticmethod
+    def _regex(entry) -> re.Pattern:
+        rx = entry["regex"]
+        if rx is None:
+            rx = entry["regex"] = regexcache.compile(entry["pattern"], re.IGNORECASE)
+        return rx
+
+    def __getstate__(self):
+        # a stored rule set (lint.rulecache) keeps every entry's regex compiled
+        for entry in self.entries:
+            self._regex(entry)
+        return self.__dict__
 
     def check(self, doc, blocks):
         for block in blocks:
@@ -142,7 +158,7 @@ class Phrase(Kind):
             for entry in self.entries:
                 if not words & entry["triggers"]:
                     continue
-                for m in entry["regex"].finditer(text):
+                for m in self._regex(entry).finditer(text):
                     s, e = m.span()
                     edits = None
                     if entry["replace"] is not None:

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import re
 
+from .. import regexcache
 from .base import Hit, Kind, compile_regex, normalise
 
-_END = re.compile(r"[.,;:…]\s*$|\.[\"'”’)\]]\s*$")
-_START = re.compile(r"[^\W\da-z_]|\d|[\"'“‘«]|[^\w\s]", re.UNICODE)
+# compiled in setup(), so that they are stored with the rule (lint.rulecache)
+_END = r"[.,;:…]\s*$|\.[\"'”’)\]]\s*$"
+_START = r"[^\W\da-z_]|\d|[\"'“‘«]|[^\w\s]"
 
 
 class Run(Kind):
@@ -38,6 +40,7 @@ class Run(Kind):
         self.min_words = data.get("min_words", 2)
         self.max_items = data.get("max_items", 10)
         self.header_max_words = data.get("header_max_words", 8)
+        self._end, self._start = regexcache.compile(_END), regexcache.compile(_START, re.UNICODE)
 
     def is_header(self, text: str) -> bool:
         if len(text.split()) > self.header_max_words:
@@ -52,9 +55,9 @@ class Run(Kind):
         n = len(text.split())
         if n < self.min_words or n > self.max_words:
             return False
-        if _END.search(text):
+        if self._end.search(text):
             return False
-        return bool(_START.match(text))
+        return bool(self._start.match(text))
 
     def check(self, doc, blocks):
         items = -1  # -1: not inside a run

@@ -10,18 +10,18 @@ The hit's ``script`` variable names the script (CYRILLIC, CJK, ARABIC, GREEK, �
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 
 from ..document.sentences import sentences
-from .base import Hit, Kind
+from .base import Hit, Kind, compile_regex
 
-_LETTER = re.compile(r"[^\W\d_]")
-_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
-_NONLATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
-_CJK_END = re.compile(r"(?<=[。！？])\s*")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# compiled in setup(), so that they are stored with the rule (lint.rulecache): the large
+# character classes cost milliseconds in Python's regex compiler on every run otherwise
+_LATIN = r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]"
+_NONLATIN = r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]"
+_CJK_END = r"(?<=[。！？])\s*"
+_CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 
 
 class Script(Kind):
@@ -33,19 +33,20 @@ class Script(Kind):
         self.min_share = float(data.get("min_share", 0.6))
         self.doc_share = float(data.get("document_share", 0.8))
         self.cjk_weight = data.get("cjk_weight", 2)
+        self._latin, self._nonlatin = compile_regex(_LATIN), compile_regex(_NONLATIN)
+        self._cjk_end, self._cjk = compile_regex(_CJK_END), compile_regex(_CJK)
 
     def _count(self, text: str) -> tuple[int, int]:
-        latin = len(_LATIN.findall(text))
-        foreign = _NONLATIN.findall(text)
-        cjk = sum(1 for c in foreign if _CJK.match(c))
+        latin = len(self._latin.findall(text))
+        foreign = self._nonlatin.findall(text)
+        cjk = sum(1 for c in foreign if self._cjk.match(c))
         return latin, len(foreign) + cjk * (self.cjk_weight - 1)
 
-    @staticmethod
-    def _sentences(text: str):
+    def _sentences(self, text: str):
         """The engine's sentences, also split after CJK full stops (。！？)."""
         for s, e in sentences(text):
             start = s
-            for m in _CJK_END.finditer(text, s, e):
+            for m in self._cjk_end.finditer(text, s, e):
                 if m.start() > start and m.start() < e:
                     yield start, m.start()
                     start = m.end()
@@ -53,7 +54,7 @@ class Script(Kind):
                 yield start, e
 
     def check(self, doc, blocks):
-        candidates = [b for b in blocks if _NONLATIN.search(b.text)]
+        candidates = [b for b in blocks if self._nonlatin.search(b.text)]
         if not candidates:
             return
         latin = foreign = 0
@@ -70,5 +71,5 @@ class Script(Kind):
                 la, fo = self._count(sent)
                 if fo < self.min_letters or fo / (la + fo) < self.min_share:
                     continue
-                scripts = Counter(unicodedata.name(c, "?").split(" ")[0] for c in _NONLATIN.findall(sent))
+                scripts = Counter(unicodedata.name(c, "?").split(" ")[0] for c in self._nonlatin.findall(sent))
                 yield Hit(block, s, e, {"match": sent, "script": scripts.most_common(1)[0][0]})

@@ -6,22 +6,33 @@ the working directory), ``column_kind`` (SARIF: ``unicodeCodePoints`` or ``utf16
 """
 from __future__ import annotations
 
-from . import github as github_reporter
-from . import gitlab as gitlab_reporter
-from . import html as html_reporter
-from . import json as json_reporter
-from . import junit as junit_reporter
-from . import rdjson as rdjson_reporter
-from . import sarif as sarif_reporter
-from . import text as text_reporter
+from collections.abc import Mapping
+from importlib import import_module
 
-REPORTERS = {
-    "text": text_reporter.render,
-    "json": json_reporter.render,
-    "sarif": sarif_reporter.render,
-    "junit": junit_reporter.render,
-    "github": github_reporter.render,
-    "gitlab": gitlab_reporter.render,
-    "rdjson": rdjson_reporter.render,
-    "html": html_reporter.render,
+#: format name -> module (imported when that format is asked for: a run loads one reporter)
+_MODULES = {
+    "text": "text",
+    "json": "json",
+    "sarif": "sarif",
+    "junit": "junit",
+    "github": "github",
+    "gitlab": "gitlab",
+    "rdjson": "rdjson",
+    "html": "html",
 }
+
+
+class _Reporters(Mapping):
+    """``REPORTERS[fmt]`` is the format's ``render`` function."""
+
+    def __getitem__(self, fmt):
+        return import_module(f"{__name__}.{_MODULES[fmt]}").render
+
+    def __iter__(self):
+        return iter(_MODULES)
+
+    def __len__(self):
+        return len(_MODULES)
+
+
+REPORTERS = _Reporters()

@@ -1,0 +1,177 @@
+"""Regular expressions that can be stored compiled, and rebuilt without the regex compiler.
+
+Python's regex compiler (``re._parser`` and ``re._compiler``) is written in Python; compiling
+the rule packs' patterns (large alternations of data lists) takes most of a one-file run. Every
+rule kind compiles through :func:`compile`. Inside a :class:`Recorder`, it keeps what the
+compiler produced for each pattern (the opcode list and group tables, exactly the arguments
+``re._compiler.compile`` hands to ``_sre.compile``), so that a stored rule set
+(:mod:`lint.rulecache`) can pickle its patterns in that form and rebuild them with
+``_sre.compile`` directly: microseconds instead of milliseconds each.
+
+This is private CPython API. It is used only on the CPython versions it was checked on
+(:data:`ENABLED`), after a self-test against ``re.compile``; the stored form is keyed by the
+exact interpreter (``sys.version``, ``_sre.MAGIC``); every rebuilt pattern is compared with
+what was stored (:func:`_rebuild`) and one of each load with ``re.compile``'s own result
+(:func:`verify_loaded`). Any failure raises, and the caller falls back to a normal build.
+"""
+from __future__ import annotations
+
+import re
+import sys
+
+try:
+    import _sre
+    from re import _compiler, _parser
+
+    ENABLED = (sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
+               and callable(getattr(_compiler, "_code", None)) and callable(getattr(_parser, "parse", None))
+               and callable(getattr(_sre, "compile", None)))
+    MAGIC = getattr(_sre, "MAGIC", None)
+except ImportError:  # pragma: no cover - other implementations
+    _sre = _compiler = _parser = None
+    ENABLED, MAGIC = False, None
+
+#: the active recorder (None: compile() is plain re.compile)
+_RECORDER: Recorder | None = None
+_SELF_TESTED: bool | None = None
+
+
+class StaleRegex(Exception):
+    """A stored pattern that does not rebuild into what was stored."""
+
+
+def _args(pattern, flags: int) -> tuple:
+    """What ``re._compiler.compile`` passes to ``_sre.compile`` (CPython 3.11-3.13)."""
+    p = _parser.parse(pattern, flags)
+    code = _compiler._code(p, flags)
+    groupindex = p.state.groupdict
+    indexgroup = [None] * p.state.groups
+    for k, i in groupindex.items():
+        indexgroup[i] = k
+    return (pattern, flags | p.state.flags, [int(c) for c in code], p.state.groups - 1,
+            dict(groupindex), tuple(indexgroup))
+
+
+def _self_test() -> bool:
+    """Does building through :func:`_args` give what ``re.compile`` gives, on this interpreter?"""
+    global _SELF_TESTED
+    if _SELF_TESTED is None:
+        try:
+            probe = r"(?P<word>[^\W\d_]+(?:['’-]\w+)*)\s+(?:a|b|c)?\1\b"
+            built = _sre.compile(*_args(probe, re.IGNORECASE))
+            _SELF_TESTED = (built == re.compile(probe, re.IGNORECASE) and built.groupindex == {"word": 1}
+                            and built.groups == 1)
+        except Exception:  # noqa: BLE001 - any surprise means: do not use the private API
+            _SELF_TESTED = False
+    return _SELF_TESTED
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the re.compile of the rule kinds
+    """``re.compile``; inside a :class:`Recorder` the compiler's output is also kept for storing."""
+    rec = _RECORDER
+    if rec is None or not rec.active:
+        return re.compile(pattern, flags)
+    flags = int(flags)
+    memo = rec.memo.get((pattern, flags))
+    if memo is not None:
+        return memo
+    try:
+        args = _args(pattern, flags)
+        compiled = _sre.compile(*args)
+    except re.error:
+        raise
+    except Exception:  # noqa: BLE001 - re.compile raises what the user should see; if it does
+        compiled = re.compile(pattern, flags)  # not, the private path failed: store nothing
+        rec.active = False
+        return compiled
+    rec.keep(compiled, args)
+    rec.memo[(pattern, flags)] = compiled
+    return compiled
+
+
+class Recorder:
+    """``with Recorder() as rec:`` records every :func:`compile` in the block; ``rec.active`` is
+    False when the private API cannot be used here (then nothing can be stored)."""
+
+    def __init__(self):
+        self.active = ENABLED and _self_test()
+        self._kept: dict[int, tuple] = {}  # id(pattern) -> (pattern, args): the pattern stays alive
+        self.memo: dict[tuple, re.Pattern] = {}  # (pattern, flags) -> pattern, as re's own cache
+
+    def __enter__(self):
+        global _RECORDER
+        self._previous = _RECORDER
+        _RECORDER = self
+        return self
+
+    def __exit__(self, *exc):
+        global _RECORDER
+        _RECORDER = self._previous
+        return False
+
+    def keep(self, compiled, args) -> None:
+        self._kept[id(compiled)] = (compiled, args)
+
+    def args_for(self, p: re.Pattern) -> tuple:
+        """The stored form of ``p``: recorded, or compiled again now (a pattern made elsewhere)."""
+        kept = self._kept.get(id(p))
+        if kept is not None and kept[0] is p:
+            args = kept[1]
+        else:
+            args = _args(p.pattern, p.flags)
+        if args[0] != p.pattern or args[1] != p.flags:
+            raise StaleRegex(f"cannot store {p.pattern!r}")
+        return args
+
+    def reduce(self, p: re.Pattern):
+        """A pickle reduction of ``p`` that rebuilds it with :func:`_rebuild`."""
+        pattern, flags, code, groups, groupindex, indexgroup = self.args_for(p)
+        return _rebuild, (pattern, flags, _pack(code), groups, groupindex, indexgroup)
+
+
+def _pack(code: list[int]):
+    from array import array
+
+    arr = array("I")
+    if arr.itemsize == getattr(_sre, "CODESIZE", 4):
+        arr.fromlist(code)
+        return arr.tobytes()
+    return list(code)  # pragma: no cover - unusual platforms: a plain list
+
+
+#: patterns rebuilt since the last :func:`verify_loaded` (one of them is checked fully)
+_LOADED: list = []
+
+
+def _rebuild(pattern, flags, code, groups, groupindex, indexgroup) -> re.Pattern:
+    """Unpickle a stored pattern with ``_sre.compile``; raises :class:`StaleRegex` when the
+    result is not what was stored."""
+    if not ENABLED:
+        raise StaleRegex("stored patterns need the CPython regex engine they were made with")
+    if isinstance(code, bytes):
+        from array import array
+
+        arr = array("I")
+        arr.frombytes(code)
+        code = arr.tolist()
+    p = _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+    if p.pattern != pattern or p.flags != flags or p.groups != groups or p.groupindex != groupindex:
+        raise StaleRegex(f"stored pattern {pattern!r} did not rebuild")
+    _LOADED.append(p)
+    return p
+
+
+def start_load() -> None:
+    _LOADED.clear()
+
+
+def verify_loaded() -> None:
+    """After a load: the shortest rebuilt pattern must equal ``re.compile``'s (flags, pattern and
+    the whole opcode list are compared). Raises :class:`StaleRegex` otherwise."""
+    loaded = _LOADED[:]
+    _LOADED.clear()
+    if not loaded:
+        return
+    p = min(loaded, key=lambda x: len(x.pattern))
+    if p != re.compile(p.pattern, p.flags):
+        raise StaleRegex(f"stored pattern {p.pattern!r} differs from a fresh compile")

@@ -1,0 +1,177 @@
+"""A per-user cache of the built rule set, so that a one-file run does not rebuild it.
+
+Building the rule set means parsing ~70 YAML files, reading the data lists and compiling a few
+hundred regular expressions with Python's (pure-Python) regex compiler. The result is pickled
+to ``$COPYDESK_CACHE_DIR``, else ``$XDG_CACHE_HOME/copydesk``, else ``~/.cache/copydesk``; the
+patterns in it are stored compiled (:mod:`lint.regexcache`), so loading it costs a few
+milliseconds.
+
+One file per set of pack folders. It holds a small header (the key, and the files read while
+building that the rule set fingerprint does not cover) and then the rule set. The key covers
+the fingerprint (every rule and data file of the packs, by content), the folders, Copydesk's
+version and source files (by size and modification time), and the exact interpreter. Anything
+unexpected (a missing, corrupt, stale or foreign file, an unwritable folder) means: build
+normally. The cache can never make a run fail.
+"""
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from . import __version__
+from ._sha import sha256
+
+FORMAT = 1
+PREFIX = "rules-"
+SUFFIX = ".pickle"
+
+
+def cache_dir() -> Path | None:
+    """Where the rule set cache lives (None: nowhere usable)."""
+    explicit = os.environ.get("COPYDESK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "copydesk"
+    try:
+        return Path.home() / ".cache" / "copydesk"
+    except (RuntimeError, KeyError, OSError):
+        return None
+
+
+def _code_stamp() -> str:
+    """Copydesk's own source files, by name, size and modification time: a rule set pickled by
+    other code is not loaded (an upgrade, or a checkout being edited)."""
+    root = Path(__file__).resolve().parent
+    h = sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                path = os.path.join(dirpath, name)
+                st = os.stat(path)
+                h.update(f"{os.path.relpath(path, root)}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+def _folders_id(folders) -> str:
+    return "\0".join(f"{f}\1{Path(f).resolve()}" for f in folders)
+
+
+def cache_file(folders) -> Path | None:
+    d = cache_dir()
+    if d is None:
+        return None
+    name = sha256(_folders_id(folders).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    return d / f"{PREFIX}{name}{SUFFIX}"
+
+
+def cache_key(folders, fingerprint: str) -> str:
+    from .regexcache import MAGIC
+
+    parts = (str(FORMAT), __version__, sys.version, str(sys.hexversion), sys.implementation.cache_tag or "",
+             str(MAGIC), _code_stamp(), _folders_id(folders), fingerprint)
+    return sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def file_digest(path) -> str | None:
+    try:
+        return sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def load(folders, fingerprint: str):
+    """The cached rule set for these folders, or None (absent, stale, corrupt, unreadable)."""
+    path = cache_file(folders)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
+                return None  # unpickling runs code: only a file of our own
+            data = fh.read()
+        stream = io.BytesIO(data)
+        header = pickle.load(stream)
+        if not isinstance(header, dict) or header.get("key") != cache_key(folders, fingerprint):
+            return None
+        for dep, digest in header.get("deps", ()):
+            if file_digest(dep) != digest:
+                return None
+        from . import regexcache
+
+        regexcache.start_load()
+        ruleset = pickle.load(stream)
+        regexcache.verify_loaded()
+        from .packs import RuleSet
+
+        if type(ruleset) is not RuleSet or ruleset.fingerprint != fingerprint:
+            return None
+        return ruleset
+    except Exception:  # noqa: BLE001 - a cache problem is never the user's problem: rebuild
+        return None
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, recorder):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.recorder = recorder
+
+    def reducer_override(self, obj):
+        import re
+
+        if type(obj) is re.Pattern:
+            return self.recorder.reduce(obj)
+        return NotImplemented
+
+
+def save(folders, ruleset, recorder, deps) -> bool:
+    """Store ``ruleset``; False (and nothing written) when that is not possible here."""
+    import tempfile
+
+    if not recorder.active:
+        return False
+    path = cache_file(folders)
+    if path is None:
+        return False
+    tmp = None
+    try:
+        header = pickle.dumps({"key": cache_key(folders, ruleset.fingerprint),
+                               "deps": [(str(p), file_digest(p)) for p in deps]},
+                              protocol=pickle.HIGHEST_PROTOCOL)
+        body = io.BytesIO()
+        _Pickler(body, recorder).dump(ruleset)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{PREFIX}", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(header)
+            fh.write(body.getbuffer())
+        os.replace(tmp, path)
+        return True
+    except Exception:  # noqa: BLE001 - read-only home, full disk, an unpicklable rule: only slower
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        return False
+
+
+def clean() -> int:
+    """Remove the cached rule sets; the number of files removed."""
+    d = cache_dir()
+    n = 0
+    if d is None or not d.is_dir():
+        return 0
+    for p in d.iterdir():
+        if p.name.startswith((PREFIX, f".{PREFIX}")) and p.name.endswith((SUFFIX, ".tmp")):
+            try:
+                p.unlink()
+                n += 1
+            except OSError:
+                pass
+    return n

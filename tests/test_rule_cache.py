@@ -1,0 +1,209 @@
+"""The per-user rule set cache (lint.rulecache): a hit gives the same rules and findings, and
+nothing about the cache (corrupt, stale, unwritable) can break or change a run."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lint import packs, regexcache, rulecache
+from lint.cli import main
+from lint.packs import builtin_pack_dir, load_rules
+from lint.runner import lint_source
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+ARTICLES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md", ".html"))
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    d = tmp_path / "rule-cache"
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(d))
+    return d
+
+
+def _no_build(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("the rule set was built, not loaded from the cache")
+
+    monkeypatch.setattr(packs, "_build", fail)
+
+
+def _findings(rules):
+    out = []
+    for path in ARTICLES:
+        result = lint_source(path.read_text(encoding="utf-8"), str(path), rules)
+        out.append([(d.code, d.start, d.end, d.message, d.fix) for d in result.diagnostics])
+    return out
+
+
+def _patterns(ruleset):
+    found = []
+
+    def walk(value):
+        if isinstance(value, re.Pattern):
+            found.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple, set)):
+            for v in value:
+                walk(v)
+
+    for rule in ruleset.rules:
+        walk(list(vars(rule.impl).values()))
+    return found
+
+
+def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "explicit"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert rulecache.cache_dir() == tmp_path / "explicit"
+    monkeypatch.delenv("COPYDESK_CACHE_DIR")
+    assert rulecache.cache_dir() == tmp_path / "xdg" / "copydesk"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert rulecache.cache_dir() == tmp_path / "home" / ".cache" / "copydesk"
+
+
+def test_a_hit_gives_the_same_rules_and_findings(cache_dir, monkeypatch):
+    built = load_rules()  # no cache: the reference
+    first = load_rules(cache=True)  # builds and stores
+    files = list(cache_dir.glob("rules-*.pickle"))
+    assert len(files) == 1
+    _no_build(monkeypatch)
+    hit = load_rules(cache=True)
+    assert [r.meta.code for r in hit.rules] == [r.meta.code for r in built.rules]
+    assert [r.meta for r in hit.rules] == [r.meta for r in built.rules]
+    assert hit.fingerprint == built.fingerprint == first.fingerprint
+    assert _findings(hit.rules) == _findings(built.rules)
+    if regexcache.ENABLED:
+        stored = _patterns(hit)
+        assert len(stored) > 100
+        for p in stored:  # rebuilt without the compiler, yet identical (flags, groups, opcodes)
+            assert p == re.compile(p.pattern, p.flags), p.pattern
+
+
+def test_the_cli_output_is_the_same_on_a_hit(cache_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--format", "json", str(FIXTURES)]
+    reference = CliRunner().invoke(main, [*args, "--no-cache"]).stdout
+    assert not cache_dir.exists()  # --no-cache: the rule cache is neither read nor written
+    miss = CliRunner().invoke(main, args).stdout
+    assert list(cache_dir.glob("rules-*.pickle"))
+    shutil.rmtree(tmp_path / ".copydesk_cache")
+    _no_build(monkeypatch)
+    hit = CliRunner().invoke(main, args).stdout
+    assert json.loads(reference)["summary"]["diagnostics"] > 0
+    assert reference == miss == hit
+
+
+def test_a_corrupt_cache_file_is_ignored_and_replaced(cache_dir):
+    reference = [r.meta for r in load_rules().rules]
+    load_rules(cache=True)
+    (path,) = cache_dir.glob("rules-*.pickle")
+    for junk in (b"", b"not a pickle", path.read_bytes()[: path.stat().st_size // 2]):
+        path.write_bytes(junk)
+        assert [r.meta for r in load_rules(cache=True).rules] == reference
+        assert path.stat().st_size > 1000  # rebuilt and stored again
+
+
+def test_a_stored_pattern_that_does_not_rebuild_is_not_used(cache_dir, monkeypatch):
+    reference = [r.meta for r in load_rules().rules]
+    load_rules(cache=True)
+
+    def broken(*args):
+        raise regexcache.StaleRegex("simulated")
+
+    monkeypatch.setattr(regexcache, "_rebuild", broken)
+    assert [r.meta for r in load_rules(cache=True).rules] == reference
+
+
+def _copy_pack(tmp_path) -> Path:
+    pack = tmp_path / "pack"
+    shutil.copytree(builtin_pack_dir(), pack)
+    return pack
+
+
+def test_an_edited_rule_file_invalidates_the_cache(cache_dir, tmp_path):
+    pack = _copy_pack(tmp_path)
+    before = load_rules([pack], include_builtin=False, cache=True).find("SEG001")
+    assert load_rules([pack], include_builtin=False, cache=True).find("SEG001").meta == before.meta
+    (rule,) = pack.glob("seg/SEG001-*.yaml")
+    text = rule.read_text(encoding="utf-8")
+    rule.write_text(re.sub(r"(?m)^severity: \w+", "severity: info", text), encoding="utf-8")
+    after = load_rules([pack], include_builtin=False, cache=True).find("SEG001")
+    assert str(after.meta.severity) == "info" != str(before.meta.severity)
+    assert after.meta == load_rules([pack], include_builtin=False).find("SEG001").meta
+
+
+def test_an_edited_data_list_invalidates_the_cache(cache_dir, tmp_path):
+    pack = _copy_pack(tmp_path)
+    text = "Residents gathered in the square.\n\nZzqx qqzv\n"
+
+    def codes():
+        rs = load_rules([pack], include_builtin=False, cache=True)
+        return {d.code for d in lint_source(text, "a.txt", rs.rules).diagnostics}
+
+    assert codes() == set()
+    lists = list(pack.glob("foot/data/footers.txt"))
+    assert lists, "the scraper footer list moved: update this test"
+    with lists[0].open("a", encoding="utf-8") as fh:
+        fh.write("\nzzqx qqzv\n")
+    assert codes() == {"FOOT001"}
+
+
+def test_a_data_list_outside_the_pack_is_checked_too(cache_dir, tmp_path):
+    pack = tmp_path / "pack" / "x"
+    pack.mkdir(parents=True)
+    words = tmp_path / "words.lst"  # outside the pack, and not .txt: not in the fingerprint
+    words.write_text("zzqx widget\n", encoding="utf-8")
+    (pack / "X001-outside-list.yaml").write_text(
+        "code: X001\nname: outside-list\nkind: standalone\ncategory: ui-leftover\nseverity: warning\n"
+        "summary: Leftover {match}\nwhy: Test.\nlists:\n  labels: ../../words.lst\n"
+        "examples:\n  fail: ['⟦zzqx widget⟧']\n  pass: ['A sentence.']\n", encoding="utf-8")
+
+    def hits(text):
+        rs = load_rules([tmp_path / "pack"], include_builtin=False, cache=True)
+        return [d.code for d in lint_source(text, "a.txt", rs.rules).diagnostics]
+
+    assert hits("zzqx widget\n") == ["X001"]
+    assert hits("zzqx gadget\n") == []
+    words.write_text("zzqx gadget\n", encoding="utf-8")
+    assert hits("zzqx gadget\n") == ["X001"]
+
+
+def test_an_unwritable_cache_dir_still_works(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(blocker / "cache"))  # cannot be created
+    reference = [r.meta for r in load_rules().rules]
+    assert [r.meta for r in load_rules(cache=True).rules] == reference
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Source link\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "a.txt"])
+    assert result.exit_code == 1 and "FOOT" in result.stdout
+    assert not list(tmp_path.glob("**/rules-*"))
+
+
+def test_without_a_home_the_run_still_works(tmp_path, monkeypatch):
+    monkeypatch.delenv("COPYDESK_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(rulecache, "cache_dir", lambda: None)
+    assert load_rules(cache=True).rules
+
+
+def test_clean_removes_the_rule_cache(cache_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Source link\n", encoding="utf-8")
+    (cache_dir).mkdir(parents=True)
+    (cache_dir / "unrelated.txt").write_text("kept", encoding="utf-8")
+    CliRunner().invoke(main, ["check", "a.txt"])
+    assert list(cache_dir.glob("rules-*.pickle"))
+    out = CliRunner().invoke(main, ["clean"]).stdout
+    assert "Removed the cached rule sets" in out
+    assert not list(cache_dir.glob("rules-*")) and (cache_dir / "unrelated.txt").exists()
