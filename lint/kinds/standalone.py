@@ -18,6 +18,14 @@ class Standalone(Kind):
         self.lexicon = {normalise(e) for entries in self.lists.values() for e in entries}
         ic = data.get("ignorecase", True)
         self.patterns = [compile_regex(self.expand(p), ic) for p in data.get("patterns", [])]
+        # one alternation, tried in C, instead of a Python loop over the patterns (fullmatch
+        # backtracks into every branch, so the result is the same); patterns that cannot be
+        # combined (repeated group names, global inline flags) stay a list
+        if len(self.patterns) > 1:
+            try:
+                self.patterns = [compile_regex("|".join(f"(?:{p.pattern})" for p in self.patterns), ic)]
+            except ValueError:
+                pass
         self.max_words = data.get("max_words", 12)
         self.whole_block = data.get("whole_block", False)
         if not self.lexicon and not self.patterns:
