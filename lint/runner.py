@@ -221,12 +221,13 @@ def _lint_task(task) -> FileResult:
         hit = cache.get(k)
         if hit is not None:
             diags, verdict = hit
-            return FileResult(path, source, format_for_path(path) or "text", diags, raw=raw,
+            return FileResult(path, source, format_for_path(path) or "text", diags,
                               bom=raw.startswith(b"\xef\xbb\xbf"), verdict=verdict)
     result = lint_source(source, path, rules, severity_for)
     result.raw, result.bom = raw, raw.startswith(b"\xef\xbb\xbf")
     if cache is not None:
         cache.put(k, result.diagnostics, result.verdict)
+    result.raw = None  # only a fix needs the bytes (fix_file reads its own): keeps memory flat
     if _WORKER.get("in_child"):
         result.document = None  # not worth pickling back to the parent
     return result
