@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
-from click.testing import CliRunner
 
 from lint.baseline import Baseline, fingerprint
-from lint.cli import main
+
+from helpers import git, run, scratch_repo
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -24,25 +23,11 @@ LEGACY = (
 )
 
 
-def run(*args):
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def git(repo, *args):
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
-                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
-
-
 @pytest.fixture
 def archive(tmp_path, monkeypatch):
-    repo = tmp_path / "archive"
-    (repo / "stories").mkdir(parents=True)
-    (repo / "stories" / "storm.txt").write_text(LEGACY, encoding="utf-8")
-    (repo / "stories" / "quiet.txt").write_text("A quiet day in the valley.\n", encoding="utf-8")
-    git(repo, "init", "-q")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "legacy archive")
+    repo = scratch_repo(tmp_path / "archive", {"stories/storm.txt": LEGACY,
+                                               "stories/quiet.txt": "A quiet day in the valley.\n"},
+                        "legacy archive")
     monkeypatch.chdir(repo)
     return repo
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
-from click.testing import CliRunner
 
-from lint.cli import main
 from lint.gitdiff import parse_diff
+
+from helpers import git, run, scratch_repo
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -23,25 +22,10 @@ STORY = (
 )
 
 
-def run(*args):
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def git(repo, *args):
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
-                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
-
-
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    r = tmp_path / "site"
-    (r / "news").mkdir(parents=True)
-    (r / "news" / "story.md").write_text(STORY, encoding="utf-8")
-    (r / "news" / "other.md").write_text("Nothing happened in the valley. .\n", encoding="utf-8")
-    git(r, "init", "-q")
-    git(r, "add", ".")
-    git(r, "commit", "-q", "-m", "first")
+    r = scratch_repo(tmp_path / "site", {"news/story.md": STORY,
+                                         "news/other.md": "Nothing happened in the valley. .\n"})
     monkeypatch.chdir(r)
     return r
 

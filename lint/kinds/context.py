@@ -17,22 +17,18 @@ document's blocks in order, whatever their zone.
 """
 from __future__ import annotations
 
-from .base import Hit, Kind, compile_regex
+from .base import compile_regex
+from .pattern import Pattern
 
 
-class Context(Kind):
-    OPTIONS = {"patterns": list, "ignorecase": bool, "group": (str, int), "exceptions": list,
-               "replace": str, "lists": dict, "max_words": int, "near": list, "before": list,
+class Context(Pattern):
+    OPTIONS = {**Pattern.OPTIONS, "max_words": int, "near": list, "before": list,
                "after": list, "window": int, "include_self": bool, "context_ignorecase": bool,
                "require": str}
     REQUIRED = ("patterns",)
 
     def setup(self, data):
-        ic = data.get("ignorecase", False)
-        self.regexes = [compile_regex(self.expand(p), ic) for p in data["patterns"]]
-        self.exceptions = [compile_regex(self.expand(p), ic) for p in data.get("exceptions", [])]
-        self.group = data.get("group", 0)
-        self.replace = data.get("replace")
+        super().setup(data)  # patterns, exceptions, group, replace
         self.max_words = data.get("max_words")
         cic = data.get("context_ignorecase", True)
         self.near = [compile_regex(self.expand(p), cic) for p in data.get("near", [])]
@@ -63,29 +59,12 @@ class Context(Kind):
 
     def check(self, doc, blocks):
         for block in blocks:
-            text = block.text
-            if self.max_words is not None and len(text.split()) > self.max_words:
+            if self.max_words is not None and len(block.text.split()) > self.max_words:
                 continue
             context = None
-            excepted = None
-            for rx in self.regexes:
-                for m in rx.finditer(text):
-                    try:
-                        s, e = m.span(self.group)
-                    except IndexError:
-                        raise ValueError(f"{self.meta.code}: pattern has no group {self.group!r}") from None
-                    if s < 0:
-                        continue
-                    if self.exceptions:
-                        if excepted is None:
-                            excepted = [x.span() for ex in self.exceptions for x in ex.finditer(text)]
-                        if any(a <= s and e <= b for a, b in excepted):
-                            continue
-                    if context is None:
-                        context = self._context(doc, block)
-                    if context != (self.require == "any"):
-                        continue
-                    edits = None
-                    if self.replace is not None:
-                        edits = [(s, e, m.expand(self.replace))]
-                    yield Hit(block, s, e, {"match": text[s:e]}, edits)
+            for hit in self.block_hits(block):
+                if context is None:
+                    context = self._context(doc, block)
+                if context != (self.require == "any"):
+                    break  # the context is the block's: no hit of this block can pass
+                yield hit

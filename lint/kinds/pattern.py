@@ -42,22 +42,26 @@ class Pattern(Kind):
 
     def check(self, doc, blocks):
         for block in blocks:
-            text = block.text
-            excepted = None
-            for rx, cap in zip(self.regexes, self.caps):
-                for m in rx.finditer(text):
-                    try:
-                        s, e = m.span(self.group)
-                    except IndexError:
-                        raise ValueError(f"{self.meta.code}: pattern has no group {self.group!r}") from None
-                    if s < 0:
+            yield from self.block_hits(block)
+
+    def block_hits(self, block):
+        """The hits of every pattern in one block, exceptions applied (shared with ``context``)."""
+        text = block.text
+        excepted = None
+        for rx, cap in zip(self.regexes, self.caps):
+            for m in rx.finditer(text):
+                try:
+                    s, e = m.span(self.group)
+                except IndexError:
+                    raise ValueError(f"{self.meta.code}: pattern has no group {self.group!r}") from None
+                if s < 0:
+                    continue
+                if self.exceptions:
+                    if excepted is None:
+                        excepted = [x.span() for ex in self.exceptions for x in ex.finditer(text)]
+                    if any(a <= s and e <= b for a, b in excepted):
                         continue
-                    if self.exceptions:
-                        if excepted is None:
-                            excepted = [x.span() for ex in self.exceptions for x in ex.finditer(text)]
-                        if any(a <= s and e <= b for a, b in excepted):
-                            continue
-                    edits = None
-                    if self.replace is not None:
-                        edits = [(s, e, m.expand(self.replace))]
-                    yield Hit(block, s, e, {"match": text[s:e]}, edits, fix_cap=cap)
+                edits = None
+                if self.replace is not None:
+                    edits = [(s, e, m.expand(self.replace))]
+                yield Hit(block, s, e, {"match": text[s:e]}, edits, fix_cap=cap)
