@@ -227,9 +227,11 @@ def _lint_task(task) -> FileResult:
     result.raw, result.bom = raw, raw.startswith(b"\xef\xbb\xbf")
     if cache is not None:
         cache.put(k, result.diagnostics, result.verdict)
-    result.raw = None  # only a fix needs the bytes (fix_file reads its own): keeps memory flat
-    if _WORKER.get("in_child"):
-        result.document = None  # not worth pickling back to the parent
+    # a report needs the text and the findings, not the parsed document (not worth pickling back
+    # to the parent either) nor the bytes (only a fix needs them, and fix_file reads its own):
+    # what a big run holds per file is then its text and its findings
+    result.raw = None
+    result.document = None
     return result
 
 

@@ -48,6 +48,18 @@ def summary(results) -> dict:
     }
 
 
+def _dump(obj, prefix: str) -> str:
+    """``obj`` as ``json.dumps(indent=1)`` prints it nested under ``prefix`` (JSON strings hold
+    no raw newlines, so every line break is structure)."""
+    return json.dumps(obj, ensure_ascii=False, indent=1).replace("\n", "\n" + prefix)
+
+
 def render(results, ctx=None) -> str:
-    report = {"version": VERSION, "files": [file_json(r) for r in results], "summary": summary(results)}
-    return json.dumps(report, ensure_ascii=False, indent=1) + "\n"
+    """Byte for byte ``json.dumps({"version", "files", "summary"}, indent=1)``, built one file at
+    a time so that a big run never holds every file's report as Python objects at once."""
+    parts = ['{\n "version": ', json.dumps(VERSION), ',\n "files": [']
+    for i, r in enumerate(results):
+        parts.append(("\n  " if i == 0 else ",\n  ") + _dump(file_json(r), "  "))
+    parts.append("\n ]" if parts[-1] != ',\n "files": [' else "]")
+    parts.append(',\n "summary": ' + _dump(summary(results), " ") + "\n}\n")
+    return "".join(parts)
