@@ -34,10 +34,8 @@ def _fix(rule: Rule, hit, quotes=()) -> Fix | None:
     if applicability == Applicability.SAFE and quotes and any(
             s < qe and e > qs for s, e, _ in hit.edits for qs, qe in quotes if (s, e) != (qs, qe)):
         applicability = Applicability.UNSAFE  # inside a quotation a person checks the change
-    if hit.fix_cap is not None:
-        cap = Applicability.parse(hit.fix_cap)
-        order = [Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY]
-        applicability = max(applicability, cap, key=order.index)
+    if hit.fix_cap is not None:  # higher is safer: the cap can only lower it
+        applicability = min(applicability, hit.fix_cap)
     edits = []
     for s, e, content in hit.edits:
         if hit.block is None:

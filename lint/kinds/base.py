@@ -22,8 +22,8 @@ class Hit:
     #: proposed edits in the same coordinates: (start, end, replacement)
     edits: list | None = None
     message: str | None = None
-    #: caps the rule's fix applicability for this hit ("display-only", "unsafe"); never raises it
-    fix_cap: str | None = None
+    #: caps the rule's fix applicability for this hit (an ``Applicability``); never raises it
+    fix_cap: object = None
 
 
 class Kind:

@@ -10,6 +10,7 @@ lowers the rule's fix applicability for that pattern's hits (it never raises it)
 """
 from __future__ import annotations
 
+from ..model import Applicability
 from .base import Hit, Kind, compile_regex
 
 
@@ -31,6 +32,7 @@ class Pattern(Kind):
                 cap = p.get("fix")
                 if cap not in (None, "unsafe", "display-only"):
                     raise ValueError(f"pattern {i + 1}: fix must be 'unsafe' or 'display-only', not {cap!r}")
+                cap = cap and Applicability.parse(cap)  # parsed once, at load time
                 p = p["pattern"]
             if not isinstance(p, str):
                 raise ValueError(f"pattern {i + 1} is not a string")
