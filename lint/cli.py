@@ -56,8 +56,16 @@ def _load(resolver: ConfigResolver, paths: list[str], cache: bool = True):
     return load_rules(packs, cache=cache)
 
 
-def _selected(ruleset, config, path):
-    return [r for r in ruleset.rules if config.rule_enabled(r.meta, Path(path) if path != STDIN else None)]
+def _selected(ruleset, config, path, memo=None):
+    """The rules ``config`` runs on ``path``. ``memo`` (a dict kept for one run) reuses the
+    answer for every file of a configuration that has no per-file ignores."""
+    if memo is not None and not config.per_file_ignores:
+        key = id(config)
+        if key not in memo:
+            memo[key] = (config, _selected(ruleset, config, path))  # the config kept alive: ids stay unique
+        return memo[key][1]
+    file_path = Path(path) if path != STDIN else None
+    return [r for r in ruleset.rules if config.rule_enabled(r.meta, file_path)]
 
 
 def _common(f):
@@ -225,10 +233,11 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
     results: list[FileResult | None] = []
     tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
+    selected_memo: dict = {}
     for path in files:
         config = resolver.for_path(Path(path) if path != STDIN else Path.cwd())
         name = (stdin_filename or "<stdin>") if path == STDIN else path
-        rules = _selected(ruleset, config, name) + ([lt_rule] if lt_rule else [])
+        rules = _selected(ruleset, config, name, selected_memo) + ([lt_rule] if lt_rule else [])
         if path != STDIN and not (fixing or show_diff):
             codes = tuple(r.meta.code for r in rules)
             sev = {r.meta.code: config.severity_for(r.meta) for r in rules

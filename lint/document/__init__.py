@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
 
 from ..model import LineIndex
@@ -29,6 +30,13 @@ class Block:
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         return self.map.to_source(start, end)
+
+    @cached_property
+    def folded(self) -> str:
+        """The text as literal filters compare it (:func:`lint.literals.fold`)."""
+        from ..literals import fold
+
+        return fold(self.text)
 
 
 @dataclass
@@ -61,6 +69,12 @@ class Document:
     @property
     def newline(self) -> str:
         return "\r\n" if "\r\n" in self.source else "\n"
+
+    @cached_property
+    def folded(self) -> str:
+        """Every block's folded text, one per line: what document-level literal filters test.
+        (Blocks are fixed once parsed; a rule only ever sees a subset of them.)"""
+        return "\n".join(b.folded for b in self.blocks)
 
 
 def format_for_path(path: str) -> str | None:

@@ -14,6 +14,11 @@ ABBREVIATIONS = frozenset(
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 
 
+_LAST_WORD = re.compile(r"([^\s(\"“‘]+)\.$")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
+_NEXT = re.compile(r"\S")
+
+
 @lru_cache(maxsize=4096)
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of sentences (trimmed of surrounding whitespace)."""
@@ -21,14 +26,15 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     start = 0
     for m in _END.finditer(text):
         end = m.end()
-        if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'”’)]")) == 1:
-            word = re.search(r"([^\s(\"“‘]+)\.$", text[start:m.start() + 1])
+        mark = m.group(0)
+        if mark[0] == "." and len(mark.rstrip("\"'”’)]")) == 1:
+            word = _LAST_WORD.search(text, start, m.start() + 1)
             if word:
                 w = word.group(1).lower()
-                if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+                if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or _INITIALS.fullmatch(w):
                     continue
-        nxt = text[end:].lstrip()
-        if nxt and nxt[0].islower():
+        nxt = _NEXT.search(text, end)
+        if nxt and nxt.group().islower():
             continue
         spans.append((start, end))
         start = end

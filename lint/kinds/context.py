@@ -58,11 +58,14 @@ class Context(Pattern):
         return False
 
     def check(self, doc, blocks):
+        active = self.active(doc)
+        if not active:
+            return
         for block in blocks:
             if self.max_words is not None and len(block.text.split()) > self.max_words:
                 continue
             context = None
-            for hit in self.block_hits(block):
+            for hit in self.block_hits(block, active):
                 if context is None:
                     context = self._context(doc, block)
                 if context != (self.require == "any"):

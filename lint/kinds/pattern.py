@@ -11,6 +11,7 @@ lowers the rule's fix applicability for that pattern's hits (it never raises it)
 from __future__ import annotations
 
 from ..model import Applicability
+from .. import literals
 from .base import Hit, Kind, compile_regex
 
 
@@ -41,16 +42,29 @@ class Pattern(Kind):
         self.exceptions = [compile_regex(self.expand(p), ic) for p in data.get("exceptions", [])]
         self.group = data.get("group", 0)
         self.replace = data.get("replace")
+        self.literals = literals.union(literals.required(rx.pattern, rx.flags) for rx in self.regexes)
+        # per pattern: the selective requirement sets a document must meet for it to be tried
+        self.reqs = [tuple(r for r in literals.requirements(rx.pattern, rx.flags) or () if literals.selective(r))
+                     for rx in self.regexes]
+
+    def active(self, doc) -> list:
+        """(regex, fix cap) of the patterns whose literal requirements ``doc`` meets."""
+        folded = doc.folded
+        return [(rx, cap) for rx, cap, req in zip(self.regexes, self.caps, self.reqs)
+                if not req or literals.all_met(req, folded)]
 
     def check(self, doc, blocks):
-        for block in blocks:
-            yield from self.block_hits(block)
+        active = self.active(doc)
+        if active:
+            for block in blocks:
+                yield from self.block_hits(block, active)
 
-    def block_hits(self, block):
-        """The hits of every pattern in one block, exceptions applied (shared with ``context``)."""
+    def block_hits(self, block, active=None):
+        """The hits of every pattern in one block, exceptions applied (shared with ``context``);
+        ``active``: only these (regex, fix cap) pairs."""
         text = block.text
         excepted = None
-        for rx, cap in zip(self.regexes, self.caps):
+        for rx, cap in active if active is not None else zip(self.regexes, self.caps):
             for m in rx.finditer(text):
                 try:
                     s, e = m.span(self.group)

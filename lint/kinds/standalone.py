@@ -6,8 +6,14 @@ reported. Leftover UI is a line of its own; the same words inside a sentence are
 """
 from __future__ import annotations
 
+import re
+
 from ..document.sentences import sentences
+from .. import literals
 from .base import Hit, Kind, compile_regex, normalise
+
+
+_RUN = re.compile(r"[a-z0-9]+")
 
 
 class Standalone(Kind):
@@ -17,32 +23,51 @@ class Standalone(Kind):
     def setup(self, data):
         self.lexicon = {normalise(e) for entries in self.lists.values() for e in entries}
         ic = data.get("ignorecase", True)
-        self.patterns = [compile_regex(self.expand(p), ic) for p in data.get("patterns", [])]
-        # one alternation, tried in C, instead of a Python loop over the patterns (fullmatch
-        # backtracks into every branch, so the result is the same); patterns that cannot be
-        # combined (repeated group names, global inline flags) stay a list
+        patterns = [compile_regex(self.expand(p), ic) for p in data.get("patterns", [])]
+        self.max_words = data.get("max_words", 12)
+        self.whole_block = data.get("whole_block", False)
+        if not self.lexicon and not patterns:
+            raise ValueError("a standalone rule needs 'lists' or 'patterns'")
+        # A pattern with a selective literal set (lint.literals) is tried only on sentences
+        # that contain one of its strings; the others are tried on every sentence, as one
+        # alternation run in C (fullmatch backtracks into every branch, so the result is the
+        # same; patterns that cannot be combined, e.g. repeated group names, stay a list).
+        reqs = [tuple(r for r in literals.requirements(p.pattern, p.flags) or () if literals.selective(r))
+                for p in patterns]
+        self.filtered = [(p, r) for p, r in zip(patterns, reqs) if r]
+        self.patterns = [p for p, r in zip(patterns, reqs) if not r]
         if len(self.patterns) > 1:
             try:
                 self.patterns = [compile_regex("|".join(f"(?:{p.pattern})" for p in self.patterns), ic)]
             except ValueError:
                 pass
-        self.max_words = data.get("max_words", 12)
-        self.whole_block = data.get("whole_block", False)
-        if not self.lexicon and not self.patterns:
-            raise ValueError("a standalone rule needs 'lists' or 'patterns'")
+        # a lexicon entry is a normalised sentence: its longest letter-or-digit run is in the text
+        runs = [sorted(_RUN.findall(literals.fold(e)), key=len)[-1:] for e in self.lexicon]
+        self.literals = literals.union([literals.required(p.pattern, p.flags) for p in patterns]
+                                       + [frozenset(r) if r else None for r in runs])
 
-    def matches(self, text: str) -> bool:
+    def matches(self, text: str, candidates=None) -> bool:
+        """Is ``text`` wholly one of the rule's lines? ``candidates``: the filtered patterns
+        whose strings the enclosing block contains (default: all of them)."""
         if normalise(text) in self.lexicon:
             return True
         stripped = text.strip()
-        return any(p.fullmatch(stripped) for p in self.patterns)
+        if any(p.fullmatch(stripped) for p in self.patterns):
+            return True
+        candidates = self.filtered if candidates is None else candidates
+        if candidates:
+            folded = literals.fold(text)
+            return any(p.fullmatch(stripped) for p, r in candidates if literals.all_met(r, folded))
+        return False
 
     def check(self, doc, blocks):
         for block in blocks:
             if len(block.text.split()) > self.max_words:
                 continue
+            folded = block.folded
+            candidates = [(p, r) for p, r in self.filtered if literals.all_met(r, folded)]
             spans = [(0, len(block.text))] if self.whole_block else sentences(block.text)
             for s, e in spans:
                 seg = block.text[s:e]
-                if self.matches(seg):
+                if self.matches(seg, candidates):
                     yield Hit(block, s, e, {"match": seg}, edits=[(s, e, "")])

@@ -1,0 +1,165 @@
+"""Necessary literals: a cheap test that tells a rule it cannot match a document.
+
+``required(pattern, flags)`` reads a regular expression's parse tree and returns a set of
+lower-case ASCII strings such that every match of the pattern, and every text a lookahead of
+it inspects, contains at least one of them; or ``None`` when no such set can be proved (the
+pattern can match without any literal, e.g. ``\\d+`` or an optional group). This is the
+literal extraction of RE2's FilteredRE2 and ripgrep, done on Python's own parser.
+
+Texts are compared after :func:`fold`, which maps every character that Python's
+case-insensitive matching equates with an ASCII letter onto that lower-case letter, so a
+pattern compiled with ``re.IGNORECASE`` and one without share one test: if ``fold(text)``
+contains none of the strings, the pattern finds nothing in ``text``. Runs of literals stop at
+anything that is not a plain ASCII literal (a class, a boundary, a non-ASCII character), so a
+string is always a substring of what matched. tests/test_literals.py checks the promise on
+every built-in rule and on generated texts.
+"""
+from __future__ import annotations
+
+import re
+from re import _constants as C
+from re import _parser as P
+
+# the non-ASCII characters that re.IGNORECASE equates with an ASCII letter (its simple
+# lower-case mapping or its special equivalences); tests/test_literals.py derives this from
+# the re module over every code point, so a Python that adds one fails the test
+_SPECIAL = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+_FOLD = str.maketrans(_SPECIAL)
+
+#: a set of this many strings or more is not worth testing one by one
+MAX_STRINGS = 400
+
+#: False turns every filter off (tests compare the results both ways)
+ENABLED = True
+
+
+def fold(text: str) -> str:
+    """The text as the literal sets are compared with it."""
+    return text.translate(_FOLD).lower()
+
+
+def _score(alts: frozenset) -> tuple:
+    """Higher is a better filter: long shortest string, then few strings."""
+    return (min(len(s) for s in alts), -len(alts))
+
+
+def _best(options):
+    best = None
+    for alts in options:
+        if alts is not None and (best is None or _score(alts) > _score(best)):
+            best = alts
+    return best
+
+
+def _literal(ch: int) -> str | None:
+    """A character a run may hold: ASCII, or a caseless symbol fold leaves alone."""
+    if ch < 128:
+        return chr(ch)
+    c = chr(ch)
+    return c if c in CASELESS else None
+
+
+#: non-ASCII symbols with no case: re.IGNORECASE equates them with nothing else and fold
+#: maps nothing onto them (tests/test_literals.py checks both over every code point)
+CASELESS = frozenset("©®™—–’‘“”«»…•·€£¥§¶°")
+
+
+def _seq(items) -> list:
+    """A sequence's requirements: every element's and every literal run's set (all hold)."""
+    out = []
+    run: list[str] = []
+
+    def flush():
+        if run:
+            out.append(frozenset(["".join(run).lower()]))
+            run.clear()
+
+    for op, av in items:
+        ch = _literal(av) if op is C.LITERAL else None
+        if ch is not None:
+            run.append(ch)
+            continue
+        flush()
+        out.extend(_node(op, av))
+    flush()
+    return out
+
+
+def _node(op, av) -> list:
+    if op is C.SUBPATTERN:
+        return _seq(av[-1])
+    if op is C.ATOMIC_GROUP:
+        return _seq(av)
+    if op is C.BRANCH:  # one set: the union of each branch's best set
+        out = set()
+        for branch in av[1]:
+            best = _best(_seq(branch))
+            if best is None:
+                return []
+            out |= best
+        return [frozenset(out)]
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, _hi, item = av
+        return _seq(item) if lo >= 1 else []
+    if op is C.ASSERT:  # a positive lookaround inspects text that must be there
+        return _seq(av[1])
+    return []  # classes, ANY, boundaries, negative lookarounds, back references, ...
+
+
+def requirements(pattern: str, flags: int = 0, keep: int = 3) -> tuple[frozenset, ...] | None:
+    """Up to ``keep`` sets, best first, each of which every match meets (contains one of its
+    strings); None when there is none (see the module docstring)."""
+    try:
+        tree = P.parse(pattern, flags)
+    except (re.error, TypeError, ValueError):
+        return None
+    sets = [s for s in set(_seq(tree.data)) if "" not in s and len(s) < MAX_STRINGS]
+    if not sets:
+        return None
+    return tuple(sorted(sets, key=_score, reverse=True)[:keep])
+
+
+def required(pattern: str, flags: int = 0) -> frozenset | None:
+    """One set of strings one of which every match contains, or None."""
+    sets = requirements(pattern, flags, keep=1)
+    return sets[0] if sets else None
+
+
+def union(sets) -> frozenset | None:
+    """A rule's set from its patterns' sets: None if any pattern has none."""
+    out = set()
+    for s in sets:
+        if s is None:
+            return None
+        out |= s
+    out = frozenset(out)
+    return out if out and len(out) < MAX_STRINGS and selective(out, limit=MAX_STRINGS) else None
+
+
+def selective(strings: frozenset | None, limit: int = 60) -> bool:
+    """Worth testing: a few strings, each three characters long or holding a rare symbol."""
+    return strings is not None and len(strings) <= limit and all(
+        len(s) >= 3 or not s.isascii() for s in strings)
+
+
+def all_met(sets, folded: str) -> bool:
+    """False when one of the ``requirements`` sets proves no match in the folded text."""
+    if not ENABLED:
+        return True
+    for strings in sets:
+        for s in strings:
+            if s in folded:
+                break
+        else:
+            return False
+    return True
+
+
+def anywhere(strings: frozenset | None, folded: str) -> bool:
+    """False only when ``strings`` proves no match is possible in the folded text."""
+    if strings is None or not ENABLED:
+        return True
+    for s in strings:
+        if s in folded:
+            return True
+    return False

@@ -1,0 +1,112 @@
+"""Literal prefilters (lint.literals): the promise they make, and that results never change."""
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from lint import literals
+from lint.literals import all_met, fold, required, requirements
+from lint.packs import load_rules
+from lint.runner import lint_source
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = load_rules().rules
+
+
+def test_runs_sequences_branches_and_lookarounds():
+    assert required(r"(?i)\bsubscribe to\b") == {"subscribe to"}
+    assert requirements(r"(?:Play|Watch) the video.{0,9}\d+") == (frozenset({" the video"}),
+                                                                    frozenset({"play", "watch"}))
+    assert required(r"x(?=.*\bnewsletter\b)") == {"newsletter"}
+    assert required(r"foo(?!bar)") == {"foo"}  # a negative lookahead promises nothing
+    assert required(r"(?:foo)?\d+") is None  # optional: nothing is required
+    assert required(r"\d+|ab") is None  # one branch without a literal spoils the set
+    assert required(r"(?:ab|cd){2,}") == {"ab", "cd"}
+    assert required(r"(?:ab|cd)*") is None
+    assert required(r"©\s*20\d\d") in ({"©"}, {"20"})
+    assert required(r"[") is None  # unparsable: no promise
+
+
+def test_fold_knows_every_character_ignorecase_equates_with_an_ascii_letter():
+    letter = re.compile(r"(?i)[a-z]")
+    for cp in range(128, sys.maxunicode + 1):
+        ch = chr(cp)
+        if letter.fullmatch(ch):
+            matched = [a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch("(?i)" + a, ch)]
+            assert fold(ch) in matched, (hex(cp), fold(ch), matched)
+
+
+def test_caseless_symbols_fold_to_themselves_and_nothing_folds_onto_them():
+    symbols = re.compile("(?i)[" + re.escape("".join(literals.CASELESS)) + "]")
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if symbols.fullmatch(ch):
+            assert ch in literals.CASELESS, hex(cp)
+        if ch not in literals.CASELESS:
+            assert not set(fold(ch)) & literals.CASELESS, hex(cp)
+    assert all(fold(c) == c for c in literals.CASELESS)
+
+
+def test_ignorecase_matches_through_special_letters_are_kept():
+    text = "SUBSCR\u0130BE to the KEY list"  # dotted capital I; the Kelvin sign below
+    assert re.search(r"(?i)subscribe", text)
+    assert all_met(requirements(r"(?i)subscribe"), fold(text))
+    assert all_met(requirements(r"(?i)key"), fold("the \u212aEY list"))
+
+
+def _texts():
+    for path in sorted((ROOT / "fixtures").rglob("*")):
+        if path.suffix in (".txt", ".md", ".html"):
+            yield path.read_text(encoding="utf-8")
+    for rule in RULES:
+        for ex in rule.meta.fail + rule.meta.passes + rule.meta.fixes:
+            yield ex.text
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpus import article
+    finally:
+        sys.path.pop(0)
+    rng = random.Random(7)
+    for i in range(40):
+        yield article(rng, i % 2 == 0)
+
+
+TEXTS = list(_texts())
+
+
+def _regexes():
+    for rule in RULES:
+        impl = rule.impl
+        for rx in list(getattr(impl, "regexes", [])) + [p for p, _ in getattr(impl, "filtered", [])]:
+            yield rule.meta.code, rx
+
+
+@pytest.mark.parametrize("code,rx", list(_regexes()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_match_meets_the_patterns_requirements(code, rx):
+    """The promise, on every built-in pattern: a text with a match meets every set."""
+    sets = requirements(rx.pattern, rx.flags)
+    if not sets:
+        pytest.skip("no requirement: the pattern always runs")
+    for text in TEXTS:
+        for line in text.splitlines() or [text]:
+            if rx.search(line):
+                assert all_met(sets, fold(line)), (code, line[:120])
+
+
+def _diagnostics():
+    out = []
+    for text in TEXTS:
+        for path in ("a.txt", "a.md"):
+            out.append([(d.code, d.start, d.end, d.message) for d in lint_source(text, path, RULES).diagnostics])
+    return out
+
+
+def test_filters_never_change_a_result(monkeypatch):
+    with_filters = _diagnostics()
+    monkeypatch.setattr(literals, "ENABLED", False)
+    assert _diagnostics() == with_filters
+    assert sum(map(len, with_filters)) > 100  # the texts exercise the rules
