@@ -11,7 +11,7 @@ from . import __version__
 from .config import ConfigError, ConfigResolver, unknown_selectors
 from .model import Severity
 from .packs import PackError, load_rules
-from .reporters import REPORTERS
+from .reporters import REPORTERS, chunks
 from .runner import STDIN, FileResult, InputError, discover, lint_source, read_source
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -180,11 +180,15 @@ def _statistics(results) -> str:
     return "\n".join(out) + "\n"
 
 
-def _emit(output: str, results, fmt: str, output_file, statistics: bool) -> None:
-    """Print the report, or write it to --output-file and print the summary for people."""
+def _emit(output, results, fmt: str, output_file, statistics: bool) -> None:
+    """Print the report, or write it to --output-file and print the summary for people.
+    ``output``: the report, or an iterator of its pieces (written as they come)."""
+    pieces = [output] if isinstance(output, str) else output
     if output_file and output_file != "-":
         try:
-            Path(output_file).write_text(output, encoding="utf-8")
+            with open(output_file, "w", encoding="utf-8") as fh:
+                for piece in pieces:
+                    fh.write(piece)
         except OSError as exc:
             _fail(f"{output_file}: cannot write the report ({exc.strerror or exc})")
         from .reporters.text import summary_lines
@@ -193,7 +197,8 @@ def _emit(output: str, results, fmt: str, output_file, statistics: bool) -> None
             click.echo(line)
         click.echo(f"Report ({fmt}) written to {output_file}.")
     else:
-        click.echo(output, nl=False)
+        for piece in pieces:
+            click.echo(piece, nl=False)
     if statistics:  # on standard output only when no machine-readable report is there
         to_err = fmt != "text" and (not output_file or output_file == "-")
         click.echo(("" if to_err else "\n") + _statistics(results), nl=False, err=to_err)
@@ -234,16 +239,20 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     results: list[FileResult | None] = []
     tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
     selected_memo: dict = {}
+    task_memo: dict = {}
     for path in files:
         config = resolver.for_path(Path(path) if path != STDIN else Path.cwd())
         name = (stdin_filename or "<stdin>") if path == STDIN else path
         rules = _selected(ruleset, config, name, selected_memo) + ([lt_rule] if lt_rule else [])
         if path != STDIN and not (fixing or show_diff):
             codes = tuple(r.meta.code for r in rules)
-            sev = {r.meta.code: config.severity_for(r.meta) for r in rules
-                   if config.severity_for(r.meta) != r.meta.severity}
-            prefix = f"{ruleset.fingerprint}|{','.join(codes)}|{sorted((k, int(v)) for k, v in sev.items())}"
-            tasks.append((len(results), (path, codes, sev, prefix)))
+            shared = task_memo.get((codes, id(config)))  # one (codes, severities, prefix) per selection
+            if shared is None:
+                sev = {r.meta.code: config.severity_for(r.meta) for r in rules
+                       if config.severity_for(r.meta) != r.meta.severity}
+                prefix = f"{ruleset.fingerprint}|{','.join(codes)}|{sorted((k, int(v)) for k, v in sev.items())}"
+                shared = task_memo[codes, id(config)] = (codes, sev, prefix, config)  # config kept: ids stay unique
+            tasks.append((len(results), (path, *shared[:3])))
             results.append(None)
             continue
         if path == STDIN:
@@ -266,8 +275,11 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
         by_code = {**ruleset.by_code(), **({"LT": lt_rule} if lt_rule else {})}
         with Progress(len(tasks)) as bar:  # drawn only on a terminal, erased before the report
             # LanguageTool's answers are never cached: they depend on the server
+            # a clean file's text is dropped as it arrives (memory stays flat on big repos),
+            # unless the report shows every file's text (html: readability of every file)
             done = lint_many([t for _, t in tasks], by_code, n_jobs, None if no_cache or lt_rule else Cache(),
-                             progress=bar if wanted(len(tasks), disabled=no_progress) else None)
+                             progress=bar if wanted(len(tasks), disabled=no_progress) else None,
+                             keep_clean_text=fmt == "html" or bool(write_baseline))
         for (i, _), r in zip(tasks, done):
             results[i] = r
     _apply_filters(results, filters, min_severity)
@@ -283,7 +295,9 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                 fromfile=r.path, tofile=r.path)), nl=False)
     else:
         metas = [r.meta for r in ruleset.rules] + ([lt_rule.meta] if lt_rule else [])
-        output = REPORTERS[fmt](results, {"show_source": not no_source, "rules": metas})
+        ctx = {"show_source": not no_source, "rules": metas}
+        stream = chunks(fmt)
+        output = stream(results, ctx) if stream else REPORTERS[fmt](results, ctx)
         _emit(output, results, fmt, output_file, statistics)
         if fixing and fmt == "text":
             n = len(changed)

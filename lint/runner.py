@@ -239,9 +239,12 @@ def _child_init():
     _WORKER["in_child"] = True
 
 
-def lint_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
+def lint_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None, progress=None,
+              keep_clean_text: bool = True) -> list[FileResult]:
     """Lint many files, in parallel when ``jobs`` > 1; results come back in task order.
-    ``progress``, when given, is called once per finished file (a progress bar)."""
+    ``progress``, when given, is called once per finished file (a progress bar).
+    ``keep_clean_text`` False: a result without findings or error keeps no text (reports
+    read a file's text only to place and show its findings)."""
     _WORKER.clear()
     _WORKER.update(rules=rules_by_code, cache=cache)
     tasks = list(tasks)
@@ -249,6 +252,8 @@ def lint_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None, progress=No
     def collect(results):
         out = []
         for r in results:
+            if not keep_clean_text and not r.diagnostics and not r.error:
+                r.source = ""
             out.append(r)
             if progress is not None:
                 progress()

@@ -36,3 +36,9 @@ class _Reporters(Mapping):
 
 
 REPORTERS = _Reporters()
+
+
+def chunks(fmt):
+    """The format's ``render_chunks`` (the report as an iterator of strings, written as it is
+    made), or None when the format renders at once."""
+    return getattr(import_module(f"{__name__}.{_MODULES[fmt]}"), "render_chunks", None)

@@ -54,12 +54,17 @@ def _dump(obj, prefix: str) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1).replace("\n", "\n" + prefix)
 
 
+def render_chunks(results, ctx=None):
+    """The report in pieces, one per file: joined, byte for byte ``json.dumps({"version",
+    "files", "summary"}, indent=1)``; written as made, a big run never holds it whole."""
+    yield '{\n "version": ' + json.dumps(VERSION) + ',\n "files": ['
+    n = 0
+    for r in results:
+        yield ("\n  " if n == 0 else ",\n  ") + _dump(file_json(r), "  ")
+        n += 1
+    yield "\n ]" if n else "]"
+    yield ',\n "summary": ' + _dump(summary(results), " ") + "\n}\n"
+
+
 def render(results, ctx=None) -> str:
-    """Byte for byte ``json.dumps({"version", "files", "summary"}, indent=1)``, built one file at
-    a time so that a big run never holds every file's report as Python objects at once."""
-    parts = ['{\n "version": ', json.dumps(VERSION), ',\n "files": [']
-    for i, r in enumerate(results):
-        parts.append(("\n  " if i == 0 else ",\n  ") + _dump(file_json(r), "  "))
-    parts.append("\n ]" if parts[-1] != ',\n "files": [' else "]")
-    parts.append(',\n "summary": ' + _dump(summary(results), " ") + "\n}\n")
-    return "".join(parts)
+    return "".join(render_chunks(results, ctx))
