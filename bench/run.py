@@ -77,6 +77,12 @@ def main() -> int:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parent.parent / "lint")],
                    check=False, stdout=subprocess.DEVNULL)
     jobs = ["-j", str(args.jobs)] if args.jobs else []
+    # a broken install would time an import error: make sure the command lints (exit 0 or 1)
+    probe = subprocess.run(copydesk + ["check", "--no-cache", "-"], input="Source link\n", text=True,
+                           capture_output=True, cwd=tempfile.gettempdir())
+    if probe.returncode not in (0, 1):
+        sys.exit(f"bench: `{' '.join(copydesk)} check` does not run here (exit {probe.returncode}): "
+                 f"{(probe.stderr.strip().splitlines() or ['?'])[-1]}")
     rows = []
     work = Path(tempfile.mkdtemp(prefix="copydesk-bench-"))
     try:
