@@ -125,6 +125,15 @@ def required(pattern: str, flags: int = 0) -> frozenset | None:
     return sets[0] if sets else None
 
 
+def for_patterns(regexes, extra=()) -> tuple[frozenset | None, list[tuple]]:
+    """For compiled ``regexes``: the rule's document-level set (the union of each pattern's best
+    set and of ``extra`` sets; None if one has none) and, per pattern, its selective
+    requirement sets (empty: the pattern always runs). Each pattern is parsed once."""
+    reqs = [requirements(rx.pattern, rx.flags) for rx in regexes]
+    rule_set = union([r[0] if r else None for r in reqs] + list(extra))
+    return rule_set, [tuple(s for s in r or () if selective(s)) for r in reqs]
+
+
 def union(sets) -> frozenset | None:
     """A rule's set from its patterns' sets: None if any pattern has none."""
     out = set()

@@ -42,10 +42,8 @@ class Pattern(Kind):
         self.exceptions = [compile_regex(self.expand(p), ic) for p in data.get("exceptions", [])]
         self.group = data.get("group", 0)
         self.replace = data.get("replace")
-        self.literals = literals.union(literals.required(rx.pattern, rx.flags) for rx in self.regexes)
         # per pattern: the selective requirement sets a document must meet for it to be tried
-        self.reqs = [tuple(r for r in literals.requirements(rx.pattern, rx.flags) or () if literals.selective(r))
-                     for rx in self.regexes]
+        self.literals, self.reqs = literals.for_patterns(self.regexes)
 
     def active(self, doc) -> list:
         """(regex, fix cap) of the patterns whose literal requirements ``doc`` meets."""

@@ -32,8 +32,9 @@ class Standalone(Kind):
         # that contain one of its strings; the others are tried on every sentence, as one
         # alternation run in C (fullmatch backtracks into every branch, so the result is the
         # same; patterns that cannot be combined, e.g. repeated group names, stay a list).
-        reqs = [tuple(r for r in literals.requirements(p.pattern, p.flags) or () if literals.selective(r))
-                for p in patterns]
+        # a lexicon entry is a normalised sentence: its longest letter-or-digit run is in the text
+        runs = [sorted(_RUN.findall(literals.fold(e)), key=len)[-1:] for e in self.lexicon]
+        self.literals, reqs = literals.for_patterns(patterns, [frozenset(r) if r else None for r in runs])
         self.filtered = [(p, r) for p, r in zip(patterns, reqs) if r]
         self.patterns = [p for p, r in zip(patterns, reqs) if not r]
         if len(self.patterns) > 1:
@@ -41,10 +42,6 @@ class Standalone(Kind):
                 self.patterns = [compile_regex("|".join(f"(?:{p.pattern})" for p in self.patterns), ic)]
             except ValueError:
                 pass
-        # a lexicon entry is a normalised sentence: its longest letter-or-digit run is in the text
-        runs = [sorted(_RUN.findall(literals.fold(e)), key=len)[-1:] for e in self.lexicon]
-        self.literals = literals.union([literals.required(p.pattern, p.flags) for p in patterns]
-                                       + [frozenset(r) if r else None for r in runs])
 
     def matches(self, text: str, candidates=None) -> bool:
         """Is ``text`` wholly one of the rule's lines? ``candidates``: the filtered patterns
