@@ -162,13 +162,3 @@ def all_met(sets, folded: str) -> bool:
         else:
             return False
     return True
-
-
-def anywhere(strings: frozenset | None, folded: str) -> bool:
-    """False only when ``strings`` proves no match is possible in the folded text."""
-    if strings is None or not ENABLED:
-        return True
-    for s in strings:
-        if s in folded:
-            return True
-    return False
