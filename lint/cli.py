@@ -3,6 +3,7 @@ above ``--fail-on``, 2 usage, configuration or input errors."""
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -162,14 +163,9 @@ def _write_baseline(results, path) -> "NoReturn":  # noqa: F821
     sys.exit(EXIT_ERROR if any(r.error for r in results) else EXIT_OK)
 
 
-def _statistics(results) -> str:
+def _statistics(tally) -> str:
     """``--statistics``: findings per rule, most frequent first; [*] marks rules with fixes."""
-    rows: dict[str, list] = {}
-    for r in results:
-        for d in r.diagnostics:
-            row = rows.setdefault(d.code, [0, d.name, False])
-            row[0] += 1
-            row[2] = row[2] or bool(d.fix and str(d.fix.applicability) != "display-only")
+    rows = tally.rules
     if not rows:
         return "No findings.\n"
     width = max(len(c) for c in rows)
@@ -180,9 +176,10 @@ def _statistics(results) -> str:
     return "\n".join(out) + "\n"
 
 
-def _emit(output, results, fmt: str, output_file, statistics: bool) -> None:
+def _emit(output, tally, fmt: str, output_file, statistics: bool) -> None:
     """Print the report, or write it to --output-file and print the summary for people.
-    ``output``: the report, or an iterator of its pieces (written as they come)."""
+    ``output``: the report, or an iterator of its pieces (written as they come); ``tally``
+    is complete once they are written."""
     pieces = [output] if isinstance(output, str) else output
     if output_file and output_file != "-":
         try:
@@ -193,7 +190,7 @@ def _emit(output, results, fmt: str, output_file, statistics: bool) -> None:
             _fail(f"{output_file}: cannot write the report ({exc.strerror or exc})")
         from .reporters.text import summary_lines
 
-        for line in summary_lines(results):
+        for line in summary_lines(tally):
             click.echo(line)
         click.echo(f"Report ({fmt}) written to {output_file}.")
     else:
@@ -201,7 +198,7 @@ def _emit(output, results, fmt: str, output_file, statistics: bool) -> None:
             click.echo(piece, nl=False)
     if statistics:  # on standard output only when no machine-readable report is there
         to_err = fmt != "text" and (not output_file or output_file == "-")
-        click.echo(("" if to_err else "\n") + _statistics(results), nl=False, err=to_err)
+        click.echo(("" if to_err else "\n") + _statistics(tally), nl=False, err=to_err)
 
 
 def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_path, stdin_filename,
@@ -264,56 +261,82 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
             results.append(lint_source(source, name, rules, config.severity_for))
         elif fixing or show_diff:
             results.append(fix_file(path, rules, config.severity_for, minimum, write=not show_diff))
+    stream = chunks(fmt)
+    pending = iter(())  # the plain lint runs' results, in task order
+    materialise = True
     if tasks:
         import os
 
         from .cache import Cache
         from .progress import Progress, wanted
-        from .runner import lint_many
+        from .runner import iter_many
 
         n_jobs = jobs or os.cpu_count() or 1
         by_code = {**ruleset.by_code(), **({"LT": lt_rule} if lt_rule else {})}
-        with Progress(len(tasks)) as bar:  # drawn only on a terminal, erased before the report
-            # LanguageTool's answers are never cached: they depend on the server
-            # a clean file's text is dropped as it arrives (memory stays flat on big repos),
-            # unless the report shows every file's text (html: readability of every file)
-            done = lint_many([t for _, t in tasks], by_code, n_jobs, None if no_cache or lt_rule else Cache(),
-                             progress=bar if wanted(len(tasks), disabled=no_progress) else None,
-                             keep_clean_text=fmt == "html" or bool(write_baseline))
-        for (i, _), r in zip(tasks, done):
-            results[i] = r
-    _apply_filters(results, filters, min_severity)
+        bar = wanted(len(tasks), disabled=no_progress)
+        # LanguageTool's answers are never cached: they depend on the server
+        # a clean file's text is dropped as it arrives (memory stays flat on big repos),
+        # unless the report shows every file's text (html: readability of every file)
+        run = partial(iter_many, [t for _, t in tasks], by_code, n_jobs,
+                      None if no_cache or lt_rule else Cache(),
+                      keep_clean_text=fmt == "html" or bool(write_baseline))
+        # a streamed report is written while later files are linted and holds no result it has
+        # written; the progress bar (a terminal) and a baseline want every result first
+        materialise = bar or not stream or bool(write_baseline) or show_diff
+        if materialise:
+            with Progress(len(tasks)) as progress:  # erased before the report
+                pending = iter(run(progress=progress if bar else None))
+                results = [r if r is not None else next(pending) for r in results]
+        else:
+            pending = run()
+
+    def ordered():
+        for r in results:
+            r = r if r is not None else next(pending)
+            _apply_filters([r], filters, min_severity)
+            yield r
+
+    if materialise:
+        results = list(ordered())
     if write_baseline:
         _write_baseline(results, write_baseline)
-    changed = [r for r in results if r.fixed is not None]
+    tally = None
     if show_diff:
         import difflib
 
+        changed = [r for r in results if r.fixed is not None]
         for r in changed:
             click.echo("".join(difflib.unified_diff(
                 r.original.splitlines(keepends=True), r.fixed.splitlines(keepends=True),
                 fromfile=r.path, tofile=r.path)), nl=False)
     else:
+        from .reporters.json import Tally
+
         metas = [r.meta for r in ruleset.rules] + ([lt_rule.meta] if lt_rule else [])
         ctx = {"show_source": not no_source, "rules": metas}
-        stream = chunks(fmt)
-        output = stream(results, ctx) if stream else REPORTERS[fmt](results, ctx)
-        _emit(output, results, fmt, output_file, statistics)
+        tally = Tally()
+        if stream:
+            output = stream(results if materialise else ordered(), ctx, tally)
+        else:
+            output = REPORTERS[fmt](results, ctx)
+            for r in results:
+                tally.add(r)
+        _emit(output, tally, fmt, output_file, statistics)
         if fixing and fmt == "text":
-            n = len(changed)
+            n = sum(1 for r in results if r.fixed is not None)
             click.echo(f"Fixed {n} file{'s' if n != 1 else ''}." if n else "Nothing to fix.", err=True)
-    for r in results:
-        if r.error and (fmt != "text" or show_diff or output_file):
-            click.echo(f"copydesk: error: {r.error}", err=True)
+    errors = tally.errors if tally is not None else [r.error for r in results if r.error]
+    if fmt != "text" or show_diff or output_file:
+        for error in errors:
+            click.echo(f"copydesk: error: {error}", err=True)
     threshold = Severity.parse(fail_on) if fail_on else (base_config.fail_on or Severity.WARNING)
-    if any(r.error for r in results):
+    if errors:
         sys.exit(EXIT_ERROR)
     if show_diff:
         sys.exit(EXIT_FINDINGS if changed and not exit_zero else EXIT_OK)
     if exit_zero:
         sys.exit(EXIT_OK)
-    found = any(d.severity >= threshold for r in results for d in r.diagnostics)
-    sys.exit(EXIT_FINDINGS if found else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if tally.worst is not None and tally.worst >= threshold else EXIT_OK)
 
 
 @main.command()

@@ -245,28 +245,36 @@ def lint_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None, progress=No
     ``progress``, when given, is called once per finished file (a progress bar).
     ``keep_clean_text`` False: a result without findings or error keeps no text (reports
     read a file's text only to place and show its findings)."""
+    return list(iter_many(tasks, rules_by_code, jobs, cache, progress, keep_clean_text))
+
+
+def iter_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None, progress=None,
+              keep_clean_text: bool = True):
+    """``lint_many`` as a stream: each result is yielded, in task order, as soon as it and
+    those before it are done, so that a report can be written while later files are linted
+    and a big run need not hold every result."""
     _WORKER.clear()
     _WORKER.update(rules=rules_by_code, cache=cache)
     tasks = list(tasks)
 
     def collect(results):
-        out = []
         for r in results:
             if not keep_clean_text and not r.diagnostics and not r.error:
                 r.source = ""
-            out.append(r)
             if progress is not None:
                 progress()
-        return out
+            yield r
 
     if jobs <= 1 or len(tasks) < 8:
-        return collect(_lint_task(t) for t in tasks)
+        yield from collect(_lint_task(t) for t in tasks)
+        return
     import multiprocessing as mp
 
     try:
         ctx = mp.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork lint in-process
-        return collect(_lint_task(t) for t in tasks)
+        yield from collect(_lint_task(t) for t in tasks)
+        return
     chunk = max(1, min(64, len(tasks) // (jobs * 8)))
     with ctx.Pool(jobs, initializer=_child_init) as pool:
-        return collect(pool.imap(_lint_task, tasks, chunksize=chunk))
+        yield from collect(pool.imap(_lint_task, tasks, chunksize=chunk))

@@ -30,22 +30,55 @@ def file_json(result) -> dict:
     return out
 
 
-def summary(results) -> dict:
-    counts = {"error": 0, "warning": 0, "info": 0}
-    by_code: dict[str, int] = {}
-    for r in results:
+class Tally:
+    """What a report says after the files: counts by severity and rule, files with findings or
+    errors, verdicts, the fixable rules. Fed one result at a time (``add``), so that a streamed
+    report need not hold the results it has written."""
+
+    def __init__(self, results=()):
+        self.files = self.with_findings = self.with_errors = self.likely_mt = 0
+        self.counts = {"error": 0, "warning": 0, "info": 0}
+        self.rules: dict[str, list] = {}  # code -> [findings, name, has a fix]
+        self.errors: list[str] = []  # why files could not be linted
+        self.verdicts: list[tuple[str, dict]] = []  # (path, verdict) of likely machine-translated files
+        self.worst = None  # the highest severity found
+        for r in results:
+            self.add(r)
+
+    def add(self, r) -> None:
+        self.files += 1
+        if r.diagnostics:
+            self.with_findings += 1
+        if r.error:
+            self.with_errors += 1
+            self.errors.append(r.error)
+        if r.verdict and r.verdict["likely_mt"]:
+            self.likely_mt += 1
+            self.verdicts.append((r.path, r.verdict))
         for d in r.diagnostics:
-            counts[str(d.severity)] += 1
-            by_code[d.code] = by_code.get(d.code, 0) + 1
-    return {
-        "files": len(results),
-        "files_with_findings": sum(1 for r in results if r.diagnostics),
-        "files_with_errors": sum(1 for r in results if r.error),
-        "diagnostics": sum(counts.values()),
-        "by_severity": counts,
-        "by_code": dict(sorted(by_code.items())),
-        "likely_mt": sum(1 for r in results if r.verdict and r.verdict["likely_mt"]),
-    }
+            self.counts[str(d.severity)] += 1
+            row = self.rules.get(d.code)
+            if row is None:
+                row = self.rules[d.code] = [0, d.name, False]
+            row[0] += 1
+            row[2] = row[2] or bool(d.fix and str(d.fix.applicability) != "display-only")
+            if self.worst is None or d.severity > self.worst:
+                self.worst = d.severity
+
+    def summary(self) -> dict:
+        return {
+            "files": self.files,
+            "files_with_findings": self.with_findings,
+            "files_with_errors": self.with_errors,
+            "diagnostics": sum(self.counts.values()),
+            "by_severity": dict(self.counts),
+            "by_code": {code: row[0] for code, row in sorted(self.rules.items())},
+            "likely_mt": self.likely_mt,
+        }
+
+
+def summary(results) -> dict:
+    return Tally(results).summary()
 
 
 def _dump(obj, prefix: str) -> str:
@@ -54,16 +87,19 @@ def _dump(obj, prefix: str) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1).replace("\n", "\n" + prefix)
 
 
-def render_chunks(results, ctx=None):
+def render_chunks(results, ctx=None, tally: Tally | None = None):
     """The report in pieces, one per file: joined, byte for byte ``json.dumps({"version",
-    "files", "summary"}, indent=1)``; written as made, a big run never holds it whole."""
+    "files", "summary"}, indent=1)``; written as made, a big run never holds it whole.
+    ``results`` is read once (it may be a stream); ``tally``, when given, is filled with them."""
+    tally = Tally() if tally is None else tally
     yield '{\n "version": ' + json.dumps(VERSION) + ',\n "files": ['
     n = 0
     for r in results:
         yield ("\n  " if n == 0 else ",\n  ") + _dump(file_json(r), "  ")
+        tally.add(r)
         n += 1
     yield "\n ]" if n else "]"
-    yield ',\n "summary": ' + _dump(summary(results), " ") + "\n}\n"
+    yield ',\n "summary": ' + _dump(tally.summary(), " ") + "\n}\n"
 
 
 def render(results, ctx=None) -> str:

@@ -1,7 +1,7 @@
 """Human output: ``path:line:col CODE [severity] message``, the line, a caret, a summary."""
 from __future__ import annotations
 
-from .json import summary
+from .json import Tally
 
 
 def _excerpt(source: str, lines, start: int, end: int) -> list[str]:
@@ -17,13 +17,19 @@ def _excerpt(source: str, lines, start: int, end: int) -> list[str]:
     return ["    " + text, "    " + " " * (col - 1) + "^" * width]
 
 
-def render(results, ctx=None) -> str:
+def render_chunks(results, ctx=None, tally: Tally | None = None):
+    """The report in pieces, one per file (``results`` is read once: it may be a stream), then
+    the verdicts and the summary; ``tally``, when given, is filled with the results."""
     show_source = True if ctx is None else ctx.get("show_source", True)
-    out: list[str] = []
+    tally = Tally() if tally is None else tally
     for r in results:
+        tally.add(r)
         if r.error:
-            out.append(f"{r.path}: error: {r.error.split(': ', 1)[-1] if r.error.startswith(r.path) else r.error}")
+            yield f"{r.path}: error: {r.error.split(': ', 1)[-1] if r.error.startswith(r.path) else r.error}\n"
             continue
+        if not r.diagnostics:
+            continue
+        out: list[str] = []
         lines = r.lines
         for d in r.diagnostics:
             line, col = lines.position(d.start)
@@ -31,21 +37,24 @@ def render(results, ctx=None) -> str:
             out.append(f"{r.path}:{line}:{col} {d.code} [{d.severity}] {d.message}{fix}")
             if show_source:
                 out.extend(_excerpt(r.source, lines, d.start, d.end))
-    for r in results:
-        v = r.verdict
-        if v and v["likely_mt"]:
-            out.append(f"{r.path}: likely machine-translated or spun (score {v['score']:g}; "
-                       f"evidence from {', '.join(v['families'])})")
-    if any(r.diagnostics for r in results):
+        yield "\n".join(out) + "\n"
+    out = [f"{path}: likely machine-translated or spun (score {v['score']:g}; "
+           f"evidence from {', '.join(v['families'])})" for path, v in tally.verdicts]
+    if tally.with_findings:
         out.append("")
-    out.extend(summary_lines(results))
-    return "\n".join(out) + "\n"
+    out.extend(summary_lines(tally))
+    yield "\n".join(out) + "\n"
+
+
+def render(results, ctx=None) -> str:
+    return "".join(render_chunks(results, ctx))
 
 
 def summary_lines(results) -> list[str]:
-    """The closing lines: how many problems in how many files, or all clear."""
+    """The closing lines: how many problems in how many files, or all clear. ``results``: the
+    results, or a Tally of them."""
     out: list[str] = []
-    s = summary(results)
+    s = (results if isinstance(results, Tally) else Tally(results)).summary()
     sev = s["by_severity"]
     if s["diagnostics"]:
         out.append(f"Found {s['diagnostics']} problem{'s' if s['diagnostics'] != 1 else ''} "
