@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -299,6 +297,8 @@ class Config:
         }
         if self.per_file_ignores or self.exclude:
             data["root"] = str(self.root)
+        import json
+
         blob = json.dumps(data, sort_keys=True, ensure_ascii=True, default=str)
         return sha256(blob.encode("utf-8")).hexdigest()
 
@@ -324,6 +324,8 @@ def _type_name(value) -> str:
 
 
 def _subkey(parent: str, key: str) -> str:
+    import json
+
     return f"{parent}.{key}" if _BARE_KEY.match(key) else f"{parent}.{json.dumps(key, ensure_ascii=False)}"
 
 
@@ -378,6 +380,8 @@ def _unknown_key_message(key: str, known) -> str:
 
 def parse_settings(data: dict, path, root: Path, prefix: str = "") -> Config:
     """Validate a settings table (already extracted from TOML) and build a Config."""
+    import json
+
     p = _Parser(path, prefix)
     root = Path(os.path.abspath(root))
     cfg = Config(path=Path(path) if path is not None else None, root=root)
@@ -451,6 +455,8 @@ def _read_toml(path: Path, shown=None) -> dict:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(shown, None, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    import tomllib  # only when there is a file to read
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from ._sha import sha256
 
-FORMAT = 1
+FORMAT = 2  # 2: the body is (rule set, the parsers' static patterns)
 PREFIX = "rules-"
 SUFFIX = ".pickle"
 
@@ -105,12 +105,13 @@ def load(folders, fingerprint: str):
         from . import regexcache
 
         regexcache.start_load()
-        ruleset = pickle.load(stream)
+        ruleset, patterns = pickle.load(stream)
         regexcache.verify_loaded()
         from .packs import RuleSet
 
         if type(ruleset) is not RuleSet or ruleset.fingerprint != fingerprint:
             return None
+        regexcache.provide(patterns)
         return ruleset
     except Exception:  # noqa: BLE001 - a cache problem is never the user's problem: rebuild
         return None
@@ -144,7 +145,10 @@ def save(folders, ruleset, recorder, deps) -> bool:
                                "deps": [(str(p), file_digest(p)) for p in deps]},
                               protocol=pickle.HIGHEST_PROTOCOL)
         body = io.BytesIO()
-        _Pickler(body, recorder).dump(ruleset)
+        from .regexcache import statics
+
+        # with the document parsers' own patterns (regexcache.static), stored compiled too
+        _Pickler(body, recorder).dump((ruleset, statics()))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{PREFIX}", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:

@@ -207,3 +207,40 @@ def test_clean_removes_the_rule_cache(cache_dir, tmp_path, monkeypatch):
     out = CliRunner().invoke(main, ["clean"]).stdout
     assert "Removed the cached rule sets" in out
     assert not list(cache_dir.glob("rules-*")) and (cache_dir / "unrelated.txt").exists()
+
+
+def test_the_parsers_static_patterns_come_back_compiled_from_the_cache(cache_dir, monkeypatch):
+    """The Markdown parser's module-level patterns are stored with the rule set and handed back
+    on a hit (regexcache.static), equal to what re.compile makes; a pattern the store does not
+    hold (an edited one) is compiled as usual."""
+    from lint.document import markdown
+
+    load_rules(cache=True)
+    monkeypatch.setattr(regexcache, "_PROVIDED", {})
+    load_rules(cache=True)
+    provided = regexcache._PROVIDED
+    assert (markdown._FENCE.pattern, 0) in provided and len(provided) >= 40
+    for (pattern, flags), p in provided.items():
+        assert p == re.compile(pattern, flags), pattern
+    key = (markdown._ATX.pattern, 0)
+    assert regexcache.static(*key) is provided[key]  # the stored one, not a fresh compile
+    fresh = regexcache.static(r"#{1,7}(?=[ \t]|$)")  # an edited pattern: compiled here
+    assert fresh.match("####### x") and fresh is not provided.get((fresh.pattern, 0))
+
+
+def test_fast_exit_flushes_the_report_and_keeps_the_status(tmp_path):
+    """`python -m lint` (and the console script) leave with os._exit after flushing: the whole
+    report arrives, piped, and the exit status is the command's."""
+    import subprocess
+    import sys
+
+    article = tmp_path / "a.txt"
+    article.write_text("Comments are closed.\n" * 300, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "lint", "check", "--no-cache", "--format", "json", str(article)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)  # complete: it parses
+    assert report["summary"]["diagnostics"] == len(report["files"][0]["diagnostics"]) >= 300
+    bad = subprocess.run([sys.executable, "-m", "lint", "check", str(tmp_path / "missing.txt")],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert bad.returncode == 2 and "missing.txt: no such file" in bad.stderr

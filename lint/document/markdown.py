@@ -20,32 +20,33 @@ from html import unescape
 from html.entities import html5
 
 from . import Block, Document
+from ..regexcache import static
 from .textmap import MASK, TextMap
 
 __all__ = ["parse_markdown"]
 
 # a line: leading blanks, content (group 1), the line break
-_LINE = re.compile(r"[ \t]*([^\r\n]*)(?:\r\n|\n|\r)?")
+_LINE = static(r"[ \t]*([^\r\n]*)(?:\r\n|\n|\r)?")
 
 # -- block patterns (matched at the first non-blank character of a line, endpos = line end) --
-_FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
-_ATX = re.compile(r"(#{1,6})(?=[ \t]|$)")
-_ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
-_ATX_ONLY_CLOSE = re.compile(r"#+[ \t]*$")
-_HR = re.compile(r"([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
-_BULLET = re.compile(r"[-*+](?=[ \t]|$)")
-_ORDERED = re.compile(r"(\d{1,9})[.)](?=[ \t]|$)")
-_REFDEF = re.compile(
+_FENCE = static(r"(`{3,}|~{3,})(.*)$")
+_ATX = static(r"(#{1,6})(?=[ \t]|$)")
+_ATX_CLOSE = static(r"[ \t]+#+[ \t]*$")
+_ATX_ONLY_CLOSE = static(r"#+[ \t]*$")
+_HR = static(r"([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_SETEXT = static(r"(?:=+|-+)[ \t]*$")
+_BULLET = static(r"[-*+](?=[ \t]|$)")
+_ORDERED = static(r"(\d{1,9})[.)](?=[ \t]|$)")
+_REFDEF = static(
     r"\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(?:<[^<>\n]*>|[^\s<][^\s]*)"
     r"([ \t]+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*$"
 )
-_REFDEF_TITLE = re.compile(r"[ \t]*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))[ \t]*$")
-_TASK = re.compile(r"\[[ xX]\][ \t]+(?=\S)")
-_DELIM_CELL = re.compile(r"[ \t]*:?-+:?[ \t]*$")
+_REFDEF_TITLE = static(r"[ \t]*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))[ \t]*$")
+_TASK = static(r"\[[ xX]\][ \t]+(?=\S)")
+_DELIM_CELL = static(r"[ \t]*:?-+:?[ \t]*$")
 # the first character of every block start above (fences, headings, thematic breaks, quotes,
 # HTML, list markers, reference definitions); a line starting otherwise is a table or text
-_BLOCK_START = re.compile(r"[`~#*_>+<\[\d-]")
+_BLOCK_START = static(r"[`~#*_>+<\[\d-]")
 
 _HTML_BLOCK_TAGS = (
     "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
@@ -55,56 +56,56 @@ _HTML_BLOCK_TAGS = (
 )
 _ATTRS = r"(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*"
 _HTML_STARTS = (
-    (1, re.compile(r"<(?:script|pre|style|textarea)(?=[\s>]|$)", re.I)),
-    (2, re.compile(r"<!--")),
-    (3, re.compile(r"<\?")),
-    (5, re.compile(r"<!\[CDATA\[")),
-    (4, re.compile(r"<![A-Za-z]")),
-    (6, re.compile(r"</?(?:%s)(?=[\s>]|/>|$)" % _HTML_BLOCK_TAGS, re.I)),
-    (7, re.compile(r"(?:<(?!(?:script|style|pre|textarea)\b)[A-Za-z][A-Za-z0-9-]*" + _ATTRS
+    (1, static(r"<(?:script|pre|style|textarea)(?=[\s>]|$)", re.I)),
+    (2, static(r"<!--")),
+    (3, static(r"<\?")),
+    (5, static(r"<!\[CDATA\[")),
+    (4, static(r"<![A-Za-z]")),
+    (6, static(r"</?(?:%s)(?=[\s>]|/>|$)" % _HTML_BLOCK_TAGS, re.I)),
+    (7, static(r"(?:<(?!(?:script|style|pre|textarea)\b)[A-Za-z][A-Za-z0-9-]*" + _ATTRS
                    + r"\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)[ \t]*$", re.I)),
 )
 _HTML_ENDS = {
-    1: re.compile(r"</(?:script|pre|style|textarea)\s*>", re.I),
-    2: re.compile(r"-->"),
-    3: re.compile(r"\?>"),
-    4: re.compile(r">"),
-    5: re.compile(r"\]\]>"),
+    1: static(r"</(?:script|pre|style|textarea)\s*>", re.I),
+    2: static(r"-->"),
+    3: static(r"\?>"),
+    4: static(r">"),
+    5: static(r"\]\]>"),
 }
-_ONLY_COMMENTS = re.compile(r"(?:[ \t]*<!--(?:>|->|[\s\S]*?-->))*[ \t]*$")
-_FIGCAPTION_OPEN = re.compile(r"<figcaption(?=[\s>/])", re.I)
-_FIGCAPTION_CLOSE = re.compile(r"</figcaption\s*>", re.I)
+_ONLY_COMMENTS = static(r"(?:[ \t]*<!--(?:>|->|[\s\S]*?-->))*[ \t]*$")
+_FIGCAPTION_OPEN = static(r"<figcaption(?=[\s>/])", re.I)
+_FIGCAPTION_CLOSE = static(r"</figcaption\s*>", re.I)
 
 # -- inline patterns (matched on the virtual string of a leaf) --------------------------------
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>")
-_AUTOMAIL = re.compile(
+_AUTOLINK = static(r"<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>")
+_AUTOMAIL = static(
     r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>"
 )
-_COMMENT = re.compile(r"<!--(?:>|->|[\s\S]*?-->)")
-_OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)" + _ATTRS + r"\s*/?>")
-_CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
-_OTHER_HTML = re.compile(r"<\?[\s\S]*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[[\s\S]*?\]\]>")
-_CODE_CLOSE = re.compile(r"</code\s*>", re.I)
-_ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|([A-Za-z][A-Za-z0-9]{1,31}));")
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
-_LINK_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.){0,999})\]")
+_COMMENT = static(r"<!--(?:>|->|[\s\S]*?-->)")
+_OPEN_TAG = static(r"<([A-Za-z][A-Za-z0-9-]*)" + _ATTRS + r"\s*/?>")
+_CLOSE_TAG = static(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
+_OTHER_HTML = static(r"<\?[\s\S]*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[[\s\S]*?\]\]>")
+_CODE_CLOSE = static(r"</code\s*>", re.I)
+_ENTITY = static(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|([A-Za-z][A-Za-z0-9]{1,31}));")
+_FOOTNOTE_REF = static(r"\[\^[^\]\s]+\]")
+_LINK_LABEL = static(r"\[((?:[^\[\]\\]|\\.){0,999})\]")
 # bare URLs (GFM "extended autolinks") and e-mail addresses
-_BARE_URL = re.compile(r"(?<![^\s*_~(\[\"'“‘])(?:https?://|www\.)[\w\-]+(?:\.[\w\-]+)*[^\s<]*", re.I)
-_BARE_EMAIL = re.compile(r"(?<![\w.+\-@/])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_TRAILING_ENTITY = re.compile(r"&[A-Za-z0-9]+;$")
+_BARE_URL = static(r"(?<![^\s*_~(\[\"'“‘])(?:https?://|www\.)[\w\-]+(?:\.[\w\-]+)*[^\s<]*", re.I)
+_BARE_EMAIL = static(r"(?<![\w.+\-@/])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_TRAILING_ENTITY = static(r"&[A-Za-z0-9]+;$")
 # text in which the tokenizer has nothing to do: no character that can start a token (spaces
 # and tabs are text too, unless they end a line or the whole string)
-_PLAIN_RUN = re.compile(r"[^\\`*_~!\[<&\n]+")
+_PLAIN_RUN = static(r"[^\\`*_~!\[<&\n]+")
 # runs that bracket_close and inline_destination skip in one step (\s is exactly str.isspace)
-_BRACKET_RUN = re.compile(r"[^\\`<\[\]]+")
-_DEST_RUN = re.compile(r"[^\\\s()\x00-\x1f]+")
+_BRACKET_RUN = static(r"[^\\`<\[\]]+")
+_DEST_RUN = static(r"[^\\\s()\x00-\x1f]+")
 
 # -- front matter -------------------------------------------------------------------------------
-_YAML_TITLE = re.compile(r"title[ \t]*:(?:[ \t]+|$)")
-_TOML_TITLE = re.compile(r"title[ \t]*=[ \t]*")
-_BLOCK_SCALAR = re.compile(r"[|>][+-]?[0-9]?[+-]?[ \t]*(?:#.*)?$")
+_YAML_TITLE = static(r"title[ \t]*:(?:[ \t]+|$)")
+_TOML_TITLE = static(r"title[ \t]*=[ \t]*")
+_BLOCK_SCALAR = static(r"[|>][+-]?[0-9]?[+-]?[ \t]*(?:#.*)?$")
 _DQ_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "e": "\x1b", "_": "\xa0"}
 
 

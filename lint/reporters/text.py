@@ -1,7 +1,7 @@
 """Human output: ``path:line:col CODE [severity] message``, the line, a caret, a summary."""
 from __future__ import annotations
 
-from .json import Tally
+from .tally import Tally
 
 
 def _excerpt(source: str, lines, start: int, end: int) -> list[str]:

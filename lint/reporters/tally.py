@@ -1,0 +1,54 @@
+"""The closing numbers of a report, gathered one result at a time (no JSON needed: the text
+report, which pre-commit prints, uses them too)."""
+from __future__ import annotations
+
+
+class Tally:
+    """What a report says after the files: counts by severity and rule, files with findings or
+    errors, verdicts, the fixable rules. Fed one result at a time (``add``), so that a streamed
+    report need not hold the results it has written."""
+
+    def __init__(self, results=()):
+        self.files = self.with_findings = self.with_errors = self.likely_mt = 0
+        self.counts = {"error": 0, "warning": 0, "info": 0}
+        self.rules: dict[str, list] = {}  # code -> [findings, name, has a fix]
+        self.errors: list[str] = []  # why files could not be linted
+        self.verdicts: list[tuple[str, dict]] = []  # (path, verdict) of likely machine-translated files
+        self.worst = None  # the highest severity found
+        for r in results:
+            self.add(r)
+
+    def add(self, r) -> None:
+        self.files += 1
+        if r.diagnostics:
+            self.with_findings += 1
+        if r.error:
+            self.with_errors += 1
+            self.errors.append(r.error)
+        if r.verdict and r.verdict["likely_mt"]:
+            self.likely_mt += 1
+            self.verdicts.append((r.path, r.verdict))
+        for d in r.diagnostics:
+            self.counts[str(d.severity)] += 1
+            row = self.rules.get(d.code)
+            if row is None:
+                row = self.rules[d.code] = [0, d.name, False]
+            row[0] += 1
+            row[2] = row[2] or bool(d.fix and str(d.fix.applicability) != "display-only")
+            if self.worst is None or d.severity > self.worst:
+                self.worst = d.severity
+
+    def summary(self) -> dict:
+        return {
+            "files": self.files,
+            "files_with_findings": self.with_findings,
+            "files_with_errors": self.with_errors,
+            "diagnostics": sum(self.counts.values()),
+            "by_severity": dict(self.counts),
+            "by_code": {code: row[0] for code, row in sorted(self.rules.items())},
+            "likely_mt": self.likely_mt,
+        }
+
+
+def summary(results) -> dict:
+    return Tally(results).summary()
