@@ -40,9 +40,16 @@ class StaleRegex(Exception):
     """A stored pattern that does not rebuild into what was stored."""
 
 
-def _args(pattern, flags: int) -> tuple:
-    """What ``re._compiler.compile`` passes to ``_sre.compile`` (CPython 3.11-3.13)."""
+#: reorder a pattern that opens with lookarounds so that it opens with a character (:func:`_shift`)
+SHIFT = True
+
+
+def _args(pattern, flags: int, shift: bool | None = None) -> tuple:
+    """What ``re._compiler.compile`` passes to ``_sre.compile`` (CPython 3.11-3.13), with the
+    parse tree reordered by :func:`_shift` (unless ``shift`` is False, or :data:`SHIFT` is)."""
     p = _parser.parse(pattern, flags)
+    if SHIFT if shift is None else shift:
+        _shift(p, flags)
     code = _compiler._code(p, flags)
     groupindex = p.state.groupdict
     indexgroup = [None] * p.state.groups
@@ -52,26 +59,109 @@ def _args(pattern, flags: int) -> tuple:
             dict(groupindex), tuple(indexgroup))
 
 
+def _shift(p, flags: int) -> bool:
+    """Rewrite ``(?<!L)(?!A)E...`` as ``E(?<!LE)(?<!A)...``, in place: the same matches, found
+    faster. Most rule patterns open with guards (``(?<![\\w.,])\\d{1,3}...``); the regex engine
+    then tries the whole pattern at every position, while a pattern that opens with a
+    character class lets it skip in C to the next position where that class matches (3-20x on
+    article text). Only when the pattern (or each top-level alternative) is: fixed-width
+    lookbehinds and one-character lookaheads, then one character (a literal or a class,
+    possibly repeated at least once, outside any capture group). A lookbehind at ``p`` becomes
+    the same lookbehind followed by that character, at ``p + 1``; a one-character lookahead at
+    ``p`` becomes a lookbehind at ``p + 1``. Returns whether anything changed."""
+    from re import _constants as C
+
+    state, data = p.state, p.data
+    if len(data) == 1 and data[0][0] is C.BRANCH:
+        _, (x, branches) = data[0]
+        out, changed = [], False
+        for b in branches:
+            nb = _shift_seq(b.data, state, C)
+            changed |= nb is not None
+            out.append(_parser.SubPattern(state, nb) if nb is not None else b)
+        if changed:
+            p.data = [(C.BRANCH, (x, out))]
+        return changed
+    nd = _shift_seq(data, state, C)
+    if nd is not None:
+        p.data = nd
+    return nd is not None
+
+
+def _shift_seq(data, state, C):
+    """:func:`_shift` on one sequence of parse items; None when it does not apply."""
+    i, guards = 0, []
+    while i < len(data) and data[i][0] in (C.ASSERT, C.ASSERT_NOT):
+        op, (direction, sub) = data[i]
+        lo, hi = sub.getwidth()
+        if lo != hi or (direction == 1 and lo != 1):
+            return None
+        guards.append((op, direction, sub))
+        i += 1
+    if not guards or i >= len(data):
+        return None
+    op, av = data[i]
+    if op in (C.LITERAL, C.IN):
+        first, rest = (op, av), data[i + 1:]
+    elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1 and len(av[2].data) == 1 \
+            and av[2].data[0][0] in (C.LITERAL, C.IN):
+        lo, hi, item = av
+        first = item.data[0]
+        left = hi if hi == C.MAXREPEAT else hi - 1
+        rest = ([(op, (lo - 1, left, item))] if left else []) + list(data[i + 1:])
+    else:
+        return None
+    out = [first]
+    for gop, direction, sub in guards:
+        body = list(sub.data) + [first] if direction == -1 else list(sub.data)
+        out.append((gop, (-1, _parser.SubPattern(state, body))))
+    out.extend(rest)
+    return out
+
+
 def _self_test() -> bool:
-    """Does building through :func:`_args` give what ``re.compile`` gives, on this interpreter?"""
+    """Does building through :func:`_args` give what ``re.compile`` gives, on this interpreter,
+    and does a reordered pattern (:func:`_shift`) find the same matches?"""
     global _SELF_TESTED
     if _SELF_TESTED is None:
         try:
             probe = r"(?P<word>[^\W\d_]+(?:['’-]\w+)*)\s+(?:a|b|c)?\1\b"
             built = _sre.compile(*_args(probe, re.IGNORECASE))
+            guarded = r"(?<![\w.,])(?!0)\d{1,3}(?:,\d{3})+(?![\w,])|(?<=[a-z] )X+?"
+            text = "Of 1,250 and 01,250 and 3,100,200 x1,000 aXX b X"
+            shifted = _sre.compile(*_args(guarded, 0, shift=True))
             _SELF_TESTED = (built == re.compile(probe, re.IGNORECASE) and built.groupindex == {"word": 1}
-                            and built.groups == 1)
+                            and built.groups == 1
+                            and _sre.compile(*_args(guarded, 0, shift=False)) == re.compile(guarded)
+                            and shifted != re.compile(guarded)
+                            and [m.span() for m in shifted.finditer(text)]
+                            == [m.span() for m in re.finditer(guarded, text)] == [(3, 8), (24, 33), (47, 48)])
         except Exception:  # noqa: BLE001 - any surprise means: do not use the private API
             _SELF_TESTED = False
     return _SELF_TESTED
 
 
+#: patterns built outside a Recorder (pattern, flags) -> pattern: re.compile's own cache
+_BUILT: dict[tuple[str, int], re.Pattern] = {}
+
+
 def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the re.compile of the rule kinds
     """``re.compile``; inside a :class:`Recorder` the compiler's output is also kept for storing."""
     rec = _RECORDER
-    if rec is None or not rec.active:
-        return re.compile(pattern, flags)
     flags = int(flags)
+    if rec is None or not rec.active:
+        if not (SHIFT and ENABLED and _self_test()):
+            return re.compile(pattern, flags)
+        built = _BUILT.get((pattern, flags))
+        if built is None:
+            try:
+                built = _sre.compile(*_args(pattern, flags))
+            except re.error:
+                raise
+            except Exception:  # noqa: BLE001 - the private path failed: the public one
+                built = re.compile(pattern, flags)
+            _BUILT[(pattern, flags)] = built
+        return built
     memo = rec.memo.get((pattern, flags))
     if memo is not None:
         return memo
@@ -201,12 +291,13 @@ def start_load() -> None:
 
 
 def verify_loaded() -> None:
-    """After a load: the shortest rebuilt pattern must equal ``re.compile``'s (flags, pattern and
-    the whole opcode list are compared). Raises :class:`StaleRegex` otherwise."""
+    """After a load: the shortest rebuilt pattern must equal a fresh build (flags, pattern and
+    the whole opcode list are compared; the self-test compares a fresh build with
+    ``re.compile``'s). Raises :class:`StaleRegex` otherwise."""
     loaded = _LOADED[:]
     _LOADED.clear()
     if not loaded:
         return
     p = min(loaded, key=lambda x: len(x.pattern))
-    if p != re.compile(p.pattern, p.flags):
+    if not _self_test() or p != _sre.compile(*_args(p.pattern, p.flags)):
         raise StaleRegex(f"stored pattern {p.pattern!r} differs from a fresh compile")

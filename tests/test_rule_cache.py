@@ -85,7 +85,7 @@ def test_a_hit_gives_the_same_rules_and_findings(cache_dir, monkeypatch):
         stored = _patterns(hit)
         assert len(stored) > 100
         for p in stored:  # rebuilt without the compiler, yet identical (flags, groups, opcodes)
-            assert p == re.compile(p.pattern, p.flags), p.pattern
+            assert p == regexcache._sre.compile(*regexcache._args(p.pattern, p.flags)), p.pattern
 
 
 def test_the_cli_output_is_the_same_on_a_hit(cache_dir, tmp_path, monkeypatch):
@@ -221,7 +221,7 @@ def test_the_parsers_static_patterns_come_back_compiled_from_the_cache(cache_dir
     provided = regexcache._PROVIDED
     assert (markdown._FENCE.pattern, 0) in provided and len(provided) >= 40
     for (pattern, flags), p in provided.items():
-        assert p == re.compile(pattern, flags), pattern
+        assert p == regexcache._sre.compile(*regexcache._args(pattern, flags)), pattern  # as built fresh
     key = (markdown._ATX.pattern, 0)
     assert regexcache.static(*key) is provided[key]  # the stored one, not a fresh compile
     fresh = regexcache.static(r"#{1,7}(?=[ \t]|$)")  # an edited pattern: compiled here
