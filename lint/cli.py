@@ -271,12 +271,17 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
     selected_memo: dict = {}
     task_memo: dict = {}
+    codes_memo: dict = {}  # id(selection) -> (selection, its codes): the selection kept alive
     for path in files:
         config = resolver.for_path(Path(path) if path != STDIN else Path.cwd())
         name = (stdin_filename or "<stdin>") if path == STDIN else path
-        rules = _selected(ruleset, config, name, selected_memo) + ([lt_rule] if lt_rule else [])
+        selected = _selected(ruleset, config, name, selected_memo)
+        rules = selected + ([lt_rule] if lt_rule else [])
         if path != STDIN and not (fixing or show_diff):
-            codes = tuple(r.meta.code for r in rules)
+            known = codes_memo.get(id(selected))
+            if known is None:
+                known = codes_memo[id(selected)] = (selected, tuple(r.meta.code for r in rules))
+            codes = known[1]
             shared = task_memo.get((codes, id(config)))  # one (codes, severities, prefix) per selection
             if shared is None:
                 sev = {r.meta.code: config.severity_for(r.meta) for r in rules

@@ -207,9 +207,7 @@ def _lint_task(task) -> FileResult:
     """Lint one file in a worker (or in-process). ``task`` = (path, rule codes, severities,
     cache key prefix); the rule set itself was built once, in the parent, before the fork."""
     path, codes, severities, prefix = task
-    rules = [_WORKER["rules"][c] for c in codes]
     cache = _WORKER.get("cache")
-    severity_for = (lambda meta: severities.get(meta.code, meta.severity)) if severities else None
     try:
         raw, source = read_raw(path)
     except InputError as exc:
@@ -223,6 +221,8 @@ def _lint_task(task) -> FileResult:
             diags, verdict = hit
             return FileResult(path, source, format_for_path(path) or "text", diags,
                               bom=raw.startswith(b"\xef\xbb\xbf"), verdict=verdict)
+    rules = [_WORKER["rules"][c] for c in codes]  # after the cache: a hit needs no rules
+    severity_for = (lambda meta: severities.get(meta.code, meta.severity)) if severities else None
     result = lint_source(source, path, rules, severity_for)
     result.raw, result.bom = raw, raw.startswith(b"\xef\xbb\xbf")
     if cache is not None:

@@ -477,3 +477,16 @@ def test_json_report_is_built_per_file_but_prints_exactly_as_one_dump(which):
         results = [] if which == "empty" else [FileResult("bad.txt", error="bad.txt: not valid UTF-8")]
     whole = {"version": jr.VERSION, "files": [jr.file_json(r) for r in results], "summary": jr.summary(results)}
     assert jr.render(results) == json.dumps(whole, ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.mark.parametrize("value", [
+    {"a": 1, "b": [1, 2, {"c": None, "d": True, "e": False}], "f": {}, "g": [], "i": 1.5, "j": -0.0,
+     "k": 1e300, "l": float("inf"), "m": 10 ** 30, 1: "int key", None: "none key", 2.5: "float key"},
+    {"s": "é\"\\\n\t\u2028\x00\x1f\ud800 “quoted” ’"}, [], {}, "text", 3, [[[]], [{}], {"x": [1]}],
+])
+def test_the_json_writer_prints_what_json_dumps_prints(value):
+    """The report's hand-written indenter (json's own is pure Python) gives json.dumps's bytes."""
+    import lint.reporters.json as jr
+
+    for prefix in ("", " ", "  "):
+        assert jr._dump(value, prefix) == json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + prefix)
