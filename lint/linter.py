@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .document import Document
-from .document.sentences import inside, quotations
+from .document.sentences import inside
 from .literals import all_met
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 from .packs import Rule
@@ -55,7 +55,6 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
     """Run ``rules`` over ``doc``. ``severity_for(meta)`` may override a rule's severity."""
     if not doc.suppressions and doc.comments:
         doc.suppressions = collect(doc)
-    quotes_cache: dict[int, tuple] = {}
     by_zone: dict[tuple, list] = {}
     out: list[Diagnostic] = []
     for rule in rules:
@@ -77,9 +76,7 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
             q = ()
             if block is not None:
                 if meta.quote_policy == "skip" or hit.edits:
-                    q = quotes_cache.get(block.index)
-                    if q is None:
-                        q = quotes_cache[block.index] = quotations(block.text)
+                    q = block.quotes
                 if meta.quote_policy == "skip" and inside(q, hit.start, hit.end):
                     continue
                 start, end = block.to_source(hit.start, hit.end)

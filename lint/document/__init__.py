@@ -38,6 +38,24 @@ class Block:
 
         return fold(self.text)
 
+    @cached_property
+    def n_words(self) -> int:
+        """Whitespace-separated words (rules that look only at short blocks ask this often)."""
+        return len(self.text.split())
+
+    @cached_property
+    def quotes(self) -> tuple:
+        """Spans of the quotations in the text (:func:`lint.document.sentences.quotations`)."""
+        from .sentences import quotations
+
+        return quotations(self.text)
+
+    @cached_property
+    def memo(self) -> dict:
+        """What rule kinds derive from the text and share between rules (by key); the text of a
+        block never changes once parsed."""
+        return {}
+
 
 @dataclass
 class Suppression:

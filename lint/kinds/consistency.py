@@ -8,7 +8,7 @@ Also ``min_majority`` (default 2): the majority form needs at least this many ma
 """
 from __future__ import annotations
 
-from ..document.sentences import inside, quotations
+from ..document.sentences import inside
 from .base import Hit, Kind, compile_regex
 
 
@@ -31,10 +31,10 @@ class Consistency(Kind):
         found = {name: [] for name, _ in self.variants}
         skip_quotes = self.meta.quote_policy == "skip"
         for block in blocks:
-            quotes = quotations(block.text) if skip_quotes else ()
+            text = block.text
             for name, rx in self.variants:
-                for m in rx.finditer(block.text):
-                    if quotes and inside(quotes, *m.span()):
+                for m in rx.finditer(text):
+                    if skip_quotes and inside(block.quotes, *m.span()):
                         continue
                     found[name].append((block, m.start(), m.end(), m.group(0)))
         counts = {name: len(hits) for name, hits in found.items()}

@@ -62,7 +62,7 @@ class Context(Pattern):
         if not active:
             return
         for block in blocks:
-            if self.max_words is not None and len(block.text.split()) > self.max_words:
+            if self.max_words is not None and block.n_words > self.max_words:
                 continue
             context = None
             for hit in self.block_hits(block, active):

@@ -46,25 +46,50 @@ class Standalone(Kind):
     def matches(self, text: str, candidates=None) -> bool:
         """Is ``text`` wholly one of the rule's lines? ``candidates``: the filtered patterns
         whose strings the enclosing block contains (default: all of them)."""
-        if normalise(text) in self.lexicon:
+        return self._matches(_segment(0, len(text), text), candidates)
+
+    def _matches(self, seg, candidates=None) -> bool:
+        _, _, text, norm, stripped, folded = seg
+        if norm in self.lexicon:
             return True
-        stripped = text.strip()
         if any(p.fullmatch(stripped) for p in self.patterns):
             return True
         candidates = self.filtered if candidates is None else candidates
         if candidates:
-            folded = literals.fold(text)
+            folded = folded()
             return any(p.fullmatch(stripped) for p, r in candidates if literals.all_met(r, folded))
         return False
 
     def check(self, doc, blocks):
         for block in blocks:
-            if len(block.text.split()) > self.max_words:
+            if block.n_words > self.max_words:
                 continue
             folded = block.folded
             candidates = [(p, r) for p, r in self.filtered if literals.all_met(r, folded)]
-            spans = [(0, len(block.text))] if self.whole_block else sentences(block.text)
-            for s, e in spans:
-                seg = block.text[s:e]
-                if self.matches(seg, candidates):
-                    yield Hit(block, s, e, {"match": seg}, edits=[(s, e, "")])
+            for seg in _segments(block, self.whole_block):
+                if self._matches(seg, candidates):
+                    s, e, text = seg[0], seg[1], seg[2]
+                    yield Hit(block, s, e, {"match": text}, edits=[(s, e, "")])
+
+
+def _segment(s: int, e: int, text: str) -> tuple:
+    """(start, end, text, normalised, stripped, folded()): what every standalone rule compares."""
+    cache = []
+
+    def folded():
+        if not cache:
+            cache.append(literals.fold(text))
+        return cache[0]
+
+    return (s, e, text, normalise(text), text.strip(), folded)
+
+
+def _segments(block, whole: bool) -> list:
+    """The block's sentences (or the whole block) as :func:`_segment` tuples, made once per block
+    for all the standalone rules."""
+    key = "standalone.whole" if whole else "standalone.sentences"
+    segs = block.memo.get(key)
+    if segs is None:
+        spans = [(0, len(block.text))] if whole else sentences(block.text)
+        segs = block.memo[key] = [_segment(s, e, block.text[s:e]) for s, e in spans]
+    return segs
