@@ -44,10 +44,11 @@ def diag_from_dict(x: dict) -> Diagnostic:
 class Cache:
     def __init__(self, root: Path | None = None):
         self.dir = Path(root or Path.cwd()) / CACHE_DIR
+        self._dir = str(self.dir)
         self._ready = False
 
-    def _path(self, k: str) -> Path:
-        return self.dir / k[:2] / f"{k[2:]}.json"
+    def _path(self, k: str) -> str:
+        return os.path.join(self._dir, k[:2], k[2:] + ".json")  # a str: a Path per file costs more
 
     def get(self, k: str):
         try:
@@ -66,8 +67,12 @@ class Cache:
                 if not gi.exists():
                     gi.write_text("# created by copydesk\n*\n", encoding="utf-8")
                 self._ready = True
-            path.parent.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            folder = os.path.dirname(path)
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump({"diagnostics": [diag_to_dict(d) for d in diagnostics], "verdict": verdict}, fh)
             os.replace(tmp, path)

@@ -2,6 +2,7 @@
 above ``--fail-on``, 2 usage, configuration or input errors."""
 from __future__ import annotations
 
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -53,8 +54,6 @@ def entry(prog_name: str = "copydesk") -> "NoReturn":  # noqa: F821
     ~30 ms, as much as linting a file; mypy exits the same way). Every file the run writes
     (report, caches, fixes) is closed before this point; ``main`` itself, as tests and other
     programs call it, exits normally."""
-    import os
-
     try:
         main(prog_name=prog_name)
         code = 0
@@ -273,7 +272,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     task_memo: dict = {}
     codes_memo: dict = {}  # id(selection) -> (selection, its codes): the selection kept alive
     for path in files:
-        config = resolver.for_path(Path(path) if path != STDIN else Path.cwd())
+        config = resolver.for_path(path if path != STDIN else os.getcwd())
         name = (stdin_filename or "<stdin>") if path == STDIN else path
         selected = _selected(ruleset, config, name, selected_memo)
         rules = selected + ([lt_rule] if lt_rule else [])
@@ -304,8 +303,6 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     pending = iter(())  # the plain lint runs' results, in task order
     materialise = True
     if tasks:
-        import os
-
         from .cache import Cache
         from .progress import Progress, wanted
         from .runner import iter_many

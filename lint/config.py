@@ -559,7 +559,7 @@ class _Discovery:
         return found
 
 
-def _start_folder(start: Path) -> str:
+def _start_folder(start) -> str:
     absolute = os.path.abspath(start)
     return absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
 
@@ -601,7 +601,7 @@ class ConfigResolver:
     def for_path(self, path: Path) -> Config:
         if self._explicit_config is not None:
             return self._explicit_config
-        folder = _start_folder(Path(path))
+        folder = _start_folder(path)  # a str or a Path
         cfg = self._discovery.find(folder)
         if cfg is None:
             cfg = self._defaults.get(folder)
