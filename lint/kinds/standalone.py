@@ -43,18 +43,14 @@ class Standalone(Kind):
             except ValueError:
                 pass
 
-    def matches(self, text: str, candidates=None) -> bool:
-        """Is ``text`` wholly one of the rule's lines? ``candidates``: the filtered patterns
-        whose strings the enclosing block contains (default: all of them)."""
-        return self._matches(_segment(0, len(text), text), candidates)
-
-    def _matches(self, seg, candidates=None) -> bool:
-        _, _, text, norm, stripped, folded = seg
+    def matches(self, seg, candidates) -> bool:
+        """Is the segment (:func:`_segment`) wholly one of the rule's lines? ``candidates``: the
+        filtered patterns whose strings the enclosing block contains."""
+        _, _, _, norm, stripped, folded = seg
         if norm in self.lexicon:
             return True
         if any(p.fullmatch(stripped) for p in self.patterns):
             return True
-        candidates = self.filtered if candidates is None else candidates
         if candidates:
             folded = folded()
             return any(p.fullmatch(stripped) for p, r in candidates if literals.all_met(r, folded))
@@ -67,7 +63,7 @@ class Standalone(Kind):
             folded = block.folded
             candidates = [(p, r) for p, r in self.filtered if literals.all_met(r, folded)]
             for seg in _segments(block, self.whole_block):
-                if self._matches(seg, candidates):
+                if self.matches(seg, candidates):
                     s, e, text = seg[0], seg[1], seg[2]
                     yield Hit(block, s, e, {"match": text}, edits=[(s, e, "")])
 
