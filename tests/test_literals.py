@@ -96,6 +96,51 @@ def test_every_match_meets_the_patterns_requirements(code, rx):
                 assert all_met(sets, fold(line)), (code, line[:120])
 
 
+def _prefiltered():
+    from lint.kinds.pattern import Pattern
+
+    return [(r.meta.code, r.impl) for r in RULES if isinstance(r.impl, Pattern) and r.impl.prefilter is not None]
+
+
+PREFILTERED = _prefiltered()
+
+
+@pytest.mark.parametrize("code,impl", PREFILTERED, ids=[c for c, _ in PREFILTERED])
+def test_every_match_meets_the_rules_prefilter(code, impl):
+    """A ``prefilter`` may only skip text where no pattern matches: on every text with a match
+    (fixtures, every rule's examples, generated articles, and the rule's own fail examples in
+    upper and lower case) the prefilter matches too."""
+    texts = TEXTS + [t for ex in next(r for r in RULES if r.meta.code == code).meta.fail
+                     for t in (ex.text, ex.text.upper(), ex.text.lower())]
+    hits = 0
+    for text in texts:
+        for line in text.splitlines() or [text]:
+            if any(rx.search(line) for rx in impl.regexes):
+                hits += 1
+                assert impl.prefilter.search(line), (code, line[:120])
+    assert hits, f"{code}: no example text matches, so the promise was not tested"
+
+
+def test_the_prefilter_skips_a_rule_on_text_without_its_characters():
+    from lint.document import parse
+    from lint.kinds.pattern import Pattern
+    from lint.linter import lint_document
+
+    rule = next(r for r in RULES if type(r.impl) is Pattern and r.impl.prefilter is not None)
+    doc = parse("A pаypal scam with a Cyrillic a.\n", "x.txt", "text")
+    assert lint_document(doc, [rule])  # found ...
+    calls = []
+    real = rule.impl.active
+    rule.impl.active = lambda d: calls.append(1) or real(d)
+    try:
+        assert not lint_document(parse("Plain English prose only.\n", "x.txt", "text"), [rule])
+        assert not calls  # ... and on prose without the characters the patterns were not tried
+        lint_document(doc, [rule])
+        assert calls
+    finally:
+        del rule.impl.active
+
+
 def _diagnostics():
     out = []
     for text in TEXTS:

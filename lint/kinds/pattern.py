@@ -7,6 +7,11 @@ Options: ``patterns`` (list of regexes; ``{{list}}`` expands a data list), ``ign
 
 A pattern is a string, or a mapping ``{pattern: REGEX, fix: unsafe|display-only}`` whose ``fix``
 lowers the rule's fix applicability for that pattern's hits (it never raises it).
+
+``prefilter`` (a regex): the patterns are tried only when it matches in one of the rule's
+blocks: a cheap, C-speed test for patterns whose required characters are a class rather than
+a word (literal filters, :mod:`lint.literals`, need words). It must match wherever a pattern
+can; ``tests/test_literals.py`` checks that on the built-in rules' examples.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from .base import Hit, Kind, compile_regex
 
 class Pattern(Kind):
     OPTIONS = {"patterns": list, "ignorecase": bool, "group": (str, int), "exceptions": list,
-               "replace": str, "lists": dict}
+               "replace": str, "lists": dict, "prefilter": str}
     REQUIRED = ("patterns",)
 
     def setup(self, data):
@@ -42,6 +47,7 @@ class Pattern(Kind):
         self.exceptions = [compile_regex(self.expand(p), ic) for p in data.get("exceptions", [])]
         self.group = data.get("group", 0)
         self.replace = data.get("replace")
+        self.prefilter = compile_regex(self.expand(data["prefilter"]), ic) if data.get("prefilter") else None
         # per pattern: the selective requirement sets a document must meet for it to be tried
         self.literals, self.reqs = literals.for_patterns(self.regexes)
 
@@ -52,6 +58,8 @@ class Pattern(Kind):
                 if not req or literals.all_met(req, folded)]
 
     def check(self, doc, blocks):
+        if self.prefilter is not None and not any(self.prefilter.search(b.text) for b in blocks):
+            return
         active = self.active(doc)
         if active:
             for block in blocks:
