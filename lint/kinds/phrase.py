@@ -152,7 +152,10 @@ class Phrase(Kind):
     def check(self, doc, blocks):
         for block in blocks:
             text = block.text
-            words = {w.replace("’", "'") for w in _WORDS.findall(text.lower())} & self.all_triggers
+            words = block.memo.get("phrase.words")  # the same for every phrase rule: made once
+            if words is None:
+                words = block.memo["phrase.words"] = frozenset(w.replace("’", "'") for w in _WORDS.findall(text.lower()))
+            words = words & self.all_triggers
             if not words:
                 continue
             for entry in self.entries:
