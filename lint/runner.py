@@ -239,20 +239,14 @@ def _child_init():
     _WORKER["in_child"] = True
 
 
-def lint_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None, progress=None,
-              keep_clean_text: bool = True) -> list[FileResult]:
-    """Lint many files, in parallel when ``jobs`` > 1; results come back in task order.
-    ``progress``, when given, is called once per finished file (a progress bar).
-    ``keep_clean_text`` False: a result without findings or error keeps no text (reports
-    read a file's text only to place and show its findings)."""
-    return list(iter_many(tasks, rules_by_code, jobs, cache, progress, keep_clean_text))
-
-
 def iter_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None, progress=None,
               keep_clean_text: bool = True):
-    """``lint_many`` as a stream: each result is yielded, in task order, as soon as it and
-    those before it are done, so that a report can be written while later files are linted
-    and a big run need not hold every result."""
+    """Lint many files, in parallel when ``jobs`` > 1. Each result is yielded, in task order,
+    as soon as it and those before it are done, so that a report can be written while later
+    files are linted and a big run need not hold every result. ``progress``, when given, is
+    called once per finished file (a progress bar). ``keep_clean_text`` False: a result without
+    findings or error keeps no text (reports read a file's text only to place and show its
+    findings)."""
     _WORKER.clear()
     _WORKER.update(rules=rules_by_code, cache=cache)
     tasks = list(tasks)

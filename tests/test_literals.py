@@ -157,11 +157,11 @@ def test_filters_never_change_a_result(monkeypatch):
 
 
 def test_a_big_run_keeps_no_text_of_clean_files(tmp_path):
-    """Memory: lint_many drops a clean file's text when asked; a file with findings keeps it
+    """Memory: iter_many drops a clean file's text when asked; a file with findings keeps it
     (reports place and show findings with it), and the JSON report is the same either way."""
     from lint.reporters import chunks
     from lint.reporters.json import render
-    from lint.runner import lint_many
+    from lint.runner import iter_many
 
     clean = tmp_path / "clean.txt"
     clean.write_text("The council met on Monday and approved the budget.\n", encoding="utf-8")
@@ -170,8 +170,8 @@ def test_a_big_run_keeps_no_text_of_clean_files(tmp_path):
     by_code = {r.meta.code: r for r in RULES}
     codes = tuple(r.meta.code for r in RULES if r.meta.default_enabled)
     tasks = [(str(p), codes, {}, "t") for p in (clean, dirty)]
-    kept = lint_many(tasks, by_code)
-    slim = lint_many(tasks, by_code, keep_clean_text=False)
+    kept = list(iter_many(tasks, by_code))
+    slim = list(iter_many(tasks, by_code, keep_clean_text=False))
     assert kept[0].source and not kept[0].diagnostics
     assert slim[0].source == "" and slim[1].source == kept[1].source and slim[1].diagnostics
     assert render(slim) == render(kept) == "".join(chunks("json")(kept))

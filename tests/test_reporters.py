@@ -465,13 +465,13 @@ def test_progress_goes_to_stderr_and_leaves_the_report_alone(articles, monkeypat
 def test_json_report_is_built_per_file_but_prints_exactly_as_one_dump(which):
     import lint.reporters.json as jr
     from lint.packs import load_rules
-    from lint.runner import discover, lint_many
+    from lint.runner import discover, iter_many
 
     if which == "fixtures":
         rs = load_rules()
         codes = tuple(r.meta.code for r in rs.rules if r.meta.default_enabled)
         fixtures = Path(__file__).resolve().parent.parent / "fixtures"
-        results = lint_many([(p, codes, {}, "t") for p in discover([str(fixtures)])], rs.by_code(), 1, None)
+        results = list(iter_many([(p, codes, {}, "t") for p in discover([str(fixtures)])], rs.by_code(), 1, None))
         assert any(r.diagnostics for r in results)
     else:
         results = [] if which == "empty" else [FileResult("bad.txt", error="bad.txt: not valid UTF-8")]
