@@ -193,8 +193,8 @@ def static(pattern: str, flags: int = 0) -> re.Pattern:
     simply compiled anew."""
     key = (pattern, int(flags))
     compiled = _PROVIDED.get(key)
-    if compiled is None:
-        compiled = re.compile(pattern, flags)
+    if compiled is None:  # built as the rules' patterns are (and as the cache stores them)
+        compiled = compile(pattern, flags)
     _STATIC[key] = compiled
     return compiled
 
