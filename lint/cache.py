@@ -1,19 +1,37 @@
-"""A cache of lint results keyed by file content, rule set, selection, severities and version,
-so that an unchanged repository re-lints almost for free. One small JSON file per entry under
-``.copydesk_cache/`` (safe for parallel writers: written to a temporary name, then renamed)."""
+"""Results of earlier runs, so that an unchanged repository re-lints almost for free.
+
+What is stored, under ``.copydesk_cache/`` of the current directory:
+
+- ``results/<k>``: ``key -> result``, in 16 shards (by key). The key hashes Copydesk's version, the
+  rule set, the selected rules and their severities, the file's format and its content
+  (sha256): a result is valid for any file with that content under that configuration.
+- ``paths/<k>``: ``path -> (size, mtime_ns, ctime_ns, inode, content digest)``, in 16 shards
+  (by a checksum of the path). A file whose
+  ``stat`` still matches its entry has that content, so a warm run hashes and reads no file
+  (git's index works the same way). A file changed less than two seconds before it was read
+  gets no entry ("racily clean": a change within the timestamp's granularity could keep the
+  same stat); its content is hashed again next time.
+
+Only the parent process reads and writes the store: workers send back the stat and digest of
+what they read, the parent records the results. Files are written under a temporary name, then
+renamed; two runs writing at once can lose entries (re-linted next time), never mix them.
+Whatever cannot be read is treated as absent, whatever cannot be written is skipped: a cache
+only ever makes a run slower or faster, never different.
+"""
 from __future__ import annotations
 
-import json
+import marshal
 import os
-import shutil
-import tempfile
+import zlib
 from pathlib import Path
 
 from . import __version__
 from ._sha import sha256
-from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
 CACHE_DIR = ".copydesk_cache"
+FORMAT = 1  # raise when what a shard or the path index holds changes shape
+RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
+FLUSH_AT = 500  # results held before they are written (memory stays flat on big runs)
 
 
 def key(*parts) -> str:
@@ -24,63 +42,219 @@ def key(*parts) -> str:
     return h.hexdigest()
 
 
-def diag_to_dict(d: Diagnostic) -> dict:
-    return {"code": d.code, "name": d.name, "category": d.category, "severity": int(d.severity),
-            "message": d.message, "start": d.start, "end": d.end, "confidence": d.confidence,
-            "fix": None if d.fix is None else {
-                "applicability": int(d.fix.applicability), "title": d.fix.title,
-                "edits": [[e.start, e.end, e.content] for e in d.fix.edits]}}
+def digest(data: bytes) -> bytes:
+    return sha256(data).digest()
 
 
-def diag_from_dict(x: dict) -> Diagnostic:
-    fix = None
-    if x["fix"] is not None:
-        fix = Fix(tuple(Edit(*e) for e in x["fix"]["edits"]), Applicability(x["fix"]["applicability"]),
-                  x["fix"]["title"])
-    return Diagnostic(x["code"], x["name"], x["category"], Severity(x["severity"]), x["message"],
-                      x["start"], x["end"], fix, x.get("confidence", 1.0))
+_CONFIG_DIGESTS: dict = {}
+
+
+def result_key(config: str, fmt: str, content: bytes) -> bytes:
+    """The key of a stored result: a digest of the version, the configuration (``config``: rule
+    set fingerprint, selection, severities) and the format, then the content's digest."""
+    head = _CONFIG_DIGESTS.get((config, fmt))
+    if head is None:
+        head = _CONFIG_DIGESTS[config, fmt] = sha256(key(config, fmt).encode()).digest()[:16]
+    return head + content
+
+
+def stat_key(st) -> tuple:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def seen(st, before_ns: int):
+    """The stat worth recording for a file read after ``before_ns`` (None: racily clean)."""
+    return stat_key(st) if st.st_mtime_ns < before_ns - RACY_NS else None
+
+
+# -- a result as stored: plain tuples (marshal writes and reads them fast) ---------------------
+
+def to_payload(result) -> tuple:
+    """(findings, verdict, line starts, text length): what a report needs of a linted file;
+    the line starts place findings (line, column) without reading the file again."""
+    diags = tuple(
+        (d.code, d.name, d.category, int(d.severity), d.message, d.start, d.end, d.confidence,
+         None if d.fix is None else (int(d.fix.applicability), d.fix.title,
+                                     tuple((e.start, e.end, e.content) for e in d.fix.edits)))
+        for d in result.diagnostics)
+    if not diags:
+        return ((), result.verdict, None, 0)
+    lines = result.lines
+    return (diags, result.verdict, tuple(lines.starts), lines.length)
+
+
+def from_payload(payload):
+    """(diagnostics, verdict, LineIndex or None) of a stored result."""
+    from .model import Applicability, Diagnostic, Edit, Fix, LineIndex, Severity
+
+    diags, verdict, starts, length = payload
+    if not diags:
+        return [], verdict, None
+    out = []
+    severities = {int(s): s for s in Severity}  # a dict lookup, not an enum call per finding
+    for code, name, category, severity, message, start, end, confidence, fix in diags:
+        if fix is not None:
+            fix = Fix(tuple(Edit(*e) for e in fix[2]), Applicability(fix[0]), fix[1])
+        out.append(Diagnostic(code, name, category, severities[severity], message, start, end, fix, confidence))
+    return out, verdict, LineIndex.from_starts(list(starts), length)
+
+
+def _load(path: str):
+    try:
+        with open(path, "rb") as fh:
+            data = marshal.loads(fh.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(data, tuple) or len(data) != 2 or data[0] != (FORMAT, __version__) or \
+            not isinstance(data[1], dict):
+        return None
+    return data[1]
+
+
+def _write(path: str, entries: dict) -> None:
+    import tempfile
+
+    folder = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(marshal.dumps(((FORMAT, __version__), entries)))
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# what is stored is split over 16 files ("shards") per kind: a one-file run reads one sixteenth
+# of it, a big run writes it as it goes (memory stays flat) without rewriting one big file
+SHARDS = 16
+_RESULT_SHARD = [f"{i % SHARDS:x}" for i in range(256)]  # by the last byte of the result's key
+
+
+def _path_shard(path: str) -> str:
+    return _RESULT_SHARD[zlib.crc32(path.encode("utf-8", "surrogateescape")) & 255]
+
+
+class _Sharded:
+    """A dict kept in SHARDS files of one folder: a shard is read when first asked for, and
+    what was set is written shard by shard (merged into what is on disk then, as another run
+    may have written since); a value of None deletes."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.loaded: dict[str, dict] = {}
+        self.pending: dict[str, dict] = {}
+        self.n_pending = 0
+
+    def shard(self, name: str) -> dict:
+        entries = self.loaded.get(name)
+        if entries is None:
+            entries = self.loaded[name] = _load(os.path.join(self.folder, name)) or {}
+        return entries
+
+    def get(self, name: str, k):
+        hit = self.shard(name).get(k)
+        if hit is None and self.pending:
+            hit = self.pending.get(name, {}).get(k)
+        return hit
+
+    def set(self, name: str, k, value) -> None:
+        self.pending.setdefault(name, {})[k] = value
+        self.n_pending += 1
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        os.makedirs(self.folder, exist_ok=True)
+        for name, new in self.pending.items():
+            path = os.path.join(self.folder, name)
+            entries = _load(path) or {}
+            for k, value in new.items():
+                if value is None:
+                    entries.pop(k, None)
+                else:
+                    entries[k] = value
+            _write(path, entries)
+            if name in self.loaded:  # what this run reads from now on
+                self.loaded[name] = entries
+        self.pending.clear()
+        self.n_pending = 0
 
 
 class Cache:
-    def __init__(self, root: Path | None = None):
-        self.dir = Path(root or Path.cwd()) / CACHE_DIR
-        self._dir = str(self.dir)
+    def __init__(self, root: Path | str | None = None):
+        self._dir = os.path.join(str(root or os.getcwd()), CACHE_DIR)
+        self.dir = Path(self._dir)
+        self._results = _Sharded(os.path.join(self._dir, "results"))
+        self._paths = _Sharded(os.path.join(self._dir, "paths"))
         self._ready = False
+        # nothing stored yet (a first run, or after `copydesk clean`): no lookup is worth a stat
+        self.empty = not os.path.isdir(self._results.folder)
 
-    def _path(self, k: str) -> str:
-        return os.path.join(self._dir, k[:2], k[2:] + ".json")  # a str: a Path per file costs more
+    # -- lookups
 
-    def get(self, k: str):
+    def lookup(self, path: str, config: str, fmt: str):
+        """The stored result (payload) of ``path`` linted as ``fmt`` under ``config`` (see
+        result_key), or None. The file's content is known from its stat when that matches
+        the path index, else it is read and hashed."""
         try:
-            with open(self._path(k), encoding="utf-8") as fh:
-                data = json.load(fh)
-        except (OSError, ValueError):
-            return None
-        return [diag_from_dict(x) for x in data["diagnostics"]], data.get("verdict")
-
-    def put(self, k: str, diagnostics, verdict) -> None:
-        path = self._path(k)
-        try:
-            if not self._ready:
-                self.dir.mkdir(exist_ok=True)
-                gi = self.dir / ".gitignore"
-                if not gi.exists():
-                    gi.write_text("# created by copydesk\n*\n", encoding="utf-8")
-                self._ready = True
-            folder = os.path.dirname(path)
+            st = os.stat(path)
+        except OSError:
+            return None  # the worker says why
+        entry = self._paths.get(_path_shard(path), path)
+        if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns and \
+                entry[2] == st.st_ctime_ns and entry[3] == st.st_ino:
+            content = entry[4]
+        else:
             try:
-                os.mkdir(folder)
-            except FileExistsError:
-                pass
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"diagnostics": [diag_to_dict(d) for d in diagnostics], "verdict": verdict}, fh)
-            os.replace(tmp, path)
+                with open(path, "rb") as fh:
+                    content = sha256(fh.read()).digest()
+            except OSError:
+                return None
+        return self.get(result_key(config, fmt, content))
+
+    def get(self, k: bytes):
+        return self._results.get(_RESULT_SHARD[k[-1]], k)
+
+    # -- records
+
+    def put(self, path: str, stat, content_digest: bytes, k: bytes, payload) -> None:
+        """Record a result, and the stat of the file it came from (None: do not trust the
+        stat next time, hash the content)."""
+        self._paths.set(_path_shard(path), path, None if stat is None else (*stat, content_digest))
+        self._results.set(_RESULT_SHARD[k[-1]], k, payload)
+        if self._results.n_pending >= FLUSH_AT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what was recorded: results first, then the paths that lead to them."""
+        try:
+            self._prepare()
+            self._results.flush()
+            self._paths.flush()
         except OSError:
             pass  # a cache that cannot be written is only slower
+        self._results.pending.clear()
+        self._paths.pending.clear()
+        self._results.n_pending = self._paths.n_pending = 0
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        os.makedirs(self._dir, exist_ok=True)
+        gi = os.path.join(self._dir, ".gitignore")
+        if not os.path.exists(gi):
+            with open(gi, "w", encoding="utf-8") as fh:
+                fh.write("# created by copydesk\n*\n")
+        self._ready = True
 
 
 def clean(root: Path | None = None) -> bool:
+    import shutil
+
     d = Path(root or Path.cwd()) / CACHE_DIR
     if d.is_dir():
         shutil.rmtree(d)

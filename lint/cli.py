@@ -91,15 +91,15 @@ def _load(resolver: ConfigResolver, paths: list[str], cache: bool = True):
 
 
 def _selected(ruleset, config, path, memo=None):
-    """The rules ``config`` runs on ``path``. ``memo`` (a dict kept for one run) reuses the
-    answer for every file of a configuration that has no per-file ignores."""
+    """The metadata of the rules ``config`` runs on ``path``. ``memo`` (a dict kept for one
+    run) reuses the answer for every file of a configuration that has no per-file ignores."""
     if memo is not None and not config.per_file_ignores:
         key = id(config)
         if key not in memo:
             memo[key] = (config, _selected(ruleset, config, path))  # the config kept alive: ids stay unique
         return memo[key][1]
     file_path = Path(path) if path != STDIN else None
-    return [r for r in ruleset.rules if config.rule_enabled(r.meta, file_path)]
+    return [m for m in ruleset.metas if config.rule_enabled(m, file_path)]
 
 
 def _common(f):
@@ -227,8 +227,16 @@ def _emit(output, tally, fmt: str, output_file, statistics: bool) -> None:
             click.echo(line)
         click.echo(f"Report ({fmt}) written to {output_file}.")
     else:
+        batch: list[str] = []  # a few hundred pieces per write: click.echo per file piece costs
+        size = 0
         for piece in pieces:
-            click.echo(piece, nl=False)
+            batch.append(piece)
+            size += len(piece)
+            if size >= 1 << 16:
+                click.echo("".join(batch), nl=False)
+                batch, size = [], 0
+        if batch:
+            click.echo("".join(batch), nl=False)
     if statistics:  # on standard output only when no machine-readable report is there
         to_err = fmt != "text" and (not output_file or output_file == "-")
         click.echo(("" if to_err else "\n") + _statistics(tally), nl=False, err=to_err)
@@ -249,7 +257,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                               cli_extend_select=_split(extend_select))
     ruleset = _load(resolver, paths, cache=not no_cache)
     base_config = resolver.for_path(Path(paths[0]) if paths[0] != STDIN else Path.cwd())
-    bad = unknown_selectors(base_config, [r.meta for r in ruleset.rules])
+    bad = unknown_selectors(base_config, ruleset.metas)
     if bad:  # LanguageTool's codes (LT:RULE_ID) are known only to its server
         from .languagetool import is_lt_selector
 
@@ -263,33 +271,36 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
 
         lt_rule = lt_setup(lt_url, base_config, lambda p: resolver.for_path(Path(p)),
                            lambda message: click.echo(f"copydesk: warning: {message}", err=True))
-    files = discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p))
+    files = discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p),
+                     is_excluded_file=lambda p: resolver.for_file(p).is_excluded(p))
     filters = _report_filters(files, None if write_baseline else baseline, diff_base)  # fail fast
     minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
     results: list[FileResult | None] = []
     tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
     selected_memo: dict = {}
     task_memo: dict = {}
-    codes_memo: dict = {}  # id(selection) -> (selection, its codes): the selection kept alive
+    codes_memo: dict = {}  # id(selection) -> (selection, its codes, metas): the selection kept alive
+    by_code = None  # the rules themselves, built (or loaded) only when a file is linted here
     for path in files:
-        config = resolver.for_path(path if path != STDIN else os.getcwd())
+        config = resolver.for_file(path) if path != STDIN else resolver.for_path(os.getcwd())
         name = (stdin_filename or "<stdin>") if path == STDIN else path
         selected = _selected(ruleset, config, name, selected_memo)
-        rules = selected + ([lt_rule] if lt_rule else [])
         if path != STDIN and not (fixing or show_diff):
             known = codes_memo.get(id(selected))
             if known is None:
-                known = codes_memo[id(selected)] = (selected, tuple(r.meta.code for r in rules))
-            codes = known[1]
+                metas = selected + ([lt_rule.meta] if lt_rule else [])
+                known = codes_memo[id(selected)] = (selected, tuple(m.code for m in metas), metas)
+            codes, metas = known[1], known[2]
             shared = task_memo.get((codes, id(config)))  # one (codes, severities, prefix) per selection
             if shared is None:
-                sev = {r.meta.code: config.severity_for(r.meta) for r in rules
-                       if config.severity_for(r.meta) != r.meta.severity}
+                sev = {m.code: config.severity_for(m) for m in metas if config.severity_for(m) != m.severity}
                 prefix = f"{ruleset.fingerprint}|{','.join(codes)}|{sorted((k, int(v)) for k, v in sev.items())}"
                 shared = task_memo[codes, id(config)] = (codes, sev, prefix, config)  # config kept: ids stay unique
             tasks.append((len(results), (path, *shared[:3])))
             results.append(None)
             continue
+        by_code = by_code or ruleset.by_code()
+        rules = [by_code[m.code] for m in selected] + ([lt_rule] if lt_rule else [])
         if path == STDIN:
             try:
                 source = read_source(STDIN)
@@ -308,14 +319,18 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
         from .runner import iter_many
 
         n_jobs = jobs or os.cpu_count() or 1
-        by_code = {**ruleset.by_code(), **({"LT": lt_rule} if lt_rule else {})}
+        # the rules, for workers: only when some file has no stored result
+        rules_by_code = lambda: {**ruleset.by_code(), **({"LT": lt_rule} if lt_rule else {})}  # noqa: E731
         bar = wanted(len(tasks), disabled=no_progress)
         # LanguageTool's answers are never cached: they depend on the server
         # a clean file's text is dropped as it arrives (memory stays flat on big repos),
         # unless the report shows every file's text (html: readability of every file)
-        run = partial(iter_many, [t for _, t in tasks], by_code, n_jobs,
+        run = partial(iter_many, [t for _, t in tasks], rules_by_code, n_jobs,
                       None if no_cache or lt_rule else Cache(),
-                      keep_clean_text=fmt == "html" or bool(write_baseline))
+                      keep_clean_text=fmt == "html" or bool(write_baseline),
+                      # the JSON report places findings by line and column only: a stored
+                      # result needs no text, unless a baseline matches findings by it
+                      read_text=fmt != "json" or bool(baseline or write_baseline))
         # a streamed report is written while later files are linted and holds no result it has
         # written; the progress bar (a terminal) and a baseline want every result first
         materialise = bar or not stream or bool(write_baseline) or show_diff
@@ -348,7 +363,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     else:
         from .reporters.tally import Tally
 
-        metas = [r.meta for r in ruleset.rules] + ([lt_rule.meta] if lt_rule else [])
+        metas = ruleset.metas + ([lt_rule.meta] if lt_rule else [])
         ctx = {"show_source": not no_source, "rules": metas}
         tally = Tally()
         if stream:

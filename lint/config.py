@@ -586,6 +586,7 @@ class ConfigResolver:
         self._keep: list[Config] = []
         self._defaults: dict[str, Config] = {}
         self._explicit_config: Config | None = None
+        self._by_file_folder: dict[str, Config] = {}
         if self.explicit is not None:
             self._explicit_config = self._apply(load_config(self.explicit))
 
@@ -608,6 +609,15 @@ class ConfigResolver:
             if cfg is None:
                 cfg = self._defaults[folder] = Config(path=None, root=Path(folder))
         return self._apply(cfg)
+
+    def for_file(self, path: str) -> Config:
+        """``for_path`` of a path known to be a file (one found by discovery): its folder's
+        configuration, remembered per folder as written (no stat per file)."""
+        folder = os.path.dirname(path)
+        cfg = self._by_file_folder.get(folder)
+        if cfg is None:
+            cfg = self._by_file_folder[folder] = self.for_path(path)
+        return cfg
 
 
 def unknown_selectors(config: Config, metas: list[RuleMeta]) -> list[str]:

@@ -133,6 +133,13 @@ class LineIndex:
         self.starts = starts
         self.length = len(text)
 
+    @classmethod
+    def from_starts(cls, starts: list[int], length: int) -> "LineIndex":
+        """The index of a text known only by its line starts and length (a cached result)."""
+        index = cls.__new__(cls)
+        index.starts, index.length = starts, length
+        return index
+
     def position(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, self.length))
         line = bisect.bisect_right(self.starts, offset) - 1

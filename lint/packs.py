@@ -144,6 +144,11 @@ class RuleSet:
     #: hash of every file in the packs (rules and data): part of the cache key
     fingerprint: str = ""
 
+    @property
+    def metas(self) -> list[RuleMeta]:
+        """Every rule's metadata, in order (a cached rule set has them without its rules)."""
+        return [r.meta for r in self.rules]
+
     def by_code(self) -> dict[str, Rule]:
         return {r.meta.code: r for r in self.rules}
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from ._sha import sha256
 
-FORMAT = 2  # 2: the body is (rule set, the parsers' static patterns)
+FORMAT = 3  # 2: the body is (rule set, the parsers' static patterns); 3: the metas before it
 PREFIX = "rules-"
 SUFFIX = ".pickle"
 
@@ -102,8 +102,23 @@ def load(folders, fingerprint: str):
         for dep, digest in header.get("deps", ()):
             if file_digest(dep) != digest:
                 return None
+        metas = pickle.load(stream)
+        from .model import RuleMeta
+
+        if type(metas) is not list or not all(type(m) is RuleMeta for m in metas):
+            return None
+        return CachedRuleSet(metas, fingerprint, folders, data, stream.tell())
+    except Exception:  # noqa: BLE001 - a cache problem is never the user's problem: rebuild
+        return None
+
+
+def _body(data: bytes, offset: int, fingerprint: str):
+    """The cached rules (the pickle after the metas), or None."""
+    try:
         from . import regexcache
 
+        stream = io.BytesIO(data)
+        stream.seek(offset)
         regexcache.start_load()
         ruleset, patterns = pickle.load(stream)
         regexcache.verify_loaded()
@@ -113,8 +128,53 @@ def load(folders, fingerprint: str):
             return None
         regexcache.provide(patterns)
         return ruleset
-    except Exception:  # noqa: BLE001 - a cache problem is never the user's problem: rebuild
+    except Exception:  # noqa: BLE001
         return None
+
+
+class CachedRuleSet:
+    """A rule set from the cache: its metadata at once (a few hundred objects: enough to select
+    rules, key stored results and report), its rules when first asked for. A run whose files
+    all have stored results never builds a rule (a warm run, pre-commit on unchanged files)."""
+
+    def __init__(self, metas, fingerprint, folders, data, offset):
+        self._metas, self.fingerprint = metas, fingerprint
+        self._folders, self._data, self._offset = folders, data, offset
+
+    @property
+    def metas(self):
+        return self._metas
+
+    def __getattr__(self, name):
+        if name != "rules":
+            raise AttributeError(name)
+        import gc
+
+        # as cli._load does for a built set: no collection while tens of thousands of objects
+        # are made, then frozen (forked workers do not touch their pages)
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            ruleset = _body(self._data, self._offset, self.fingerprint)
+            if ruleset is None or [r.meta.code for r in ruleset.rules] != [m.code for m in self._metas]:
+                from .packs import _build
+
+                ruleset = _build(list(self._folders), self.fingerprint)
+        finally:
+            if enabled:
+                gc.enable()
+                gc.freeze()
+        self._data = None
+        self.rules = ruleset.rules
+        return self.rules
+
+    def by_code(self):
+        return {r.meta.code: r for r in self.rules}
+
+    def find(self, key: str):
+        from .packs import RuleSet
+
+        return RuleSet.find(self, key)
 
 
 class _Pickler(pickle.Pickler):
@@ -148,6 +208,7 @@ def save(folders, ruleset, recorder, deps) -> bool:
         from .regexcache import statics
 
         # with the document parsers' own patterns (regexcache.static), stored compiled too
+        pickle.dump([r.meta for r in ruleset.rules], body, protocol=pickle.HIGHEST_PROTOCOL)
         _Pickler(body, recorder).dump((ruleset, statics()))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{PREFIX}", suffix=".tmp")

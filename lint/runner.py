@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import from_payload
 from .document import format_for_path, parse
 from .linter import lint_document
 from .model import Diagnostic
@@ -46,10 +47,12 @@ class FileResult:
         return self._lines
 
 
-def discover(paths, is_excluded=None) -> list[str]:
+def discover(paths, is_excluded=None, is_excluded_file=None) -> list[str]:
     """Expand folders (recursively, article suffixes only); explicit files are kept whatever
-    their suffix. Raises InputError for a missing path or a folder without articles."""
+    their suffix. Raises InputError for a missing path or a folder without articles.
+    ``is_excluded`` tells a folder (and, unless ``is_excluded_file`` is given, a file) to skip."""
     out: list[str] = []
+    is_excluded_file = is_excluded_file or is_excluded
     for raw in paths:
         if raw == STDIN:
             out.append(STDIN)
@@ -58,12 +61,17 @@ def discover(paths, is_excluded=None) -> list[str]:
         if p.is_dir():
             found = []
             for dirpath, dirnames, filenames in os.walk(p):
+                # strings, not a Path per file (a tenth of a warm run); the same text as
+                # str(Path(dirpath) / name): the folder normalised once ("./a" -> "a")
+                base = str(Path(dirpath))
+                lead = "" if base == "." else (base if base.endswith(os.sep) else base + os.sep)
                 dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not
-                                     (is_excluded and is_excluded(Path(dirpath) / d)))
+                                     (is_excluded and is_excluded(lead + d)))
                 for name in sorted(filenames):
-                    fp = Path(dirpath) / name
-                    if fp.suffix.lower() in ARTICLE_SUFFIXES and not (is_excluded and is_excluded(fp)):
-                        found.append(str(fp))
+                    if os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES:
+                        fp = lead + name
+                        if not (is_excluded_file and is_excluded_file(fp)):
+                            found.append(fp)
             if not found:
                 raise InputError(f"{raw}: no article files (.txt, .md, .markdown, .html, .htm) in this folder")
             out.extend(found)
@@ -203,72 +211,126 @@ def _replace(tmp: str, target: str) -> None:
 _WORKER: dict = {}
 
 
+def _read_seen(path: str):
+    """The file's bytes, its text, and the stat worth recording with them (lint.cache.seen:
+    taken from the open file before reading, None when the file changed just before)."""
+    import time
+
+    from .cache import seen
+
+    before = time.time_ns()
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            data = fh.read()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return data, decode(data, path), seen(st, before)
+
+
 def _lint_task(task) -> FileResult:
     """Lint one file in a worker (or in-process). ``task`` = (path, rule codes, severities,
-    cache key prefix); the rule set itself was built once, in the parent, before the fork."""
+    cache key prefix); the rule set itself was built once, in the parent, before the fork.
+    With a cache, the result carries what the parent records (``seen``: stat and digest)."""
     path, codes, severities, prefix = task
-    cache = _WORKER.get("cache")
     try:
-        raw, source = read_raw(path)
+        raw, source, stat = _read_seen(path)
     except InputError as exc:
         return FileResult(path, error=str(exc))
-    if cache is not None:
-        from .cache import key
-
-        k = key(prefix, format_for_path(path) or "text", raw)
-        hit = cache.get(k)
-        if hit is not None:
-            diags, verdict = hit
-            return FileResult(path, source, format_for_path(path) or "text", diags,
-                              bom=raw.startswith(b"\xef\xbb\xbf"), verdict=verdict)
-    rules = [_WORKER["rules"][c] for c in codes]  # after the cache: a hit needs no rules
+    rules = [_WORKER["rules"][c] for c in codes]
     severity_for = (lambda meta: severities.get(meta.code, meta.severity)) if severities else None
     result = lint_source(source, path, rules, severity_for)
-    result.raw, result.bom = raw, raw.startswith(b"\xef\xbb\xbf")
-    if cache is not None:
-        cache.put(k, result.diagnostics, result.verdict)
+    result.bom = raw.startswith(b"\xef\xbb\xbf")
+    if _WORKER.get("record"):
+        from .cache import digest
+
+        result.seen = (stat, digest(raw))
     # a report needs the text and the findings, not the parsed document (not worth pickling back
     # to the parent either) nor the bytes (only a fix needs them, and fix_file reads its own):
     # what a big run holds per file is then its text and its findings
-    result.raw = None
     result.document = None
     return result
+
+
+def _from_store(task, payload, read_text: bool) -> FileResult:
+    path = task[0]
+    diags, verdict, lines = from_payload(payload)
+    result = FileResult(path, "", format_for_path(path) or "text", diags, verdict=verdict)
+    if read_text:
+        try:
+            raw, result.source = read_raw(path)
+        except InputError as exc:
+            return FileResult(path, error=str(exc))
+        result.bom = raw.startswith(b"\xef\xbb\xbf")
+    elif lines is not None:
+        result._lines = lines  # findings placed without the text
+    return result
+
+
+def _record(cache, task, result) -> None:
+    from .cache import result_key, to_payload
+
+    seen = result.__dict__.pop("seen", None)
+    if seen is None or result.error:
+        return
+    stat, content = seen
+    cache.put(task[0], stat, content, result_key(task[3], result.format, content), to_payload(result))
 
 
 def _child_init():
     _WORKER["in_child"] = True
 
 
-def iter_many(tasks, rules_by_code: dict, jobs: int = 1, cache=None, progress=None,
-              keep_clean_text: bool = True):
+def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
+              keep_clean_text: bool = True, read_text: bool = True):
     """Lint many files, in parallel when ``jobs`` > 1. Each result is yielded, in task order,
     as soon as it and those before it are done, so that a report can be written while later
     files are linted and a big run need not hold every result. ``progress``, when given, is
     called once per finished file (a progress bar). ``keep_clean_text`` False: a result without
     findings or error keeps no text (reports read a file's text only to place and show its
-    findings)."""
+    findings). ``rules_by_code``: code -> rule, or a function that makes that mapping (called
+    only when some file has no stored result). ``cache`` (lint.cache.Cache): stored results are looked up in this process
+    first, only the other files go to workers, and their results are recorded. ``read_text``
+    False: a stored result comes without its file's text (the report needs only positions)."""
     _WORKER.clear()
-    _WORKER.update(rules=rules_by_code, cache=cache)
     tasks = list(tasks)
+    stored = [None] * len(tasks)
+    if cache is not None and not cache.empty:
+        lookup = cache.lookup
+        stored = [lookup(t[0], t[3], format_for_path(t[0]) or "text") for t in tasks]
+    todo = [t for t, hit in zip(tasks, stored) if hit is None]
+    if todo and callable(rules_by_code):  # the rules: made only when a file is to be linted
+        rules_by_code = rules_by_code()
+    _WORKER.update(rules=rules_by_code, record=cache is not None)
 
-    def collect(results):
-        for r in results:
+    last = len(tasks) - 1
+
+    def merged(linted):
+        for i, (task, hit) in enumerate(zip(tasks, stored)):
+            if hit is not None:
+                r = _from_store(task, hit, read_text and (keep_clean_text or bool(hit[0])))
+            else:
+                r = next(linted)
+                if cache is not None:
+                    _record(cache, task, r)
+            if cache is not None and i == last:
+                cache.flush()  # before the last yield: a consumer that counts its results stops there
             if not keep_clean_text and not r.diagnostics and not r.error:
                 r.source = ""
             if progress is not None:
                 progress()
             yield r
 
-    if jobs <= 1 or len(tasks) < 8:
-        yield from collect(_lint_task(t) for t in tasks)
+    if jobs <= 1 or len(todo) < 8:
+        yield from merged(_lint_task(t) for t in todo)
         return
     import multiprocessing as mp
 
     try:
         ctx = mp.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork lint in-process
-        yield from collect(_lint_task(t) for t in tasks)
+        yield from merged(_lint_task(t) for t in todo)
         return
-    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
+    chunk = max(1, min(64, len(todo) // (jobs * 8)))
     with ctx.Pool(jobs, initializer=_child_init) as pool:
-        yield from collect(pool.imap(_lint_task, tasks, chunksize=chunk))
+        yield from merged(pool.imap(_lint_task, todo, chunksize=chunk))

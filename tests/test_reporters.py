@@ -479,6 +479,32 @@ def test_json_report_is_built_per_file_but_prints_exactly_as_one_dump(which):
     assert jr.render(results) == json.dumps(whole, ensure_ascii=False, indent=1) + "\n"
 
 
+def test_a_file_entry_written_out_prints_what_json_dumps_prints():
+    """file_text (the report's entry for one file, written for its shape) against json.dumps of
+    file_json, on the shapes a result can take: fixes with and without edits, odd characters,
+    errors, verdicts clean, likely and with unusual value types."""
+    import lint.reporters.json as jr
+    from lint.model import Applicability, Diagnostic, Edit, Fix, Severity
+
+    text = "Line one. .\nZweite “Zeile”\tmit \\ und \u2028 und \x01\n\nlast"
+    fixes = [None, Fix((), Applicability.DISPLAY_ONLY, "look"),
+             Fix((Edit(9, 11, ""), Edit(12, 12, "é\"\n")), Applicability.SAFE, "Remove “it”")]
+    diags = [Diagnostic("SEG001", "joined-segments", "mt-artifact", sev, "Message with \"quotes\" and é",
+                        start, end, fix, 0.5)
+             for sev, (start, end), fix in zip(Severity, [(9, 11), (12, 30), (len(text), len(text) + 5)], fixes)]
+    verdicts = [None, {"likely_mt": False, "score": 0.0, "families": [], "evidence": []},
+                {"likely_mt": 0, "score": 0, "families": [], "evidence": []},
+                {"score": 0.0, "likely_mt": False, "families": [], "evidence": []},
+                {"likely_mt": True, "score": 0.75, "families": ["SEG", "CALQ"],
+                 "evidence": [{"family": "SEG", "code": "SEG001", "start": 9, "end": 11}]}]
+    for verdict in verdicts:
+        for error in (None, "", "x.txt: not valid UTF-8 (byte 0xe9 at offset 3)"):
+            for ds in ([], diags):
+                r = FileResult("dir/ä “b”.md", text, "markdown", list(ds), error=error, verdict=verdict)
+                want = json.dumps(jr.file_json(r), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+                assert jr.file_text(r) == want, (verdict, error, len(ds))
+
+
 @pytest.mark.parametrize("value", [
     {"a": 1, "b": [1, 2, {"c": None, "d": True, "e": False}], "f": {}, "g": [], "i": 1.5, "j": -0.0,
      "k": 1e300, "l": float("inf"), "m": 10 ** 30, 1: "int key", None: "none key", 2.5: "float key"},

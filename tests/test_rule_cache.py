@@ -217,7 +217,9 @@ def test_the_parsers_static_patterns_come_back_compiled_from_the_cache(cache_dir
 
     load_rules(cache=True)
     monkeypatch.setattr(regexcache, "_PROVIDED", {})
-    load_rules(cache=True)
+    cached = load_rules(cache=True)
+    assert regexcache._PROVIDED == {}  # the metadata first; the rules (and patterns) when asked for
+    assert cached.rules
     provided = regexcache._PROVIDED
     assert (markdown._FENCE.pattern, 0) in provided and len(provided) >= 40
     for (pattern, flags), p in provided.items():

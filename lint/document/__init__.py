@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import PurePath
+import os.path
 
 from ..model import LineIndex
 from .textmap import MASK, TextMap
@@ -96,7 +96,10 @@ class Document:
 
 
 def format_for_path(path: str) -> str | None:
-    return FORMATS.get(PurePath(path).suffix.lower())
+    # PurePath(path).suffix, without making a Path (this runs once or twice per file)
+    name = path[path.rfind(os.sep) + 1:]
+    dot = name.rfind(".")
+    return FORMATS.get(name[dot:].lower()) if 0 < dot < len(name) - 1 else None
 
 
 def parse(source: str, path: str = "<text>", fmt: str | None = None) -> Document:

@@ -1,0 +1,155 @@
+"""The result store (.copydesk_cache): a warm run reports what a fresh run reports, without
+linting, reading or even hashing unchanged files, and nothing about the store (changed files,
+corrupt entries, another configuration) can make it report something else."""
+from __future__ import annotations
+
+import marshal
+import os
+import shutil
+import time
+from pathlib import Path, PurePath
+
+import pytest
+from click.testing import CliRunner
+
+import lint.runner
+from lint import cache as store
+from lint import packs, rulecache
+from lint.cli import main
+from lint.document import FORMATS, format_for_path
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+OLD = time.time() - 3600  # files last changed an hour ago: not racily clean
+
+
+def _corpus(tmp_path, copies=3):
+    corpus = tmp_path / "corpus"
+    for i in range(copies):
+        shutil.copytree(FIXTURES, corpus / f"copy{i}", ignore=shutil.ignore_patterns("*.json"))
+    for p in corpus.rglob("*"):
+        if p.is_file():
+            os.utime(p, (OLD, OLD))
+    return corpus
+
+
+def _check(*args):
+    result = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "rule-cache"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _forbid(monkeypatch, *names):
+    def fail(*args, **kwargs):
+        raise AssertionError("a warm run did work that the store should have spared")
+
+    for module, name in names:
+        monkeypatch.setattr(module, name, fail)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_warm_run_lints_reads_and_hashes_nothing(repo, monkeypatch, jobs):
+    corpus = _corpus(repo)
+    fresh = _check("--no-cache", "--format", "json", str(corpus))
+    assert _check("-j", jobs, "--format", "json", str(corpus)) == fresh  # fills the store
+    # now every file is known by its stat: no lint, no read, no hash, no rule built
+    _forbid(monkeypatch, (lint.runner, "lint_source"), (lint.runner, "read_raw"), (lint.runner, "_read_seen"),
+            (store, "sha256"), (packs, "_build"), (rulecache, "_body"))
+    assert _check("-j", jobs, "--format", "json", str(corpus)) == fresh
+
+
+def test_a_warm_text_report_is_the_fresh_one(repo):
+    """Reports that show the text read it (only for files with findings)."""
+    corpus = _corpus(repo, copies=1)
+    fresh = _check("--no-cache", str(corpus))
+    assert fresh[1].count("\n") > 10
+    _check(str(corpus))
+    assert _check(str(corpus)) == fresh
+    assert _check("--format", "sarif", str(corpus)) == _check("--no-cache", "--format", "sarif", str(corpus))
+
+
+def test_a_changed_file_is_linted_again_even_with_the_same_size_and_mtime(repo):
+    corpus = _corpus(repo, copies=1)
+    victim = corpus / "copy0" / "clean-traps.txt"
+    text = victim.read_text(encoding="utf-8")
+    _check("--format", "json", str(corpus))
+    changed = text.replace("a", "b", 1)
+    assert len(changed.encode()) == len(text.encode()) and changed != text
+    victim.write_text(changed, encoding="utf-8")
+    os.utime(victim, (OLD, OLD))  # the old modification time back: the change time still moved
+    assert _check("--format", "json", str(corpus)) == _check("--no-cache", "--format", "json", str(corpus))
+    # and a touched but unchanged file is a hit: hashed, not linted
+    victim.write_text(text, encoding="utf-8")
+    _check("--format", "json", str(corpus))
+    victim.touch()
+    calls = []
+    real = lint.runner.lint_source
+    lint.runner.lint_source = lambda *a, **k: calls.append(a[1]) or real(*a, **k)
+    try:
+        _check("-j", "1", "--format", "json", str(corpus))
+    finally:
+        lint.runner.lint_source = real
+    assert calls == []
+
+
+def test_a_file_changed_just_before_its_read_is_not_trusted_by_its_stat(repo):
+    fresh = repo / "new.txt"
+    fresh.write_text("Source link\n", encoding="utf-8")  # changed now: within the racy window
+    old = repo / "old.txt"
+    old.write_text("Source link\n", encoding="utf-8")
+    os.utime(old, (OLD, OLD))
+    _check("new.txt", "old.txt")
+    paths = {}
+    for shard in (repo / store.CACHE_DIR / "paths").iterdir():
+        (fmt, version), entries = marshal.loads(shard.read_bytes())
+        paths.update(entries)
+    assert "old.txt" in paths and "new.txt" not in paths
+    assert paths["old.txt"][:4] == store.stat_key(os.stat(old))
+
+
+def test_another_configuration_gets_its_own_results(repo):
+    corpus = _corpus(repo, copies=1)
+    _check("--format", "json", str(corpus))
+    for args in (["--select", "UI"], ["--ignore", "SEG"], ["--extend-select", "SEG009"]):
+        assert _check(*args, "--format", "json", str(corpus)) == \
+            _check("--no-cache", *args, "--format", "json", str(corpus)), args
+
+
+def test_a_corrupt_or_foreign_store_is_ignored(repo):
+    corpus = _corpus(repo, copies=1)
+    want = _check("--no-cache", "--format", "json", str(corpus))
+    _check("--format", "json", str(corpus))
+    folder = repo / store.CACHE_DIR
+    files = [*sorted((folder / "paths").iterdir()), *sorted((folder / "results").iterdir())]
+    assert len(files) > 4
+    files[0].write_bytes(b"not marshal")
+    files[1].write_bytes(marshal.dumps(((store.FORMAT, "0.0.0-other"), {})))
+    files[-2].write_bytes(b"")
+    files[-1].write_bytes(marshal.dumps(((store.FORMAT, store.__version__), {b"x": 1, "y": (1, 2)})))
+    assert _check("--format", "json", str(corpus)) == want
+    assert _check("--format", "json", str(corpus)) == want  # and the store mended itself
+
+
+def test_results_are_written_in_batches_as_a_big_run_goes(repo, monkeypatch):
+    """Memory stays flat: results are written every FLUSH_AT files, not held to the end."""
+    corpus = _corpus(repo, copies=2)
+    monkeypatch.setattr(store, "FLUSH_AT", 3)
+    writes = []
+    real = store._write
+    monkeypatch.setattr(store, "_write", lambda path, entries: writes.append(path) or real(path, entries))
+    want = _check("--no-cache", "--format", "json", str(corpus))
+    assert _check("-j", "1", "--format", "json", str(corpus)) == want
+    n_files = len(list(corpus.rglob("*.*")))
+    assert sum(1 for w in writes if "results" in w) >= n_files // 3
+    assert _check("-j", "1", "--format", "json", str(corpus)) == want
+
+
+@pytest.mark.parametrize("path", ["a.md", ".md", "dir/.md", "x/a.MD", "a.b/c", "a.", "a..md", "/x/y.html",
+                                  "-", "<stdin>", "a.tar.txt", "..md", "d.txt/e", "notes.markdown"])
+def test_format_for_path_reads_the_suffix_as_pathlib_does(path):
+    assert format_for_path(path) == FORMATS.get(PurePath(path).suffix.lower())
