@@ -85,18 +85,25 @@ def to_payload(result) -> tuple:
 
 def from_payload(payload):
     """(diagnostics, verdict, LineIndex or None) of a stored result."""
-    from .model import Applicability, Diagnostic, Edit, Fix, LineIndex, Severity
-
     diags, verdict, starts, length = payload
     if not diags:
         return [], verdict, None
+    if not _MODEL:
+        from .model import Applicability, Diagnostic, Edit, Fix, LineIndex, Severity
+
+        _MODEL.update(diagnostic=Diagnostic, edit=Edit, fix=Fix, lines=LineIndex.from_starts,
+                      severity={int(s): s for s in Severity}, applicability={int(a): a for a in Applicability})
+    diagnostic, severities = _MODEL["diagnostic"], _MODEL["severity"]
     out = []
-    severities = {int(s): s for s in Severity}  # a dict lookup, not an enum call per finding
     for code, name, category, severity, message, start, end, confidence, fix in diags:
         if fix is not None:
-            fix = Fix(tuple(Edit(*e) for e in fix[2]), Applicability(fix[0]), fix[1])
-        out.append(Diagnostic(code, name, category, severities[severity], message, start, end, fix, confidence))
-    return out, verdict, LineIndex.from_starts(list(starts), length)
+            edit = _MODEL["edit"]
+            fix = _MODEL["fix"](tuple(edit(*e) for e in fix[2]), _MODEL["applicability"][fix[0]], fix[1])
+        out.append(diagnostic(code, name, category, severities[severity], message, start, end, fix, confidence))
+    return out, verdict, _MODEL["lines"](list(starts), length)
+
+
+_MODEL: dict = {}  # the model's classes, and enum members by value (an enum call per finding costs)
 
 
 def _load(path: str):

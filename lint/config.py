@@ -613,7 +613,7 @@ class ConfigResolver:
     def for_file(self, path: str) -> Config:
         """``for_path`` of a path known to be a file (one found by discovery): its folder's
         configuration, remembered per folder as written (no stat per file)."""
-        folder = os.path.dirname(path)
+        folder = path[:path.rfind(os.sep) + 1]  # the folder as written ("a/b/", "" for none)
         cfg = self._by_file_folder.get(folder)
         if cfg is None:
             cfg = self._by_file_folder[folder] = self.for_path(path)

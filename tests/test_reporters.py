@@ -496,7 +496,12 @@ def test_a_file_entry_written_out_prints_what_json_dumps_prints():
                 {"likely_mt": 0, "score": 0, "families": [], "evidence": []},
                 {"score": 0.0, "likely_mt": False, "families": [], "evidence": []},
                 {"likely_mt": True, "score": 0.75, "families": ["SEG", "CALQ"],
-                 "evidence": [{"family": "SEG", "code": "SEG001", "start": 9, "end": 11}]}]
+                 "evidence": [{"family": "SEG", "code": "SEG001", "start": 9, "end": 11},
+                              {"family": "CALQ", "code": "CALQ001", "start": 0, "end": 4}]},
+                {"likely_mt": False, "score": 1.0, "families": ["SEG"], "evidence": []},
+                {"likely_mt": False, "score": 0.5, "families": [], "evidence": [{"family": "X", "code": "Y",
+                                                                                "start": True, "end": 2}]},
+                {"likely_mt": False, "score": 0.5, "families": [1], "evidence": [], "extra": None}]
     for verdict in verdicts:
         for error in (None, "", "x.txt: not valid UTF-8 (byte 0xe9 at offset 3)"):
             for ds in ([], diags):

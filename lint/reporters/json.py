@@ -3,8 +3,9 @@ before changing its shape; adding keys is allowed."""
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 
-from ..model import LineIndex
+from ..model import Applicability, LineIndex, Severity
 from .tally import Tally, summary  # noqa: F401 - summary: part of this module's API
 
 VERSION = 1
@@ -88,14 +89,42 @@ def _key(key) -> str:
 
 _string = json.encoder.encode_basestring  # the C encoder when there is one, as json.dumps uses
 
-_CLEAN_VERDICT = {"likely_mt": False, "score": 0.0, "families": [], "evidence": []}
-_CLEAN_VERDICT_TEXT = _dump(_CLEAN_VERDICT, "   ")
-_CLEAN_KEYS = list(_CLEAN_VERDICT)
+_VERDICT_KEYS = ["likely_mt", "score", "families", "evidence"]
+_EVIDENCE_KEYS = ["family", "code", "start", "end"]
 
 
-def _pos_text(lines: LineIndex, offset: int) -> str:
-    line, col = lines.position(offset)
-    return f'{{\n      "offset": {offset:d},\n      "line": {line:d},\n      "column": {col:d}\n     }}'
+def _verdict_text(v) -> str | None:
+    """A verdict (lint.verdict) under a file entry, written out for its shape; None when the
+    dict is not of that shape (then the general writer prints it)."""
+    if list(v) != _VERDICT_KEYS or type(v["likely_mt"]) is not bool or type(v["score"]) is not float:
+        return None
+    families, evidence = v["families"], v["evidence"]
+    if type(families) is not list or type(evidence) is not list or \
+            not all(type(f) is str for f in families):
+        return None
+    for e in evidence:
+        if type(e) is not dict or list(e) != _EVIDENCE_KEYS or type(e["family"]) is not str or \
+                type(e["code"]) is not str or type(e["start"]) is not int or type(e["end"]) is not int:
+            return None
+    fams = ("[\n     " + ",\n     ".join(_string(f) for f in families) + "\n    ]") if families else "[]"
+    evs = ("[\n     " + ",\n     ".join(
+        f'{{\n      "family": {_string(e["family"])},\n      "code": {_string(e["code"])},'
+        f'\n      "start": {e["start"]:d},\n      "end": {e["end"]:d}\n     }}' for e in evidence)
+        + "\n    ]") if evidence else "[]"
+    return (f'{{\n    "likely_mt": {"true" if v["likely_mt"] else "false"},\n    "score": {float.__repr__(v["score"])},'
+            f'\n    "families": {fams},\n    "evidence": {evs}\n   }}')
+
+
+_SEVERITY_TEXT = {s: _string(str(s)) for s in Severity}
+_APPLICABILITY_TEXT = {a: _string(str(a)) for a in Applicability}
+
+
+def _pos_text(starts: list, length: int, offset: int) -> str:
+    """LineIndex.position, inline: the report places two offsets per finding."""
+    at = max(0, min(offset, length))
+    line = bisect_right(starts, at) - 1
+    return (f'{{\n      "offset": {offset:d},\n      "line": {line + 1:d},'
+            f'\n      "column": {at - starts[line] + 1:d}\n     }}')
 
 
 def _fix_text(fix) -> str:
@@ -107,7 +136,7 @@ def _fix_text(fix) -> str:
             for e in fix.edits) + "\n      ]"
     else:
         edits = "[]"
-    return (f'{{\n      "applicability": {_string(str(fix.applicability))},\n      "title": {_string(fix.title)},'
+    return (f'{{\n      "applicability": {_APPLICABILITY_TEXT[fix.applicability]},\n      "title": {_string(fix.title)},'
             f'\n      "edits": {edits}\n     }}')
 
 
@@ -118,20 +147,21 @@ def file_text(result) -> str:
     out = ['{\n   "path": ', _string(result.path), ',\n   "diagnostics": ']
     if result.diagnostics:
         lines = result.lines
+        starts, length = lines.starts, lines.length
         out.append("[\n    " + ",\n    ".join(
             f'{{\n     "code": {_string(d.code)},\n     "name": {_string(d.name)},'
-            f'\n     "category": {_string(d.category)},\n     "severity": {_string(str(d.severity))},'
-            f'\n     "message": {_string(d.message)},\n     "start": {_pos_text(lines, d.start)},'
-            f'\n     "end": {_pos_text(lines, d.end)},\n     "fix": {_fix_text(d.fix)}\n    }}'
+            f'\n     "category": {_string(d.category)},\n     "severity": {_SEVERITY_TEXT[d.severity]},'
+            f'\n     "message": {_string(d.message)},\n     "start": {_pos_text(starts, length, d.start)},'
+            f'\n     "end": {_pos_text(starts, length, d.end)},\n     "fix": {_fix_text(d.fix)}\n    }}'
             for d in result.diagnostics) + "\n   ]")
     else:
         out.append("[]")
     verdict = result.verdict
     if verdict is not None:
         out.append(',\n   "verdict": ')
-        if verdict == _CLEAN_VERDICT and list(verdict) == _CLEAN_KEYS and verdict["likely_mt"] is False \
-                and type(verdict["score"]) is float:  # 0 == 0.0 == False: the same text needs the same types
-            out.append(_CLEAN_VERDICT_TEXT)
+        text = _verdict_text(verdict) if type(verdict) is dict else None
+        if text is not None:
+            out.append(text)
         else:
             _write(verdict, "\n   ", out.append)
     if result.error:
