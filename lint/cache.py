@@ -29,7 +29,7 @@ from . import __version__
 from ._sha import sha256
 
 CACHE_DIR = ".copydesk_cache"
-FORMAT = 1  # raise when what a shard or the path index holds changes shape
+FORMAT = 3  # raise when what a shard or the path index holds changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
 FLUSH_AT = 500  # results held before they are written (memory stays flat on big runs)
 
@@ -70,22 +70,27 @@ def seen(st, before_ns: int):
 # -- a result as stored: plain tuples (marshal writes and reads them fast) ---------------------
 
 def to_payload(result) -> tuple:
-    """(findings, verdict, line starts, text length): what a report needs of a linted file;
-    the line starts place findings (line, column) without reading the file again."""
+    """(findings, verdict, line starts, text length, findings as JSON, verdict as JSON): what
+    a report needs of a linted file; the line starts place findings (line, column) without
+    reading the file again, the JSON texts are what the JSON report writes for them."""
     diags = tuple(
         (d.code, d.name, d.category, int(d.severity), d.message, d.start, d.end, d.confidence,
          None if d.fix is None else (int(d.fix.applicability), d.fix.title,
                                      tuple((e.start, e.end, e.content) for e in d.fix.edits)))
         for d in result.diagnostics)
+    from .reporters.json import diagnostics_text, verdict_text
+
+    # and the findings and verdict as the JSON report writes them: a warm JSON report copies them
+    verdict = verdict_text(result.verdict)
     if not diags:
-        return ((), result.verdict, None, 0)
+        return ((), result.verdict, None, 0, "[]", verdict)
     lines = result.lines
-    return (diags, result.verdict, tuple(lines.starts), lines.length)
+    return (diags, result.verdict, tuple(lines.starts), lines.length, diagnostics_text(result), verdict)
 
 
 def from_payload(payload):
     """(diagnostics, verdict, LineIndex or None) of a stored result."""
-    diags, verdict, starts, length = payload
+    diags, verdict, starts, length = payload[:4]
     if not diags:
         return [], verdict, None
     if not _MODEL:

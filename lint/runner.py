@@ -252,10 +252,10 @@ def _lint_task(task) -> FileResult:
     return result
 
 
-def _from_store(task, payload, read_text: bool) -> FileResult:
+def _from_store(task, payload, read_text: bool, fmt: str) -> FileResult:
     path = task[0]
     diags, verdict, lines = from_payload(payload)
-    result = FileResult(path, "", format_for_path(path) or "text", diags, verdict=verdict)
+    result = FileResult(path, "", fmt, diags, verdict=verdict)
     if read_text:
         try:
             raw, result.source = read_raw(path)
@@ -264,6 +264,7 @@ def _from_store(task, payload, read_text: bool) -> FileResult:
         result.bom = raw.startswith(b"\xef\xbb\xbf")
     elif lines is not None:
         result._lines = lines  # findings placed without the text
+    result.stored_json = (result.diagnostics, payload[4], payload[5], verdict)  # lint.reporters.json.file_text
     return result
 
 
@@ -297,7 +298,8 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
     stored = [None] * len(tasks)
     if cache is not None and not cache.empty:
         lookup = cache.lookup
-        stored = [lookup(t[0], t[3], format_for_path(t[0]) or "text") for t in tasks]
+        fmts = [format_for_path(t[0]) or "text" for t in tasks]
+        stored = [lookup(t[0], t[3], fmt) for t, fmt in zip(tasks, fmts)]
     todo = [t for t, hit in zip(tasks, stored) if hit is None]
     if todo and callable(rules_by_code):  # the rules: made only when a file is to be linted
         rules_by_code = rules_by_code()
@@ -308,7 +310,7 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
     def merged(linted):
         for i, (task, hit) in enumerate(zip(tasks, stored)):
             if hit is not None:
-                r = _from_store(task, hit, read_text and (keep_clean_text or bool(hit[0])))
+                r = _from_store(task, hit, read_text and (keep_clean_text or bool(hit[0])), fmts[i])
             else:
                 r = next(linted)
                 if cache is not None:

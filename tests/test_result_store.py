@@ -63,6 +63,20 @@ def test_a_warm_run_lints_reads_and_hashes_nothing(repo, monkeypatch, jobs):
     assert _check("-j", jobs, "--format", "json", str(corpus)) == fresh
 
 
+def test_a_warm_json_report_with_filters_is_the_fresh_one(repo):
+    """A stored result carries its findings' JSON text; a filter (severity floor, baseline)
+    that drops findings must not let that text through."""
+    corpus = _corpus(repo, copies=1)
+    _check("--format", "json", str(corpus))
+    for args in (["--min-severity", "error"], ["--min-severity", "warning"]):
+        fresh = _check("--no-cache", "--format", "json", *args, str(corpus))
+        assert _check("--format", "json", *args, str(corpus)) == fresh, args
+    CliRunner().invoke(main, ["check", "--no-cache", "--write-baseline", "base.json", str(corpus / "copy0" / "wire-story-mt.txt")])
+    fresh = _check("--no-cache", "--format", "json", "--baseline", "base.json", str(corpus))
+    assert _check("--format", "json", "--baseline", "base.json", str(corpus)) == fresh
+    assert '"SEG' in _check("--format", "json", str(corpus))[1]
+
+
 def test_a_warm_text_report_is_the_fresh_one(repo):
     """Reports that show the text read it (only for files with findings)."""
     corpus = _corpus(repo, copies=1)

@@ -140,30 +140,46 @@ def _fix_text(fix) -> str:
             f'\n      "edits": {edits}\n     }}')
 
 
+def verdict_text(verdict) -> str | None:
+    """The ``verdict`` value of a file entry (kept with a stored result: lint.cache)."""
+    if verdict is None:
+        return None
+    text = _verdict_text(verdict) if type(verdict) is dict else None
+    if text is None:
+        out: list[str] = []
+        _write(verdict, "\n   ", out.append)
+        text = "".join(out)
+    return text
+
+
+def diagnostics_text(result) -> str:
+    """The ``diagnostics`` value of a file entry (kept with a stored result: lint.cache)."""
+    if not result.diagnostics:
+        return "[]"
+    lines = result.lines
+    starts, length = lines.starts, lines.length
+    return "[\n    " + ",\n    ".join(
+        f'{{\n     "code": {_string(d.code)},\n     "name": {_string(d.name)},'
+        f'\n     "category": {_string(d.category)},\n     "severity": {_SEVERITY_TEXT[d.severity]},'
+        f'\n     "message": {_string(d.message)},\n     "start": {_pos_text(starts, length, d.start)},'
+        f'\n     "end": {_pos_text(starts, length, d.end)},\n     "fix": {_fix_text(d.fix)}\n    }}'
+        for d in result.diagnostics) + "\n   ]"
+
+
 def file_text(result) -> str:
     """``_dump(file_json(result), "  ")``: one file's entry of the report, written out for its
     fixed shape (a warm run of a big repository is mostly this); the tests hold it to
     ``json.dumps``'s bytes."""
     out = ['{\n   "path": ', _string(result.path), ',\n   "diagnostics": ']
-    if result.diagnostics:
-        lines = result.lines
-        starts, length = lines.starts, lines.length
-        out.append("[\n    " + ",\n    ".join(
-            f'{{\n     "code": {_string(d.code)},\n     "name": {_string(d.name)},'
-            f'\n     "category": {_string(d.category)},\n     "severity": {_SEVERITY_TEXT[d.severity]},'
-            f'\n     "message": {_string(d.message)},\n     "start": {_pos_text(starts, length, d.start)},'
-            f'\n     "end": {_pos_text(starts, length, d.end)},\n     "fix": {_fix_text(d.fix)}\n    }}'
-            for d in result.diagnostics) + "\n   ]")
+    stored = result.__dict__.get("stored_json")  # (findings, their text, verdict text, verdict) of a stored result
+    if stored is not None and stored[0] is result.diagnostics:  # not filtered since (filters make new lists)
+        out.append(stored[1])
     else:
-        out.append("[]")
+        out.append(diagnostics_text(result))
     verdict = result.verdict
     if verdict is not None:
         out.append(',\n   "verdict": ')
-        text = _verdict_text(verdict) if type(verdict) is dict else None
-        if text is not None:
-            out.append(text)
-        else:
-            _write(verdict, "\n   ", out.append)
+        out.append(stored[2] if stored is not None and stored[3] is verdict else verdict_text(verdict))
     if result.error:
         out.append(',\n   "error": ')
         out.append(_string(result.error))

@@ -3,6 +3,11 @@ report, which pre-commit prints, uses them too)."""
 from __future__ import annotations
 
 
+from ..model import Severity
+
+_NAMES = {s: str(s) for s in Severity}  # str() of an enum member is a call per finding
+
+
 class Tally:
     """What a report says after the files: counts by severity and rule, files with findings or
     errors, verdicts, the fixable rules. Fed one result at a time (``add``), so that a streamed
@@ -28,15 +33,18 @@ class Tally:
         if r.verdict and r.verdict["likely_mt"]:
             self.likely_mt += 1
             self.verdicts.append((r.path, r.verdict))
+        counts, rules = self.counts, self.rules
         for d in r.diagnostics:
-            self.counts[str(d.severity)] += 1
-            row = self.rules.get(d.code)
+            severity = d.severity
+            counts[_NAMES.get(severity) or str(severity)] += 1
+            row = rules.get(d.code)
             if row is None:
-                row = self.rules[d.code] = [0, d.name, False]
+                row = rules[d.code] = [0, d.name, False]
             row[0] += 1
-            row[2] = row[2] or bool(d.fix and str(d.fix.applicability) != "display-only")
-            if self.worst is None or d.severity > self.worst:
-                self.worst = d.severity
+            if not row[2] and d.fix and str(d.fix.applicability) != "display-only":
+                row[2] = True
+            if self.worst is None or severity > self.worst:
+                self.worst = severity
 
     def summary(self) -> dict:
         return {
