@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import marshal
 import os
-import zlib
+from zlib import crc32
 from pathlib import Path
 
 from . import __version__
@@ -112,11 +112,22 @@ _MODEL: dict = {}  # the model's classes, and enum members by value (an enum cal
 
 
 def _load(path: str):
+    import gc
+
+    # thousands of tuples at once, none of them in a cycle: no collection while they are
+    # made (it would walk them again and again: half the cost of a load), and frozen after
+    # (later collections do not walk them either)
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         with open(path, "rb") as fh:
             data = marshal.loads(fh.read())
     except (OSError, ValueError, EOFError, TypeError):
         return None
+    finally:
+        if enabled:
+            gc.enable()
+            gc.freeze()
     if not isinstance(data, tuple) or len(data) != 2 or data[0] != (FORMAT, __version__) or \
             not isinstance(data[1], dict):
         return None
@@ -147,7 +158,7 @@ _RESULT_SHARD = [f"{i % SHARDS:x}" for i in range(256)]  # by the last byte of t
 
 
 def _path_shard(path: str) -> str:
-    return _RESULT_SHARD[zlib.crc32(path.encode("utf-8", "surrogateescape")) & 255]
+    return _RESULT_SHARD[crc32(path.encode("utf-8", "surrogateescape")) & 255]
 
 
 class _Sharded:
@@ -216,7 +227,10 @@ class Cache:
             st = os.stat(path)
         except OSError:
             return None  # the worker says why
-        entry = self._paths.get(_path_shard(path), path)
+        paths = self._paths
+        name = _RESULT_SHARD[crc32(path.encode("utf-8", "surrogateescape")) & 255]  # _path_shard, inline
+        shard = paths.loaded.get(name)
+        entry = (shard if shard is not None else paths.shard(name)).get(path)
         if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns and \
                 entry[2] == st.st_ctime_ns and entry[3] == st.st_ino:
             content = entry[4]
@@ -226,7 +240,13 @@ class Cache:
                     content = sha256(fh.read()).digest()
             except OSError:
                 return None
-        return self.get(result_key(config, fmt, content))
+        head = _CONFIG_DIGESTS.get((config, fmt))
+        k = head + content if head is not None else result_key(config, fmt, content)
+        results = self._results
+        name = _RESULT_SHARD[k[-1]]
+        shard = results.loaded.get(name)
+        hit = (shard if shard is not None else results.shard(name)).get(k)
+        return hit if hit is not None or not results.pending else results.get(name, k)
 
     def get(self, k: bytes):
         return self._results.get(_RESULT_SHARD[k[-1]], k)

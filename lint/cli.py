@@ -281,8 +281,16 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     task_memo: dict = {}
     codes_memo: dict = {}  # id(selection) -> (selection, its codes, metas): the selection kept alive
     by_code = None  # the rules themselves, built (or loaded) only when a file is linted here
+    plain = not (fixing or show_diff)
+    per_config: dict = {}  # id(config) -> (config, shared task part) when no per-file ignores
     for path in files:
         config = resolver.for_file(path) if path != STDIN else resolver.for_path(os.getcwd())
+        if plain and path != STDIN:
+            known = per_config.get(id(config))  # every file of a folder's configuration: one lookup
+            if known is not None:
+                tasks.append((len(results), (path, *known[1])))
+                results.append(None)
+                continue
         name = (stdin_filename or "<stdin>") if path == STDIN else path
         selected = _selected(ruleset, config, name, selected_memo)
         if path != STDIN and not (fixing or show_diff):
@@ -296,6 +304,8 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                 sev = {m.code: config.severity_for(m) for m in metas if config.severity_for(m) != m.severity}
                 prefix = f"{ruleset.fingerprint}|{','.join(codes)}|{sorted((k, int(v)) for k, v in sev.items())}"
                 shared = task_memo[codes, id(config)] = (codes, sev, prefix, config)  # config kept: ids stay unique
+            if not config.per_file_ignores:
+                per_config[id(config)] = (config, shared[:3])  # config kept: ids stay unique
             tasks.append((len(results), (path, *shared[:3])))
             results.append(None)
             continue

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .cache import from_payload
 from .document import format_for_path, parse
-from .model import Diagnostic
+from .model import Diagnostic, LineIndex
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".copydesk_cache",
@@ -252,19 +252,43 @@ def _lint_task(task) -> FileResult:
     return result
 
 
+class StoredResult(FileResult):
+    """A result from the store (lint.cache): its findings become objects when first asked for.
+    A warm JSON report needs none: it copies their stored JSON text and the tally counts the
+    stored rows (``stored_rows``). Reading ``diagnostics`` makes them (``materialised``)."""
+
+    def __getattr__(self, name):
+        if name != "diagnostics":
+            raise AttributeError(name)
+        diags = from_payload(self.__dict__["payload"])[0]
+        self.__dict__["diagnostics"] = self.__dict__["materialised"] = diags
+        return diags
+
+    @property
+    def stored_rows(self):
+        """The stored findings as rows (lint.cache.to_payload), while ``diagnostics`` is as
+        stored (never read, or read and not replaced since); else None."""
+        d = self.__dict__
+        if "diagnostics" not in d or d["diagnostics"] is d["materialised"]:
+            return d["payload"][0]
+        return None
+
+
+_RESULT_DEFAULTS = {f.name: f.default for f in fields(FileResult) if f.name not in ("path", "diagnostics")}
+
+
 def _from_store(task, payload, read_text: bool, fmt: str) -> FileResult:
     path = task[0]
-    diags, verdict, lines = from_payload(payload)
-    result = FileResult(path, "", fmt, diags, verdict=verdict)
+    result = StoredResult.__new__(StoredResult)
+    result.__dict__.update(_RESULT_DEFAULTS, path=path, format=fmt, verdict=payload[1], payload=payload)
     if read_text:
         try:
             raw, result.source = read_raw(path)
         except InputError as exc:
             return FileResult(path, error=str(exc))
         result.bom = raw.startswith(b"\xef\xbb\xbf")
-    elif lines is not None:
-        result._lines = lines  # findings placed without the text
-    result.stored_json = (result.diagnostics, payload[4], payload[5], verdict)  # lint.reporters.json.file_text
+    elif payload[2] is not None:
+        result._lines = LineIndex.from_starts(list(payload[2]), payload[3])  # findings placed without the text
     return result
 
 
@@ -317,7 +341,7 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
                     _record(cache, task, r)
             if cache is not None and i == last:
                 cache.flush()  # before the last yield: a consumer that counts its results stops there
-            if not keep_clean_text and not r.diagnostics and not r.error:
+            if not keep_clean_text and not r.error and not (hit[0] if hit is not None else r.diagnostics):
                 r.source = ""
             if progress is not None:
                 progress()

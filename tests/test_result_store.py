@@ -85,6 +85,12 @@ def test_a_warm_text_report_is_the_fresh_one(repo):
     _check(str(corpus))
     assert _check(str(corpus)) == fresh
     assert _check("--format", "sarif", str(corpus)) == _check("--no-cache", "--format", "sarif", str(corpus))
+    # the tally of stored results (counted from their rows): counts, fixable marks, exit status
+    for args in (["--statistics"], ["--format", "json", "--statistics", "--fail-on", "error"]):
+        want = CliRunner().invoke(main, ["check", "--no-cache", *args, str(corpus)])
+        got = CliRunner().invoke(main, ["check", *args, str(corpus)])
+        assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr), args
+        assert "[*]" in want.stdout + want.stderr
 
 
 def test_a_changed_file_is_linted_again_even_with_the_same_size_and_mtime(repo):

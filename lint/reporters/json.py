@@ -171,15 +171,15 @@ def file_text(result) -> str:
     fixed shape (a warm run of a big repository is mostly this); the tests hold it to
     ``json.dumps``'s bytes."""
     out = ['{\n   "path": ', _string(result.path), ',\n   "diagnostics": ']
-    stored = result.__dict__.get("stored_json")  # (findings, their text, verdict text, verdict) of a stored result
-    if stored is not None and stored[0] is result.diagnostics:  # not filtered since (filters make new lists)
-        out.append(stored[1])
+    payload = result.__dict__.get("payload")  # a stored result (lint.runner.StoredResult)
+    if payload is not None and result.stored_rows is not None:  # its findings as stored: not filtered
+        out.append(payload[4])
     else:
         out.append(diagnostics_text(result))
     verdict = result.verdict
     if verdict is not None:
         out.append(',\n   "verdict": ')
-        out.append(stored[2] if stored is not None and stored[3] is verdict else verdict_text(verdict))
+        out.append(payload[5] if payload is not None and payload[1] is verdict else verdict_text(verdict))
     if result.error:
         out.append(',\n   "error": ')
         out.append(_string(result.error))
