@@ -96,6 +96,12 @@ def _load(resolver: ConfigResolver, paths: list[str], cache: bool = True):
         gc.freeze()
 
 
+def _file_excluder(config):
+    """The exclusion test of a folder's files (discover): None when its configuration
+    excludes nothing."""
+    return config.is_excluded if config.exclude else None
+
+
 def _selected(ruleset, config, path, memo=None):
     """The metadata of the rules ``config`` runs on ``path``. ``memo`` (a dict kept for one
     run) reuses the answer for every file of a configuration that has no per-file ignores."""
@@ -278,7 +284,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
         lt_rule = lt_setup(lt_url, base_config, lambda p: resolver.for_path(Path(p)),
                            lambda message: click.echo(f"copydesk: warning: {message}", err=True))
     files = discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p),
-                     is_excluded_file=lambda p: resolver.for_file(p).is_excluded(p))
+                     file_excluder=lambda folder: _file_excluder(resolver.for_path(folder)))
     filters = _report_filters(files, None if write_baseline else baseline, diff_base)  # fail fast
     minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
     results: list[FileResult | None] = []

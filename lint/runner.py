@@ -46,12 +46,22 @@ class FileResult:
         return self._lines
 
 
-def discover(paths, is_excluded=None, is_excluded_file=None) -> list[str]:
+def _is_article(name: str) -> bool:
+    """os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES, without the call."""
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in _SUFFIXES and bool(name[:dot].lstrip("."))
+
+
+_SUFFIXES = frozenset(ARTICLE_SUFFIXES)
+
+
+def discover(paths, is_excluded=None, file_excluder=None) -> list[str]:
     """Expand folders (recursively, article suffixes only); explicit files are kept whatever
     their suffix. Raises InputError for a missing path or a folder without articles.
-    ``is_excluded`` tells a folder (and, unless ``is_excluded_file`` is given, a file) to skip."""
+    ``is_excluded`` tells a folder (and a file) to skip; ``file_excluder``, when given,
+    replaces it for files: called once per folder, it returns the test for the folder's files,
+    or None when none of them can be excluded (a folder's files share its configuration)."""
     out: list[str] = []
-    is_excluded_file = is_excluded_file or is_excluded
     for raw in paths:
         if raw == STDIN:
             out.append(STDIN)
@@ -66,11 +76,12 @@ def discover(paths, is_excluded=None, is_excluded_file=None) -> list[str]:
                 lead = "" if base == "." else (base if base.endswith(os.sep) else base + os.sep)
                 dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not
                                      (is_excluded and is_excluded(lead + d)))
-                for name in sorted(filenames):
-                    if os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES:
-                        fp = lead + name
-                        if not (is_excluded_file and is_excluded_file(fp)):
-                            found.append(fp)
+                test = file_excluder(base) if file_excluder is not None else is_excluded
+                names = sorted(name for name in filenames if _is_article(name))
+                if test is None:
+                    found.extend(lead + name for name in names)
+                else:
+                    found.extend(fp for fp in (lead + name for name in names) if not test(fp))
             if not found:
                 raise InputError(f"{raw}: no article files (.txt, .md, .markdown, .html, .htm) in this folder")
             out.extend(found)

@@ -524,3 +524,24 @@ def test_fingerprint_stable_across_processes(tmp_path):
     outs = {subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2")}
     assert len(outs) == 1 and outs.pop()
+
+
+def test_discovery_leaves_out_excluded_files_and_folders(tmp_path, monkeypatch):
+    """Exclusion as the CLI applies it while walking: folders by their own configuration, files
+    by their folder's (a nested configuration excludes in its own folder only)."""
+    from lint.cli import _file_excluder
+    from lint.config import ConfigResolver
+    from lint.runner import discover
+
+    write(tmp_path / "copydesk.toml", 'exclude = ["drafts", "*.bak.md"]\n')
+    write(tmp_path / "sub" / "copydesk.toml", 'exclude = ["skip.md"]\n')
+    for name in ("a.md", "a.bak.md", "skip.md", "drafts/b.md", "sub/c.md", "sub/skip.md", "sub/d.bak.md",
+                 "other/skip.md", "other/e.bak.md"):
+        write(tmp_path / name, "Text.\n")
+    monkeypatch.chdir(tmp_path)
+    resolver = ConfigResolver()
+    found = discover(["."], is_excluded=lambda p: resolver.for_path(p).is_excluded(p),
+                     file_excluder=lambda folder: _file_excluder(resolver.for_path(folder)))
+    assert found == ["a.md", "skip.md", "other/skip.md", "sub/c.md", "sub/d.bak.md"]
+    # the same as asking each file's own configuration
+    assert found == discover(["."], is_excluded=lambda p: resolver.for_path(p).is_excluded(p))

@@ -169,6 +169,14 @@ def test_results_are_written_in_batches_as_a_big_run_goes(repo, monkeypatch):
     assert _check("-j", "1", "--format", "json", str(corpus)) == want
 
 
+@pytest.mark.parametrize("name", ["a.md", ".md", "..md", "a..md", "a.MD", "x.txt", "a.", ".", "a.markdown",
+                                  "...html", "b.htm", "c.md.bak", ".hidden.txt", "notes"])
+def test_discovery_reads_a_suffix_as_splitext_does(name):
+    from lint.runner import ARTICLE_SUFFIXES, _is_article
+
+    assert _is_article(name) == (os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES)
+
+
 @pytest.mark.parametrize("path", ["a.md", ".md", "dir/.md", "x/a.MD", "a.b/c", "a.", "a..md", "/x/y.html",
                                   "-", "<stdin>", "a.tar.txt", "..md", "d.txt/e", "notes.markdown"])
 def test_format_for_path_reads_the_suffix_as_pathlib_does(path):
