@@ -29,7 +29,7 @@ from . import __version__
 from ._sha import sha256
 
 CACHE_DIR = ".copydesk_cache"
-FORMAT = 3  # raise when what a shard or the path index holds changes shape
+FORMAT = 4  # raise when what a shard or the path index holds changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
 FLUSH_AT = 500  # results held before they are written (memory stays flat on big runs)
 
@@ -70,9 +70,10 @@ def seen(st, before_ns: int):
 # -- a result as stored: plain tuples (marshal writes and reads them fast) ---------------------
 
 def to_payload(result) -> tuple:
-    """(findings, verdict, line starts, text length, findings as JSON, verdict as JSON): what
-    a report needs of a linted file; the line starts place findings (line, column) without
-    reading the file again, the JSON texts are what the JSON report writes for them."""
+    """(findings, likely machine-translated, line starts, text length, findings as JSON,
+    verdict as JSON): what a report needs of a linted file. The line starts place findings
+    (line, column) without reading the file again; the JSON texts are what the JSON report
+    writes (the verdict is read back from its text when asked for)."""
     diags = tuple(
         (d.code, d.name, d.category, int(d.severity), d.message, d.start, d.end, d.confidence,
          None if d.fix is None else (int(d.fix.applicability), d.fix.title,
@@ -81,22 +82,23 @@ def to_payload(result) -> tuple:
     from .reporters.json import diagnostics_text, verdict_text
 
     # and the findings and verdict as the JSON report writes them: a warm JSON report copies them
-    verdict = verdict_text(result.verdict)
+    verdict = verdict_text(result.verdict)  # the verdict is kept as text only (lint.runner.StoredResult)
+    likely = bool(result.verdict and result.verdict.get("likely_mt"))
     if not diags:
-        return ((), result.verdict, None, 0, "[]", verdict)
+        return ((), likely, None, 0, "[]", verdict)
     lines = result.lines
-    return (diags, result.verdict, tuple(lines.starts), lines.length, diagnostics_text(result), verdict)
+    return (diags, likely, tuple(lines.starts), lines.length, diagnostics_text(result), verdict)
 
 
-def from_payload(payload):
-    """(diagnostics, verdict, LineIndex or None) of a stored result."""
-    diags, verdict, starts, length = payload[:4]
+def from_payload(payload) -> list:
+    """The findings of a stored result."""
+    diags = payload[0]
     if not diags:
-        return [], verdict, None
+        return []
     if not _MODEL:
-        from .model import Applicability, Diagnostic, Edit, Fix, LineIndex, Severity
+        from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
-        _MODEL.update(diagnostic=Diagnostic, edit=Edit, fix=Fix, lines=LineIndex.from_starts,
+        _MODEL.update(diagnostic=Diagnostic, edit=Edit, fix=Fix,
                       severity={int(s): s for s in Severity}, applicability={int(a): a for a in Applicability})
     diagnostic, severities = _MODEL["diagnostic"], _MODEL["severity"]
     out = []
@@ -105,7 +107,14 @@ def from_payload(payload):
             edit = _MODEL["edit"]
             fix = _MODEL["fix"](tuple(edit(*e) for e in fix[2]), _MODEL["applicability"][fix[0]], fix[1])
         out.append(diagnostic(code, name, category, severities[severity], message, start, end, fix, confidence))
-    return out, verdict, _MODEL["lines"](list(starts), length)
+    return out
+
+
+def verdict_of(payload):
+    """The verdict of a stored result (kept as the JSON report's text of it)."""
+    import json
+
+    return None if payload[5] is None else json.loads(payload[5])
 
 
 _MODEL: dict = {}  # the model's classes, and enum members by value (an enum call per finding costs)

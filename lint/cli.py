@@ -364,6 +364,9 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
             pending = run()
 
     def ordered():
+        if filters == (None, None) and not min_severity and all(r is None for r in results):
+            yield from pending  # every file a plain lint run, nothing to drop: as they come
+            return
         for r in results:
             r = r if r is not None else next(pending)
             _apply_filters([r], filters, min_severity)

@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .cache import from_payload
+from .cache import from_payload, verdict_of
 from .document import format_for_path, parse
 from .model import Diagnostic, LineIndex
 
@@ -264,16 +264,33 @@ def _lint_task(task) -> FileResult:
 
 
 class StoredResult(FileResult):
-    """A result from the store (lint.cache): its findings become objects when first asked for.
+    """A result from the store (lint.cache): its findings become objects, and its verdict a dict,
+    when first asked for.
     A warm JSON report needs none: it copies their stored JSON text and the tally counts the
     stored rows (``stored_rows``). Reading ``diagnostics`` makes them (``materialised``)."""
 
-    def __getattr__(self, name):
-        if name != "diagnostics":
-            raise AttributeError(name)
-        diags = from_payload(self.__dict__["payload"])[0]
-        self.__dict__["diagnostics"] = self.__dict__["materialised"] = diags
-        return diags
+    # properties (data descriptors): they come before the dataclass's class-level defaults
+    @property
+    def diagnostics(self):
+        d = self.__dict__
+        if "diagnostics" not in d:
+            d["diagnostics"] = d["materialised"] = from_payload(d["payload"])
+        return d["diagnostics"]
+
+    @diagnostics.setter
+    def diagnostics(self, value):
+        self.__dict__["diagnostics"] = value
+
+    @property
+    def verdict(self):  # kept as JSON text: read back when asked for
+        d = self.__dict__
+        if "verdict" not in d:
+            d["verdict"] = verdict_of(d["payload"])
+        return d["verdict"]
+
+    @verdict.setter
+    def verdict(self, value):
+        self.__dict__["verdict"] = value
 
     @property
     def stored_rows(self):
@@ -285,13 +302,13 @@ class StoredResult(FileResult):
         return None
 
 
-_RESULT_DEFAULTS = {f.name: f.default for f in fields(FileResult) if f.name not in ("path", "diagnostics")}
+_RESULT_DEFAULTS = {f.name: f.default for f in fields(FileResult) if f.name not in ("path", "diagnostics", "verdict")}
 
 
 def _from_store(task, payload, read_text: bool, fmt: str) -> FileResult:
     path = task[0]
     result = StoredResult.__new__(StoredResult)
-    result.__dict__.update(_RESULT_DEFAULTS, path=path, format=fmt, verdict=payload[1], payload=payload)
+    result.__dict__.update(_RESULT_DEFAULTS, path=path, format=fmt, payload=payload)
     if read_text:
         try:
             raw, result.source = read_raw(path)

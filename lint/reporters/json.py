@@ -176,10 +176,13 @@ def file_text(result) -> str:
         out.append(payload[4])
     else:
         out.append(diagnostics_text(result))
-    verdict = result.verdict
-    if verdict is not None:
+    if payload is not None and "verdict" not in result.__dict__:  # a stored verdict, never read
+        text = payload[5]
+    else:
+        text = verdict_text(result.verdict)
+    if text is not None:
         out.append(',\n   "verdict": ')
-        out.append(payload[5] if payload is not None and payload[1] is verdict else verdict_text(verdict))
+        out.append(text)
     if result.error:
         out.append(',\n   "error": ')
         out.append(_string(result.error))

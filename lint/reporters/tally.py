@@ -61,7 +61,7 @@ class Tally:
         if r.error:
             self.with_errors += 1
             self.errors.append(r.error)
-        if r.verdict and r.verdict["likely_mt"]:
+        if r.payload[1]:  # likely machine-translated: only then is the verdict read back
             self.likely_mt += 1
             self.verdicts.append((r.path, r.verdict))
         counts, rules = self.counts, self.rules
