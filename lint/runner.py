@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
 from .cache import from_payload, verdict_of
@@ -302,7 +302,10 @@ class StoredResult(FileResult):
         return None
 
 
-_RESULT_DEFAULTS = {f.name: f.default for f in fields(FileResult) if f.name not in ("path", "diagnostics", "verdict")}
+# what FileResult() sets, for a StoredResult made without calling it (fields with a
+# default_factory are not copied: only diagnostics has one, and StoredResult makes it)
+_RESULT_DEFAULTS = {f.name: f.default for f in fields(FileResult)
+                    if f.name not in ("path", "diagnostics", "verdict") and f.default is not MISSING}
 
 
 def _from_store(task, payload, read_text: bool, fmt: str) -> FileResult:

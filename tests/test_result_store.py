@@ -169,6 +169,16 @@ def test_results_are_written_in_batches_as_a_big_run_goes(repo, monkeypatch):
     assert _check("-j", "1", "--format", "json", str(corpus)) == want
 
 
+def test_a_stored_result_has_every_field_a_fresh_one_has():
+    """StoredResult is made without FileResult's __init__: every field must come from somewhere."""
+    from dataclasses import fields
+
+    from lint.runner import FileResult, StoredResult, _RESULT_DEFAULTS
+
+    assert {f.name for f in fields(FileResult)} == set(_RESULT_DEFAULTS) | {"path", "diagnostics", "verdict"}
+    assert isinstance(StoredResult.diagnostics, property) and isinstance(StoredResult.verdict, property)
+
+
 @pytest.mark.parametrize("name", ["a.md", ".md", "..md", "a..md", "a.MD", "x.txt", "a.", ".", "a.markdown",
                                   "...html", "b.htm", "c.md.bak", ".hidden.txt", "notes"])
 def test_discovery_reads_a_suffix_as_splitext_does(name):
