@@ -144,20 +144,9 @@ def _load(path: str):
 
 
 def _write(path: str, entries: dict) -> None:
-    import tempfile
+    from ._atomic import write_then_rename
 
-    folder = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps(((FORMAT, __version__), entries)))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_then_rename(path, marshal.dumps(((FORMAT, __version__), entries)))
 
 
 # what is stored is split over 16 files ("shards") per kind: a one-file run reads one sixteenth

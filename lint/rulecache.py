@@ -192,37 +192,27 @@ class _Pickler(pickle.Pickler):
 
 def save(folders, ruleset, recorder, deps) -> bool:
     """Store ``ruleset``; False (and nothing written) when that is not possible here."""
-    import tempfile
+    from ._atomic import write_then_rename
 
     if not recorder.active:
         return False
     path = cache_file(folders)
     if path is None:
         return False
-    tmp = None
     try:
-        header = pickle.dumps({"key": cache_key(folders, ruleset.fingerprint),
-                               "deps": [(str(p), file_digest(p)) for p in deps]},
-                              protocol=pickle.HIGHEST_PROTOCOL)
         body = io.BytesIO()
+        pickle.dump({"key": cache_key(folders, ruleset.fingerprint),
+                     "deps": [(str(p), file_digest(p)) for p in deps]}, body, protocol=pickle.HIGHEST_PROTOCOL)
         from .regexcache import statics
 
-        # with the document parsers' own patterns (regexcache.static), stored compiled too
+        # the metadata first (a run may need nothing else), then the rules, with the document
+        # parsers' own patterns (regexcache.static), stored compiled too
         pickle.dump([r.meta for r in ruleset.rules], body, protocol=pickle.HIGHEST_PROTOCOL)
         _Pickler(body, recorder).dump((ruleset, statics()))
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{PREFIX}", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header)
-            fh.write(body.getbuffer())
-        os.replace(tmp, path)
+        write_then_rename(str(path), body.getvalue(), prefix=f".{PREFIX}")
         return True
     except Exception:  # noqa: BLE001 - read-only home, full disk, an unpicklable rule: only slower
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
         return False
 
 

@@ -184,7 +184,7 @@ def write_atomic(path: str, text: str, original: bytes, bom: bool) -> None:
     """Replace the file's content: a temporary file in the same folder, then a rename. Keeps a
     BOM, the permissions, and a symlink (its target is written). Refuses when the file changed
     on disk since it was read."""
-    import tempfile
+    from ._atomic import write_then_rename
 
     target = os.path.realpath(path)
     try:
@@ -195,21 +195,9 @@ def write_atomic(path: str, text: str, original: bytes, bom: bool) -> None:
         raise InputError(f"{path}: changed on disk since it was read; not written")
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
     mode = os.stat(target).st_mode & 0o7777
-    folder, name = os.path.split(target)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".copydesk-tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        _replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    name = os.path.basename(target)
+    write_then_rename(target, data, prefix=f".{name}.", suffix=".copydesk-tmp", fsync=True, mode=mode,
+                      rename=_replace)  # looked up now: tests replace it to simulate a crash
 
 
 def _replace(tmp: str, target: str) -> None:
