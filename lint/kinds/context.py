@@ -12,8 +12,10 @@ Options: ``patterns`` (regexes over each block's text, ``{{list}}`` expands a da
 ``window`` blocks on either side), ``before`` (only in the preceding blocks), ``after`` (only
 in the following blocks), ``include_self`` (``near`` is also searched in the block itself),
 ``context_ignorecase`` (default true); ``require``: ``any`` (default: report only when some
-context pattern matches) or ``none`` (report only when none does). Neighbours are the
-document's blocks in order, whatever their zone.
+context pattern matches) or ``none`` (report only when none does); ``min_near`` (default 1):
+how many neighbouring blocks must match (a run of three share-bar labels: each label has two
+matching blocks within a window of two). Neighbours are the document's blocks in order,
+whatever their zone.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from .pattern import Pattern
 class Context(Pattern):
     OPTIONS = {**Pattern.OPTIONS, "max_words": int, "near": list, "before": list,
                "after": list, "window": int, "include_self": bool, "context_ignorecase": bool,
-               "require": str}
+               "require": str, "min_near": int}
     REQUIRED = ("patterns",)
 
     def setup(self, data):
@@ -40,6 +42,9 @@ class Context(Pattern):
         if self.window < 1:
             raise ValueError("'window' must be at least 1")
         self.include_self = data.get("include_self", False)
+        self.min_near = data.get("min_near", 1)
+        if self.min_near < 1:
+            raise ValueError("'min_near' must be at least 1")
         self.require = data.get("require", "any")
         if self.require not in ("any", "none"):
             raise ValueError("'require' must be 'any' or 'none'")
@@ -52,9 +57,12 @@ class Context(Pattern):
         nxt = [b.text for b in all_blocks[i + 1:i + 1 + self.window]]
         if self.include_self and any(rx.search(block.text) for rx in self.near):
             return True
+        found = 0  # neighbouring blocks that match (each counted once)
         for texts, regexes in ((prev, self.near + self.before), (nxt, self.near + self.after)):
-            if regexes and any(rx.search(t) for t in texts for rx in regexes):
-                return True
+            if regexes:
+                found += sum(1 for t in texts if any(rx.search(t) for rx in regexes))
+                if found >= self.min_near:
+                    return True
         return False
 
     def check(self, doc, blocks):
