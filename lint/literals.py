@@ -130,7 +130,10 @@ def for_patterns(regexes, extra=()) -> tuple[frozenset | None, list[tuple]]:
     set and of ``extra`` sets; None if one has none) and, per pattern, its selective
     requirement sets (empty: the pattern always runs). Each pattern is parsed once."""
     reqs = [requirements(rx.pattern, rx.flags) for rx in regexes]
-    rule_set = union([r[0] if r else None for r in reqs] + list(extra))
+    # per pattern its best selective set (else its best set, which makes the union unselective:
+    # a set such as {"19", "20", "inc"} from a lookahead must not hide a "©" next to it)
+    best = [next((s for s in r if selective(s)), r[0]) if r else None for r in reqs]
+    rule_set = union(best + list(extra))
     return rule_set, [tuple(s for s in r or () if selective(s)) for r in reqs]
 
 

@@ -62,6 +62,8 @@ class Standalone(Kind):
                 continue
             folded = block.folded
             candidates = [(p, r) for p, r in self.filtered if literals.all_met(r, folded)]
+            if not candidates and not self.patterns and not self.lexicon:
+                continue  # nothing can match whole: no sentence of the block needs looking at
             for seg in _segments(block, self.whole_block):
                 if self.matches(seg, candidates):
                     s, e, text = seg[0], seg[1], seg[2]
