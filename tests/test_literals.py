@@ -175,3 +175,33 @@ def test_a_big_run_keeps_no_text_of_clean_files(tmp_path):
     assert kept[0].source and not kept[0].diagnostics
     assert slim[0].source == "" and slim[1].source == kept[1].source and slim[1].diagnostics
     assert render(slim) == render(kept) == "".join(chunks("json")(kept))
+
+
+def test_a_list_written_as_a_prefix_tree_matches_as_the_flat_alternation():
+    """Kind.expand writes a {{list}} as a prefix tree (lint.kinds.base.alternation); on random
+    text, with and without ignorecase, it finds exactly what the flat longest-first
+    alternation finds, and it falls back to the flat one when entries differ only in case."""
+    import random
+    import re
+
+    from lint.kinds.base import alternation, phrase_regex
+
+    rng = random.Random(7)
+    lists = [
+        ["organise", "organize", "organisation", "real", "realise", "bcd", "bc", "b", "x y", "zz"],
+        ["don't miss", "don’t", "do", "editor's picks", "editors' picks", "edit", "e-mail", "email", "em"],
+        ["AP", "Apple", "apx", "AFP", "afpx", "Reuters", "reuter", "REU", "R", "r"],
+    ]
+    for entries in lists:
+        entries = sorted(entries, key=len, reverse=True)
+        flat = "(?:" + "|".join(phrase_regex(e) for e in entries) + ")"
+        tree = alternation(entries)
+        alphabet = "".join(sorted(set("".join(entries).lower() + "".join(entries)))) + "  '’]"
+        for flags in (0, re.IGNORECASE):
+            a, b = re.compile(flat, flags), re.compile(tree, flags)
+            for _ in range(3000):
+                text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+                assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)], (entries, text)
+    assert alternation(sorted(lists[2], key=len, reverse=True)) == \
+        "(?:" + "|".join(phrase_regex(e) for e in sorted(lists[2], key=len, reverse=True)) + ")"
+    assert alternation(sorted(lists[0], key=len, reverse=True)).startswith("(?:(?:organi(?:s")  # a tree

@@ -70,12 +70,73 @@ class Kind:
             name = m.group(1)
             if name not in self.lists:
                 raise ValueError(f"pattern refers to unknown list {{{{{name}}}}}")
-            return "(?:" + "|".join(phrase_regex(e) for e in sorted(self.lists[name], key=len, reverse=True)) + ")"
+            return alternation(sorted(self.lists[name], key=len, reverse=True))
 
         return _LIST_REF.sub(repl, pattern)
 
     def check(self, doc, blocks):  # pragma: no cover - overridden
         return iter(())
+
+
+def alternation(phrases) -> str:
+    """``(?:p1|p2|…)`` of the phrases' regexes, in their order, written as a prefix tree when
+    that matches exactly the same (``(?:organi(?:s|z)e|…)``): Python's regex engine tries an
+    alternation's branches one by one at every position, so a list of hundreds of entries
+    costs hundreds of tries; a tree tries a few. The tree keeps the flat alternation's
+    semantics: branches in first-insertion order, the empty branch (a shorter entry ending
+    here) after the longer ones, as the longest-first order has it. Entries that differ only
+    in letter case before they part (which an ignorecase pattern would treat as one path) make
+    the order ambiguous: then the flat alternation is kept."""
+    phrases = list(phrases)
+    atoms = [_atoms(p) for p in phrases]
+    if len(phrases) < 8 or not _tree_safe(phrases, atoms):
+        return "(?:" + "|".join(phrase_regex(p) for p in phrases) + ")"
+    root: dict = {}
+    for seq in atoms:
+        node = root
+        for atom in seq:
+            node = node.setdefault(atom, {})
+        node[None] = None  # an entry ends here
+    return "(?:" + _emit(root) + ")"
+
+
+def _atoms(phrase: str) -> list[str]:
+    """phrase_regex(phrase), one regex atom per character (and one per gap between words)."""
+    out: list[str] = []
+    for i, word in enumerate(phrase.split()):
+        if i:
+            out.append(r"\s+")
+        out.extend(_APOSTROPHE.get(c) or re.escape(c) for c in word)
+    return out
+
+
+def _tree_safe(phrases, atoms) -> bool:
+    """No two entries share a longer prefix ignoring case than with it (see alternation)."""
+    if any(c in _CASE_SPECIAL for p in phrases for c in p):
+        return False
+    lowered = sorted(range(len(phrases)), key=lambda i: [a.lower() for a in atoms[i]])
+    for i, j in zip(lowered, lowered[1:]):
+        a, b = atoms[i], atoms[j]
+        n = 0
+        while n < len(a) and n < len(b) and a[n].lower() == b[n].lower():
+            n += 1
+        if a[:n] != b[:n]:
+            return False
+    return True
+
+
+# what phrase_regex writes for each apostrophe (the straight one: see its docstring)
+_APOSTROPHE = {"'": "['['’]]", "’": "['’]"}
+_CASE_SPECIAL = set("\u0130\u0131\u017f\u212a")  # İ ı ſ K: ignorecase equates them with ASCII letters
+
+
+def _emit(node: dict) -> str:
+    parts = [atom + _emit(child) for atom, child in node.items() if atom is not None]
+    if None in node:
+        parts.append("")  # after the longer entries, as in the longest-first list
+    if len(parts) == 1:
+        return parts[0]
+    return "(?:" + "|".join(parts) + ")"
 
 
 def phrase_regex(phrase: str) -> str:
