@@ -205,3 +205,15 @@ def test_a_list_written_as_a_prefix_tree_matches_as_the_flat_alternation():
     assert alternation(sorted(lists[2], key=len, reverse=True)) == \
         "(?:" + "|".join(phrase_regex(e) for e in sorted(lists[2], key=len, reverse=True)) + ")"
     assert alternation(sorted(lists[0], key=len, reverse=True)).startswith("(?:(?:organi(?:s")  # a tree
+
+
+def test_a_list_entry_with_an_apostrophe_matches_either_apostrophe():
+    """phrase_regex once wrote "don't" as don['['’]]t (a class inside a class), which needs a
+    "]" after the apostrophe: such entries never matched in a {{list}} pattern."""
+    import re
+
+    from lint.kinds.base import alternation, phrase_regex
+
+    for rx in (phrase_regex("don't miss"), phrase_regex("don’t miss"), alternation(["don't miss"] * 8)):
+        assert re.fullmatch(rx, "don't miss") and re.fullmatch(rx, "don’t  miss"), rx
+        assert not re.fullmatch(rx, "don']t miss")

@@ -125,8 +125,8 @@ def _tree_safe(phrases, atoms) -> bool:
     return True
 
 
-# what phrase_regex writes for each apostrophe (the straight one: see its docstring)
-_APOSTROPHE = {"'": "['['’]]", "’": "['’]"}
+# what phrase_regex writes for each apostrophe
+_APOSTROPHE = {"'": "['’]", "’": "['’]"}
 _CASE_SPECIAL = set("\u0130\u0131\u017f\u212a")  # İ ı ſ K: ignorecase equates them with ASCII letters
 
 
@@ -144,7 +144,7 @@ def phrase_regex(phrase: str) -> str:
     parts = []
     for word in phrase.split():
         w = re.escape(word)
-        w = w.replace("'", "['’]").replace("’", "['’]")
+        w = w.replace("'", "’").replace("’", "['’]")  # either apostrophe (one class, not a class in a class)
         parts.append(w)
     return r"\s+".join(parts)
 
