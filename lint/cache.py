@@ -246,9 +246,6 @@ class Cache:
         hit = (shard if shard is not None else results.shard(name)).get(k)
         return hit if hit is not None or not results.pending else results.get(name, k)
 
-    def get(self, k: bytes):
-        return self._results.get(_RESULT_SHARD[k[-1]], k)
-
     # -- records
 
     def put(self, path: str, stat, content_digest: bytes, k: bytes, payload) -> None:
