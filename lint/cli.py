@@ -291,7 +291,6 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
     selected_memo: dict = {}
     task_memo: dict = {}
-    codes_memo: dict = {}  # id(selection) -> (selection, its codes, metas): the selection kept alive
     by_code = None  # the rules themselves, built (or loaded) only when a file is linted here
     plain = not (fixing or show_diff)
     per_config: dict = {}  # id(config) -> (config, shared task part) when no per-file ignores
@@ -305,12 +304,9 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                 continue
         name = (stdin_filename or "<stdin>") if path == STDIN else path
         selected = _selected(ruleset, config, name, selected_memo)
-        if path != STDIN and not (fixing or show_diff):
-            known = codes_memo.get(id(selected))
-            if known is None:
-                metas = selected + ([lt_rule.meta] if lt_rule else [])
-                known = codes_memo[id(selected)] = (selected, tuple(m.code for m in metas), metas)
-            codes, metas = known[1], known[2]
+        if plain and path != STDIN:  # first file of a configuration, or one with per-file ignores
+            metas = selected + ([lt_rule.meta] if lt_rule else [])
+            codes = tuple(m.code for m in metas)
             shared = task_memo.get((codes, id(config)))  # one (codes, severities, prefix) per selection
             if shared is None:
                 sev = {m.code: config.severity_for(m) for m in metas if config.severity_for(m) != m.severity}
