@@ -26,53 +26,32 @@ class Tally:
             self.add(r)
 
     def add(self, r) -> None:
-        rows = r.stored_rows if "payload" in r.__dict__ else None  # a stored result: count its rows
-        if rows is not None:
-            self._add_rows(r, rows)
-            return
+        rows = r.stored_rows if "payload" in r.__dict__ else None
+        if rows is not None:  # a stored result (lint.cache): its rows, no findings made to count them
+            found, likely = bool(rows), r.payload[1]  # the verdict is read back only when likely
+            items = ((code, name, _BY_VALUE[severity], fix is not None and fix[0] != _DISPLAY_ONLY)
+                     for code, name, _, severity, _, _, _, _, fix in rows)
+        else:
+            found, likely = bool(r.diagnostics), bool(r.verdict and r.verdict["likely_mt"])
+            items = ((d.code, d.name, d.severity, bool(d.fix) and str(d.fix.applicability) != "display-only")
+                     for d in r.diagnostics)
         self.files += 1
-        if r.diagnostics:
+        if found:
             self.with_findings += 1
         if r.error:
             self.with_errors += 1
             self.errors.append(r.error)
-        if r.verdict and r.verdict["likely_mt"]:
+        if likely:
             self.likely_mt += 1
             self.verdicts.append((r.path, r.verdict))
         counts, rules = self.counts, self.rules
-        for d in r.diagnostics:
-            severity = d.severity
+        for code, name, severity, fixable in items:
             counts[_NAMES.get(severity) or str(severity)] += 1
-            row = rules.get(d.code)
-            if row is None:
-                row = rules[d.code] = [0, d.name, False]
-            row[0] += 1
-            if not row[2] and d.fix and str(d.fix.applicability) != "display-only":
-                row[2] = True
-            if self.worst is None or severity > self.worst:
-                self.worst = severity
-
-    def _add_rows(self, r, rows) -> None:
-        """``add`` for a stored result's findings as rows (lint.cache.to_payload): the same
-        counts without making the findings."""
-        self.files += 1
-        if rows:
-            self.with_findings += 1
-        if r.error:
-            self.with_errors += 1
-            self.errors.append(r.error)
-        if r.payload[1]:  # likely machine-translated: only then is the verdict read back
-            self.likely_mt += 1
-            self.verdicts.append((r.path, r.verdict))
-        counts, rules = self.counts, self.rules
-        for code, name, _, severity, _, _, _, _, fix in rows:
-            severity = _BY_VALUE[severity]
-            counts[_NAMES[severity]] += 1
             row = rules.get(code)
             if row is None:
                 row = rules[code] = [0, name, False]
             row[0] += 1
-            if not row[2] and fix is not None and fix[0] != _DISPLAY_ONLY:
+            if fixable:
                 row[2] = True
             if self.worst is None or severity > self.worst:
                 self.worst = severity
