@@ -71,6 +71,7 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
         if not blocks:
             continue
         severity = severity_for(meta) if severity_for else meta.severity
+        first = len(out)
         for hit in rule.impl.check(doc, blocks):
             block = hit.block
             q = ()
@@ -86,8 +87,25 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
                 continue
             out.append(Diagnostic(meta.code, meta.name, meta.category, severity, _message(rule, hit),
                                   start, end, _fix(rule, hit, q)))
+        if meta.demote_after is not None and len(out) - first > meta.demote_after and severity > Severity.INFO:
+            _demote(out, first, meta.demote_after)
     out.sort(key=Diagnostic.sort_key)
     return out
+
+
+def _demote(out: list[Diagnostic], first: int, keep: int) -> None:
+    """One rule's findings are ``out[first:]``: the first ``keep`` of them (in document order)
+    keep their severity, the rest go to info. A rule that fires all through a document has
+    found one systematic cause (tokenised text, paragraphs glued by an extractor): it is
+    reported as a few warnings, not dozens, and every occurrence stays in the report and in
+    ``--fix``. The last warning says how many more there are."""
+    mine = sorted(out[first:], key=Diagnostic.sort_key)
+    more = len(mine) - keep
+    last = mine[keep - 1]
+    last.message += f" ({more} more like it in this file, reported as info)"
+    for d in mine[keep:]:
+        d.severity = Severity.INFO
+    out[first:] = mine
 
 
 def _external(doc: Document, rule: Rule):

@@ -114,6 +114,8 @@ class RuleMeta:
     aliases: tuple[str, ...] = ()
     since: str = ""
     default_enabled: bool = True
+    #: after this many findings in one document, the rule's later findings are reported at info
+    demote_after: int | None = None
     fail: tuple[Example, ...] = ()
     passes: tuple[Example, ...] = ()
     fixes: tuple[Example, ...] = ()

@@ -21,7 +21,7 @@ _MARKS = re.compile(f"([{MARK_OPEN}{MARK_CLOSE}])")
 
 HEADER_KEYS = {
     "code", "name", "kind", "category", "severity", "summary", "why", "scope", "zones",
-    "quote_policy", "fix", "tags", "since", "aliases", "examples", "enabled",
+    "quote_policy", "fix", "tags", "since", "aliases", "examples", "enabled", "demote_after",
 }
 
 
@@ -273,6 +273,9 @@ def load_rule(path: Path) -> Rule:
     enabled = data.get("enabled", True)
     if not isinstance(enabled, bool):
         _err(path, data, "enabled", "must be true or false")
+    demote_after = data.get("demote_after")
+    if demote_after is not None and (type(demote_after) is not int or demote_after < 1):
+        _err(path, data, "demote_after", "must be a whole number of at least 1")
     fails, passes, fixes = _examples(path, data, kind_name)
     meta = RuleMeta(
         code=code, name=name, kind=kind_name, category=category, family=m.group(1),
@@ -280,7 +283,7 @@ def load_rule(path: Path) -> Rule:
         path=str(path), scope=(scope,), zones=zones, quote_policy=quote_policy,
         fix_applicability=fix_app, fix_safety=fix_safety, tags=_strlist(path, data, "tags"),
         aliases=_strlist(path, data, "aliases"), since=str(data.get("since", "")),
-        default_enabled=enabled, fail=fails, passes=passes, fixes=fixes,
+        default_enabled=enabled, demote_after=demote_after, fail=fails, passes=passes, fixes=fixes,
         options={k: data[k] for k in kind_cls.OPTIONS if k in data},
     )
     try:

@@ -96,6 +96,8 @@ def test_good_rule_loads(tmp_path):
     (("name: test-rule", "name: Test_Rule"), 2, "name"),
     (("category: punctuation", "category: vibes"), 4, "category"),
     (("patterns: ['x+']", "patterns: ['x+(']"), None, "bad regular expression"),
+    (("why: because", "why: because\ndemote_after: 0"), 8, "demote_after"),
+    (("why: because", "why: because\ndemote_after: two"), 8, "demote_after"),
     (('  fail: ["a ⟦xx⟧ b"]', '  fail: ["a xx b"]'), 10, "without a ⟦marked⟧ span"),
     (("summary: \"found {match}\"", "summary: \"found {match}\n  oops: ["), None, "invalid YAML"),
 ])

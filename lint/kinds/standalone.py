@@ -2,7 +2,7 @@
 
 A block of at most ``max_words`` words is split into sentences; every sentence whose
 normalised form is in the lexicon (``lists``), or that one of ``patterns`` matches whole, is
-reported. Leftover UI is a line of its own; the same words inside a sentence are prose.
+reported; a run of such sentences is one finding. Leftover UI is a line of its own; the same words inside a sentence are prose.
 """
 from __future__ import annotations
 
@@ -64,10 +64,19 @@ class Standalone(Kind):
             candidates = [(p, r) for p, r in self.filtered if literals.all_met(r, folded)]
             if not candidates and not self.patterns and not self.lexicon:
                 continue  # nothing can match whole: no sentence of the block needs looking at
+            run = None  # consecutive matched sentences are one leftover: one finding, one deletion
             for seg in _segments(block, self.whole_block):
                 if self.matches(seg, candidates):
-                    s, e, text = seg[0], seg[1], seg[2]
-                    yield Hit(block, s, e, {"match": text}, edits=[(s, e, "")])
+                    run = (run[0] if run else seg[0], seg[1])
+                elif run:
+                    yield _hit(block, *run)
+                    run = None
+            if run:
+                yield _hit(block, *run)
+
+
+def _hit(block, s: int, e: int) -> Hit:
+    return Hit(block, s, e, {"match": block.text[s:e]}, edits=[(s, e, "")])
 
 
 def _segment(s: int, e: int, text: str) -> tuple:
