@@ -4,6 +4,7 @@ from .consistency import Consistency
 from .context import Context
 from .docpattern import DocPattern
 from .edge import Edge
+from .menu import Menu
 from .metric import Metric
 from .pattern import Pattern
 from .phrase import Phrase
@@ -25,4 +26,5 @@ KINDS = {
     "docpattern": DocPattern,
     "balance": Balance,
     "script": Script,
+    "menu": Menu,
 }
