@@ -217,3 +217,24 @@ def test_a_list_entry_with_an_apostrophe_matches_either_apostrophe():
     for rx in (phrase_regex("don't miss"), phrase_regex("don’t miss"), alternation(["don't miss"] * 8)):
         assert re.fullmatch(rx, "don't miss") and re.fullmatch(rx, "don’t  miss"), rx
         assert not re.fullmatch(rx, "don']t miss")
+
+
+def test_every_lexicon_line_is_found_with_the_word_filter(monkeypatch):
+    """standalone's lexicon filter (a document none of whose words is an entry's longest run
+    compares no sentence) never hides an entry, whatever its case."""
+    from lint.kinds.standalone import Standalone
+
+    prose = "The council met on Monday and approved the budget for the coming year after a long debate.\n\n"
+    checked = 0
+    for rule in load_rules().rules:
+        if not isinstance(rule.impl, Standalone):
+            continue
+        for entry in sorted(rule.impl.lexicon)[:40]:
+            text = prose + entry.title() + "\n"
+            found = [d for d in lint_source(text, "a.txt", [rule]).diagnostics]
+            monkeypatch.setattr(literals, "ENABLED", False)
+            unfiltered = [d for d in lint_source(text, "a.txt", [rule]).diagnostics]
+            monkeypatch.setattr(literals, "ENABLED", True)
+            assert [(d.start, d.end) for d in found] == [(d.start, d.end) for d in unfiltered], (rule.meta.code, entry)
+            checked += bool(found)
+    assert checked > 300

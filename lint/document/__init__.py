@@ -4,9 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 import os.path
+import re
 
 from ..model import LineIndex
 from .textmap import MASK, TextMap
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 __all__ = ["Block", "Document", "Suppression", "TextMap", "MASK", "parse", "format_for_path"]
 
@@ -93,6 +96,11 @@ class Document:
         """Every block's folded text, one per line: what document-level literal filters test.
         (Blocks are fixed once parsed; a rule only ever sees a subset of them.)"""
         return "\n".join(b.folded for b in self.blocks)
+
+    @cached_property
+    def words(self) -> frozenset:
+        """The distinct runs of ASCII letters and digits in :attr:`folded` (lexicon filters)."""
+        return frozenset(_WORD.findall(self.folded))
 
 
 def format_for_path(path: str) -> str | None:

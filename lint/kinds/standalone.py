@@ -35,6 +35,11 @@ class Standalone(Kind):
         # a lexicon entry is a normalised sentence: its longest letter-or-digit run is in the text
         runs = [sorted(_RUN.findall(literals.fold(e)), key=len)[-1:] for e in self.lexicon]
         self.literals, reqs = literals.for_patterns(patterns, [frozenset(r) if r else None for r in runs])
+        # a sentence that normalises to an entry holds the entry's longest run as a whole word
+        # (normalising changes only case, quotes, spaces and edge punctuation, and a sentence
+        # is bounded by spaces): a document none of whose words is such a run needs no
+        # sentence compared with the lexicon (None: some entry has no run, always compare)
+        self.lex_runs = frozenset(r[0] for r in runs) if all(runs) else None
         self.filtered = [(p, r) for p, r in zip(patterns, reqs) if r]
         self.patterns = [p for p, r in zip(patterns, reqs) if not r]
         if len(self.patterns) > 1:
@@ -57,12 +62,23 @@ class Standalone(Kind):
         return False
 
     def check(self, doc, blocks):
+        # what can match anywhere in the document, decided once: filtered patterns whose
+        # strings it contains, and the lexicon runs among its words
+        all_met = literals.all_met
+        filtered = [(p, r) for p, r in self.filtered if all_met(r, doc.folded)] if self.filtered else ()
+        lex_runs = None  # None: compare every sentence with the lexicon
+        if self.lexicon and literals.ENABLED and self.lex_runs is not None:
+            lex_runs = self.lex_runs.intersection(doc.words)
+        lexicon = bool(self.lexicon) and (lex_runs is None or bool(lex_runs))
+        if not (filtered or self.patterns or lexicon):
+            return
         for block in blocks:
             if block.n_words > self.max_words:
                 continue
             folded = block.folded
-            candidates = [(p, r) for p, r in self.filtered if literals.all_met(r, folded)]
-            if not candidates and not self.patterns and not self.lexicon:
+            candidates = [(p, r) for p, r in filtered if all_met(r, folded)]
+            if not candidates and not self.patterns and not (
+                    lexicon and (lex_runs is None or any(w in folded for w in lex_runs))):
                 continue  # nothing can match whole: no sentence of the block needs looking at
             run = None  # consecutive matched sentences are one leftover: one finding, one deletion
             for seg in _segments(block, self.whole_block):
