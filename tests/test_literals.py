@@ -130,15 +130,16 @@ def test_the_prefilter_skips_a_rule_on_text_without_its_characters():
     doc = parse("A pаypal scam with a Cyrillic a.\n", "x.txt", "text")
     assert lint_document(doc, [rule])  # found ...
     calls = []
-    real = rule.impl.active
+    real, real_view = rule.impl.active, rule.impl.active_view  # block by block / joined (lint.kinds.joined)
     rule.impl.active = lambda d: calls.append(1) or real(d)
+    rule.impl.active_view = lambda d: calls.append(1) or real_view(d)
     try:
         assert not lint_document(parse("Plain English prose only.\n", "x.txt", "text"), [rule])
         assert not calls  # ... and on prose without the characters the patterns were not tried
         lint_document(doc, [rule])
         assert calls
     finally:
-        del rule.impl.active
+        del rule.impl.active, rule.impl.active_view
 
 
 def _diagnostics():

@@ -79,6 +79,8 @@ class Document:
     suppressions: list[Suppression] = field(default_factory=list)
     #: HTML comments seen by the parser: (source start, source end, inner text)
     comments: list[tuple[int, int, str]] = field(default_factory=list)
+    #: what rule kinds derive from the whole document and share (lint.kinds.joined views)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
     _lines: LineIndex | None = None
 
     @property

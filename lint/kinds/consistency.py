@@ -9,6 +9,7 @@ Also ``min_majority`` (default 2): the majority form needs at least this many ma
 from __future__ import annotations
 
 from ..document.sentences import inside
+from . import joined
 from .base import Hit, Kind, compile_regex
 
 
@@ -26,17 +27,47 @@ class Consistency(Kind):
         if len(self.variants) < 2:
             raise ValueError("a consistency rule needs at least two variants")
         self.min_majority = data.get("min_majority", 2)
+        # one pass per variant over the joined blocks when every variant allows it (lint.kinds.joined)
+        twins = [joined.prepare(rx) for _, rx in self.variants]
+        self.view_variants = None if None in twins else twins
+        self.view_anchored = self.view_variants is not None and any(
+            t is not rx for t, (_, rx) in zip(twins, self.variants))
+
+    def _found_in_view(self, doc, blocks) -> dict | None:
+        """Each variant's matches, found over the joined view; None: go block by block."""
+        if self.view_variants is None or not joined.ENABLED or not blocks:
+            return None
+        view = joined.view(doc, blocks)
+        if self.view_anchored and not view.multiline_ok:
+            return None
+        skip_quotes = self.meta.quote_policy == "skip"
+        found = {}
+        try:
+            for (name, _), vrx in zip(self.variants, self.view_variants):
+                hits = found[name] = []
+                for m in vrx.finditer(view.text):
+                    i = view.locate(*m.span())
+                    block, base = view.blocks[i], view.starts[i]
+                    s, e = m.start() - base, m.end() - base
+                    if skip_quotes and inside(block.quotes, s, e):
+                        continue
+                    hits.append((block, s, e, m.group(0)))
+        except joined.Crossed:
+            return None
+        return found
 
     def check(self, doc, blocks):
-        found = {name: [] for name, _ in self.variants}
-        skip_quotes = self.meta.quote_policy == "skip"
-        for block in blocks:
-            text = block.text
-            for name, rx in self.variants:
-                for m in rx.finditer(text):
-                    if skip_quotes and inside(block.quotes, *m.span()):
-                        continue
-                    found[name].append((block, m.start(), m.end(), m.group(0)))
+        found = self._found_in_view(doc, blocks)
+        if found is None:
+            found = {name: [] for name, _ in self.variants}
+            skip_quotes = self.meta.quote_policy == "skip"
+            for block in blocks:
+                text = block.text
+                for name, rx in self.variants:
+                    for m in rx.finditer(text):
+                        if skip_quotes and inside(block.quotes, *m.span()):
+                            continue
+                        found[name].append((block, m.start(), m.end(), m.group(0)))
         counts = {name: len(hits) for name, hits in found.items()}
         total = sum(counts.values())
         major = max(counts, key=lambda k: counts[k])

@@ -15,6 +15,7 @@ document needs at least ``min_evidence`` (default 1) matches. ``evidence_exceeds
 from __future__ import annotations
 
 from .base import compile_regex
+from . import joined
 from .pattern import Pattern
 
 
@@ -30,6 +31,27 @@ class DocPattern(Pattern):
         self.evidence = [compile_regex(self.expand(p), ic) for p in data.get("evidence", [])]
         self.min_evidence = data.get("min_evidence", 1) if self.evidence else 0
         self.exceeds = data.get("evidence_exceeds_hits", False)
+        twins = [joined.prepare(rx) for rx in self.evidence]
+        self.view_evidence = None if None in twins else twins
+        self.view_evidence_anchored = self.view_evidence is not None and any(
+            t is not rx for t, rx in zip(twins, self.evidence))
+
+    def _evidence_in_view(self, doc, blocks) -> int | None:
+        """How many evidence matches, counted over the joined view; None: count block by block."""
+        if self.view_evidence is None or not joined.ENABLED:
+            return None
+        view = joined.view(doc, blocks)
+        if self.view_evidence_anchored and not view.multiline_ok:
+            return None
+        n = 0
+        try:
+            for vrx in self.view_evidence:
+                for m in vrx.finditer(view.text):
+                    view.locate(*m.span())
+                    n += 1
+        except joined.Crossed:
+            return None
+        return n
 
     def check(self, doc, blocks):
         hits = list(super().check(doc, blocks))
@@ -37,12 +59,14 @@ class DocPattern(Pattern):
             return
         if self.evidence:
             need = max(self.min_evidence, len(hits) + 1 if self.exceeds else 0)
-            n = 0
-            for block in blocks:
-                for rx in self.evidence:
-                    n += sum(1 for _ in rx.finditer(block.text))
-                if n >= need:
-                    break
+            n = self._evidence_in_view(doc, blocks)
+            if n is None:
+                n = 0
+                for block in blocks:
+                    for rx in self.evidence:
+                        n += sum(1 for _ in rx.finditer(block.text))
+                    if n >= need:
+                        break
             if n < need:
                 return
         yield from hits

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ..model import Applicability
 from .. import literals
+from . import joined
 from .base import Hit, Kind, compile_regex
 
 
@@ -50,6 +51,13 @@ class Pattern(Kind):
         self.prefilter = compile_regex(self.expand(data["prefilter"]), ic) if data.get("prefilter") else None
         # per pattern: the selective requirement sets a document must meet for it to be tried
         self.literals, self.reqs = literals.for_patterns(self.regexes)
+        # one pass over the joined blocks when every pattern allows it (lint.kinds.joined)
+        self.view_regexes = [joined.prepare(rx) for rx in self.regexes]
+        self.view_prefilter = self.prefilter and joined.prepare(self.prefilter)
+        self.joinable = None not in self.view_regexes and (self.prefilter is None or self.view_prefilter is not None)
+        #: some pattern runs as its MULTILINE twin (views with newlines in a block go block by block)
+        self.view_anchored = self.joinable and (
+            any(v is not r for v, r in zip(self.view_regexes, self.regexes)) or self.view_prefilter is not self.prefilter)
 
     def active(self, doc) -> list:
         """(regex, fix cap) of the patterns whose literal requirements ``doc`` meets."""
@@ -57,13 +65,61 @@ class Pattern(Kind):
         return [(rx, cap) for rx, cap, req in zip(self.regexes, self.caps, self.reqs)
                 if not req or literals.all_met(req, folded)]
 
+    def active_view(self, doc) -> list:
+        """(regex, fix cap, view regex) of the active patterns."""
+        folded = doc.folded
+        return [(rx, cap, vrx) for rx, cap, req, vrx in zip(self.regexes, self.caps, self.reqs, self.view_regexes)
+                if not req or literals.all_met(req, folded)]
+
+    def joined_view(self, doc, blocks):
+        """The joined view to run this rule over (lint.kinds.joined), or None: block by block."""
+        if not (self.joinable and joined.ENABLED and blocks):
+            return None
+        view = joined.view(doc, blocks)
+        if self.view_anchored and not view.multiline_ok:
+            return None
+        return view
+
     def check(self, doc, blocks):
+        view = self.joined_view(doc, blocks)
+        if view is not None:
+            if self.prefilter is not None and not self.view_prefilter.search(view.text):
+                return
+            active = self.active_view(doc)
+            if active:
+                for block, hits in self.hits_by_block(view, active):
+                    yield from hits
+            return
         if self.prefilter is not None and not any(self.prefilter.search(b.text) for b in blocks):
             return
         active = self.active(doc)
         if active:
             for block in blocks:
                 yield from self.block_hits(block, active)
+
+    def hits_by_block(self, view, active) -> list:
+        """[(block, hits)] of the blocks with hits, in block order, each block's hits in the
+        order :meth:`block_hits` gives them: one pass per pattern over the joined view, or
+        block by block when a match takes in a separator."""
+        found: dict[int, set] = {}
+        pairs = [(rx, cap) for rx, cap, _ in active]
+        try:
+            for k, (_, _, vrx) in enumerate(active):
+                for m in vrx.finditer(view.text):
+                    found.setdefault(view.locate(*m.span()), set()).add(k)
+        except joined.Crossed:
+            out = []
+            for block in view.blocks:
+                hits = list(self.block_hits(block, pairs))
+                if hits:
+                    out.append((block, hits))
+            return out
+        out = []
+        for i in sorted(found):
+            block = view.blocks[i]
+            # the matches again, in the block alone (few; the same ones, in block_hits order)
+            out.append((block, list(self.block_hits(block, [pairs[k] for k in sorted(found[i])]))))
+        return out
 
     def block_hits(self, block, active=None):
         """The hits of every pattern in one block, exceptions applied (shared with ``context``);

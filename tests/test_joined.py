@@ -1,0 +1,102 @@
+"""lint.kinds.joined: one regex pass over a rule's joined blocks gives exactly the findings of
+one pass per block."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lint.kinds import joined
+from lint.kinds.joined import prepare
+from lint.packs import load_rule, load_rules
+from lint.runner import lint_source
+
+from test_literals import TEXTS
+
+RULES = load_rules().rules
+
+
+@pytest.mark.parametrize("pattern,twin", [
+    (r"\bfoo\s+bar", "same"),                       # \s may take the separator: checked per match
+    (r"a[^.!?]{0,120}b", "same"),
+    (r"(?<![\w.])\d{4}(?![\w,]|\.\d)", "same"),      # lookarounds that cannot match "\n"
+    (r"(?=[(\[])x", "same"),
+    (r".(?<=[a-z]{3}[.!?])", "same"),
+    (r"^foo", "multiline"),                          # line anchors: the MULTILINE twin
+    (r"(?=[^\n]{3,}$)x", "multiline"),
+    (r"(?<![\w.])\d{4}(?!\s*million)", None),        # a lookahead that could read past the block
+    (r"(?<!\s)x", None),
+    (r"\Afoo", None),
+    (r"foo\Z", None),
+    (r"(?>a+)b", None),
+    (r"a++b", None),
+    (r"x?", None),                                   # empty matches
+    (r"(?s:a(?=.b))", None),                         # DOTALL dot in a lookaround
+])
+def test_prepare(pattern, twin):
+    rx = re.compile(pattern)
+    out = prepare(rx)
+    if twin is None:
+        assert out is None
+    elif twin == "same":
+        assert out is rx
+    else:
+        assert out.pattern == pattern and out.flags & re.MULTILINE
+
+
+def _all(texts, rules):
+    out = []
+    for text in texts:
+        for path in ("a.txt", "a.md", "a.html"):
+            out.append([(d.code, d.start, d.end, d.message, str(d.severity), d.fix and d.fix.to_json())
+                        for d in lint_source(text, path, rules).diagnostics])
+    return out
+
+
+def test_joined_runs_change_no_result(monkeypatch):
+    monkeypatch.setattr(joined, "ENABLED", True)
+    fast = _all(TEXTS, RULES)
+    monkeypatch.setattr(joined, "ENABLED", False)
+    assert _all(TEXTS, RULES) == fast
+    assert sum(map(len, fast)) > 1000  # the texts exercise the rules
+
+
+def test_most_pattern_rules_run_joined():
+    kinds = [r.impl for r in RULES if r.meta.kind in ("pattern", "docpattern")]
+    assert sum(1 for k in kinds if k.joinable) * 2 > len(kinds)
+
+
+RULE = """code: SEG901
+name: test-rule
+kind: pattern
+category: punctuation
+severity: warning
+summary: "found {match}"
+why: because
+patterns: ['{pattern}']
+examples:
+  fail: ["{fail}"]
+  pass: ["nothing here"]
+"""
+
+
+def _rule(tmp_path, pattern, fail):
+    path = tmp_path / "SEG901-test-rule.yaml"
+    path.write_text(RULE.replace("{pattern}", pattern).replace("{fail}", fail), encoding="utf-8")
+    return load_rule(path)
+
+
+def test_a_match_across_blocks_sends_the_rule_back_to_block_by_block(tmp_path):
+    rule = _rule(tmp_path, r"stop\s+here", "⟦stop here⟧")
+    assert rule.impl.joinable
+    text = "We stop\n\nhere the tour begins.\n\nWe stop here.\n"
+    found = [text[d.start:d.end] for d in lint_source(text, "a.txt", [rule]).diagnostics]
+    assert found == ["stop here"] and lint_source(text, "a.txt", [rule]).diagnostics[0].start == text.index("stop here")
+
+
+def test_anchors_in_a_block_with_its_own_newlines_go_block_by_block(tmp_path):
+    rule = _rule(tmp_path, r"^here", "⟦here⟧ we are")
+    assert rule.impl.joinable and rule.impl.view_anchored
+    text = "We stop\nhere for lunch.\n\nhere we go again.\n"  # Markdown: one paragraph holds a newline
+    found = [(text[d.start:d.end], d.start) for d in lint_source(text, "a.md", [rule]).diagnostics]
+    assert found == [("here", text.index("here we go"))]
