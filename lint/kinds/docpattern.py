@@ -11,6 +11,8 @@ systematic case, so that the two never report the same span).
 ``evidence`` (list of regexes, ``{{list}}`` allowed): counted over the same blocks; the
 document needs at least ``min_evidence`` (default 1) matches. ``evidence_exceeds_hits``
 (default false): the evidence must also outnumber the hits (the other style is the majority).
+``distinct_evidence`` (default false): count distinct matched strings, not matches (one number
+repeated in a headline and its lead is one habit shown once, not twice).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from .pattern import Pattern
 
 class DocPattern(Pattern):
     OPTIONS = {**Pattern.OPTIONS, "min_hits": int, "max_hits": int, "evidence": list, "min_evidence": int,
-               "evidence_exceeds_hits": bool}
+               "evidence_exceeds_hits": bool, "distinct_evidence": bool}
 
     def setup(self, data):
         super().setup(data)
@@ -31,6 +33,7 @@ class DocPattern(Pattern):
         self.evidence = [compile_regex(self.expand(p), ic) for p in data.get("evidence", [])]
         self.min_evidence = data.get("min_evidence", 1) if self.evidence else 0
         self.exceeds = data.get("evidence_exceeds_hits", False)
+        self.distinct = data.get("distinct_evidence", False)
         twins = [joined.prepare(rx) for rx in self.evidence]
         self.view_evidence = None if None in twins else twins
         self.view_evidence_anchored = self.view_evidence is not None and any(
@@ -44,14 +47,18 @@ class DocPattern(Pattern):
         if self.view_evidence_anchored and not view.multiline_ok:
             return None
         n = 0
+        seen = set()
         try:
             for vrx in self.view_evidence:
                 for m in vrx.finditer(view.text):
                     view.locate(*m.span())
-                    n += 1
+                    if self.distinct:
+                        seen.add(m.group(0))
+                    else:
+                        n += 1
         except joined.Crossed:
             return None
-        return n
+        return len(seen) if self.distinct else n
 
     def check(self, doc, blocks):
         hits = list(super().check(doc, blocks))
@@ -62,9 +69,14 @@ class DocPattern(Pattern):
             n = self._evidence_in_view(doc, blocks)
             if n is None:
                 n = 0
+                seen = set()
                 for block in blocks:
                     for rx in self.evidence:
-                        n += sum(1 for _ in rx.finditer(block.text))
+                        if self.distinct:
+                            seen.update(m.group(0) for m in rx.finditer(block.text))
+                            n = len(seen)
+                        else:
+                            n += sum(1 for _ in rx.finditer(block.text))
                     if n >= need:
                         break
             if n < need:
