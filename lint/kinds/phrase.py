@@ -135,6 +135,11 @@ class Phrase(Kind):
                 "fail": fails, "pass": list(entry["pass"]), "templates": list(entry["templates"]),
             })
         self.all_triggers = set().union(*(e["triggers"] for e in self.entries)) if self.entries else set()
+        #: trigger word -> indexes of the entries it can start (a block looks up only its words)
+        self.by_trigger: dict[str, list[int]] = {}
+        for i, e in enumerate(self.entries):
+            for w in e["triggers"]:
+                self.by_trigger.setdefault(w, []).append(i)
 
     @staticmethod
     def _regex(entry) -> re.Pattern:
@@ -153,14 +158,15 @@ class Phrase(Kind):
         for block in blocks:
             text = block.text
             words = block.memo.get("phrase.words")  # the same for every phrase rule: made once
-            if words is None:
-                words = block.memo["phrase.words"] = frozenset(w.replace("’", "'") for w in _WORDS.findall(text.lower()))
+            if words is None:  # (both apostrophes are inside _WORDS's words: straightening first is the same)
+                words = block.memo["phrase.words"] = frozenset(_WORDS.findall(text.lower().replace("’", "'")))
             words = words & self.all_triggers
             if not words:
                 continue
-            for entry in self.entries:
-                if not words & entry["triggers"]:
-                    continue
+            index = self.by_trigger
+            picked = {i for w in words for i in index[w]}
+            for i in sorted(picked):  # in entry order, as the pack lists them
+                entry = self.entries[i]
                 for m in self._regex(entry).finditer(text):
                     s, e = m.span()
                     edits = None
