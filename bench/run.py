@@ -123,12 +123,14 @@ def main() -> int:
             for name, (t, rss) in res.items():
                 files = 1 if "one file" in name or "import" in name else n
                 print(f"{name:<28}{t:>9.3f}{files / t:>10.0f}{(mb if files > 1 else 0) / t:>8.1f}{rss / 1024:>13.1f}")
-            r = lambda a, b: res[a][0] / res[b][0] if a in res and b in res else float("nan")  # noqa: E731
+            def r(a, b):  # "not run" when a peer was skipped at this size (--peers-max)
+                return f"{res[a][0] / res[b][0]:8.1f}x" if a in res and b in res else "  not run"
+
             print("ratios:")
-            print(f"  proselint / copydesk cold    {r('proselint', 'copydesk cold'):8.1f}x   (target >= 15)")
-            print(f"  copydesk cold / ripgrep      {r('copydesk cold', 'ripgrep'):8.1f}x   (target <= 25)")
-            print(f"  copydesk warm / ripgrep      {r('copydesk warm', 'ripgrep'):8.1f}x   (target <= 3)")
-            print(f"  one file / import click      {r('copydesk one file', chr(112) + 'ython -c ' + chr(39) + 'import click' + chr(39)):8.1f}x   (target <= 2)")
+            print(f"  proselint / copydesk cold    {r('proselint', 'copydesk cold')}   (target >= 15)")
+            print(f"  copydesk cold / ripgrep      {r('copydesk cold', 'ripgrep')}   (target <= 25)")
+            print(f"  copydesk warm / ripgrep      {r('copydesk warm', 'ripgrep')}   (target <= 3)")
+            print(f"  one file / import click      {r('copydesk one file', chr(112) + 'ython -c ' + chr(39) + 'import click' + chr(39))}   (target <= 2)")
         if len(rows) > 1:
             small, large = rows[0][2]["copydesk cold"][1], rows[-1][2]["copydesk cold"][1]
             print(f"\npeak RSS, cold, {rows[-1][0]} vs {rows[0][0]} files: {large / small:.2f}x (target <= 1.5)")
