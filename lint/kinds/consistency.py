@@ -8,6 +8,7 @@ Also ``min_majority`` (default 2): the majority form needs at least this many ma
 """
 from __future__ import annotations
 
+from .. import literals
 from ..document.sentences import inside
 from . import joined
 from .base import Hit, Kind, compile_regex
@@ -27,6 +28,9 @@ class Consistency(Kind):
         if len(self.variants) < 2:
             raise ValueError("a consistency rule needs at least two variants")
         self.min_majority = data.get("min_majority", 2)
+        # a finding needs matches of two variants: a document that meets the literal
+        # requirements (lint.literals) of fewer than two cannot have one
+        _, self.variant_reqs = literals.for_patterns([rx for _, rx in self.variants])
         # one pass per variant over the joined blocks when every variant allows it (lint.kinds.joined)
         twins = [joined.prepare(rx) for _, rx in self.variants]
         self.view_variants = None if None in twins else twins
@@ -57,6 +61,9 @@ class Consistency(Kind):
         return found
 
     def check(self, doc, blocks):
+        folded = doc.folded
+        if sum(1 for req in self.variant_reqs if not req or literals.all_met(req, folded)) < 2:
+            return
         found = self._found_in_view(doc, blocks)
         if found is None:
             found = {name: [] for name, _ in self.variants}
