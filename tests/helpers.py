@@ -30,3 +30,25 @@ def scratch_repo(root: Path, files: dict[str, str], message: str = "first") -> P
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", message)
     return root
+
+
+def one_pattern_rule(tmp_path: Path, pattern: str, fail: str, extra: str = ""):
+    """Rule SEG901 with one pattern (single-quoted YAML: backslashes stay as written) and one
+    fail example (a ⟦marked⟧ span), written to ``tmp_path`` and loaded; ``extra``: more YAML
+    lines (options, ``replace``, ``fix``)."""
+    from lint.packs import load_rule
+
+    path = tmp_path / "SEG901-test-rule.yaml"
+    path.write_text(f"""code: SEG901
+name: test-rule
+kind: pattern
+category: punctuation
+severity: warning
+summary: "found {{match}}"
+why: because
+patterns: ['{pattern}']
+{extra}examples:
+  fail: ["{fail}"]
+  pass: ["nothing here"]
+""", encoding="utf-8")
+    return load_rule(path)

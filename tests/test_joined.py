@@ -8,9 +8,10 @@ import pytest
 
 from lint.kinds import joined
 from lint.kinds.joined import prepare
-from lint.packs import load_rule, load_rules
+from lint.packs import load_rules
 from lint.runner import lint_source
 
+from helpers import one_pattern_rule
 from test_literals import TEXTS
 
 RULES = load_rules().rules
@@ -66,24 +67,8 @@ def test_most_pattern_rules_run_joined():
     assert sum(1 for k in kinds if k.joinable) * 2 > len(kinds)
 
 
-RULE = """code: SEG901
-name: test-rule
-kind: pattern
-category: punctuation
-severity: warning
-summary: "found {match}"
-why: because
-patterns: ['{pattern}']
-examples:
-  fail: ["{fail}"]
-  pass: ["nothing here"]
-"""
-
-
 def _rule(tmp_path, pattern, fail):
-    path = tmp_path / "SEG901-test-rule.yaml"
-    path.write_text(RULE.replace("{pattern}", pattern).replace("{fail}", fail), encoding="utf-8")
-    return load_rule(path)
+    return one_pattern_rule(tmp_path, pattern, fail)
 
 
 def test_a_match_across_blocks_sends_the_rule_back_to_block_by_block(tmp_path):

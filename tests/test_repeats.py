@@ -5,34 +5,23 @@ from __future__ import annotations
 
 from lint.fixer import apply_edits, select_edits
 from lint.model import Applicability, Severity
-from lint.packs import load_rule, load_rules
+from lint.packs import load_rules
 from lint.runner import lint_source
+
+from helpers import one_pattern_rule
 
 RULES = load_rules()
 
-RULE = """code: SEG901
-name: test-rule
-kind: pattern
-category: punctuation
-severity: warning
-summary: "found {match}"
-why: because
-demote_after: 2
-patterns: ['x+']
+EXTRA = """demote_after: 2
 replace: 'y'
 fix:
   applicability: safe
   safety: test
-examples:
-  fail: ["a ⟦xx⟧ b"]
-  pass: ["a b"]
 """
 
 
-def _rule(tmp_path, text=RULE):
-    path = tmp_path / "SEG901-test-rule.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load_rule(path)
+def _rule(tmp_path, extra=EXTRA):
+    return one_pattern_rule(tmp_path, "x+", "a ⟦xx⟧ b", extra)
 
 
 def test_findings_after_the_limit_are_info_in_document_order(tmp_path):
@@ -59,7 +48,7 @@ def test_at_or_below_the_limit_nothing_changes(tmp_path):
 
 
 def test_without_the_option_every_finding_keeps_its_severity(tmp_path):
-    rule = _rule(tmp_path, RULE.replace("demote_after: 2\n", ""))
+    rule = _rule(tmp_path, EXTRA.replace("demote_after: 2\n", ""))
     diags = lint_source("x a xx b xxx c x\n", "a.txt", [rule]).diagnostics
     assert {d.severity for d in diags} == {Severity.WARNING} and len(diags) == 4
 

@@ -2,7 +2,8 @@
 
 A block of at most ``max_words`` words is split into sentences; every sentence whose
 normalised form is in the lexicon (``lists``), or that one of ``patterns`` matches whole, is
-reported; a run of such sentences is one finding. Leftover UI is a line of its own; the same words inside a sentence are prose.
+reported; a run of such sentences is one finding. Leftover UI is a line of its own; the same
+words inside a sentence are prose.
 """
 from __future__ import annotations
 
