@@ -64,7 +64,7 @@ def test_joined_runs_change_no_result(monkeypatch):
 
 def test_most_pattern_rules_run_joined():
     kinds = [r.impl for r in RULES if r.meta.kind in ("pattern", "docpattern")]
-    assert sum(1 for k in kinds if k.joinable) * 2 > len(kinds)
+    assert sum(1 for k in kinds if k.twins.regexes is not None) * 2 > len(kinds)
 
 
 def _rule(tmp_path, pattern, fail):
@@ -73,7 +73,7 @@ def _rule(tmp_path, pattern, fail):
 
 def test_a_match_across_blocks_sends_the_rule_back_to_block_by_block(tmp_path):
     rule = _rule(tmp_path, r"stop\s+here", "⟦stop here⟧")
-    assert rule.impl.joinable
+    assert rule.impl.twins.regexes is not None
     text = "We stop\n\nhere the tour begins.\n\nWe stop here.\n"
     found = [text[d.start:d.end] for d in lint_source(text, "a.txt", [rule]).diagnostics]
     assert found == ["stop here"] and lint_source(text, "a.txt", [rule]).diagnostics[0].start == text.index("stop here")
@@ -81,7 +81,7 @@ def test_a_match_across_blocks_sends_the_rule_back_to_block_by_block(tmp_path):
 
 def test_anchors_in_a_block_with_its_own_newlines_go_block_by_block(tmp_path):
     rule = _rule(tmp_path, r"^here", "⟦here⟧ we are")
-    assert rule.impl.joinable and rule.impl.view_anchored
+    assert rule.impl.twins.regexes is not None and rule.impl.twins.anchored
     text = "We stop\nhere for lunch.\n\nhere we go again.\n"  # Markdown: one paragraph holds a newline
     found = [(text[d.start:d.end], d.start) for d in lint_source(text, "a.md", [rule]).diagnostics]
     assert found == [("here", text.index("here we go"))]

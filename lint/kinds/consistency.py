@@ -32,22 +32,17 @@ class Consistency(Kind):
         # requirements (lint.literals) of fewer than two cannot have one
         _, self.variant_reqs = literals.for_patterns([rx for _, rx in self.variants])
         # one pass per variant over the joined blocks when every variant allows it (lint.kinds.joined)
-        twins = [joined.prepare(rx) for _, rx in self.variants]
-        self.view_variants = None if None in twins else twins
-        self.view_anchored = self.view_variants is not None and any(
-            t is not rx for t, (_, rx) in zip(twins, self.variants))
+        self.twins = joined.Twins([rx for _, rx in self.variants])
 
     def _found_in_view(self, doc, blocks) -> dict | None:
         """Each variant's matches, found over the joined view; None: go block by block."""
-        if self.view_variants is None or not joined.ENABLED or not blocks:
-            return None
-        view = joined.view(doc, blocks)
-        if self.view_anchored and not view.multiline_ok:
+        view = self.twins.view(doc, blocks)
+        if view is None:
             return None
         skip_quotes = self.meta.quote_policy == "skip"
         found = {}
         try:
-            for (name, _), vrx in zip(self.variants, self.view_variants):
+            for (name, _), vrx in zip(self.variants, self.twins.regexes):
                 hits = found[name] = []
                 for m in vrx.finditer(view.text):
                     i = view.locate(*m.span())

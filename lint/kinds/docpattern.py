@@ -34,22 +34,17 @@ class DocPattern(Pattern):
         self.min_evidence = data.get("min_evidence", 1) if self.evidence else 0
         self.exceeds = data.get("evidence_exceeds_hits", False)
         self.distinct = data.get("distinct_evidence", False)
-        twins = [joined.prepare(rx) for rx in self.evidence]
-        self.view_evidence = None if None in twins else twins
-        self.view_evidence_anchored = self.view_evidence is not None and any(
-            t is not rx for t, rx in zip(twins, self.evidence))
+        self.evidence_twins = joined.Twins(self.evidence)
 
     def _evidence_in_view(self, doc, blocks) -> int | None:
         """How many evidence matches, counted over the joined view; None: count block by block."""
-        if self.view_evidence is None or not joined.ENABLED:
-            return None
-        view = joined.view(doc, blocks)
-        if self.view_evidence_anchored and not view.multiline_ok:
+        view = self.evidence_twins.view(doc, blocks)
+        if view is None:
             return None
         n = 0
         seen = set()
         try:
-            for vrx in self.view_evidence:
+            for vrx in self.evidence_twins.regexes:
                 for m in vrx.finditer(view.text):
                     view.locate(*m.span())
                     if self.distinct:

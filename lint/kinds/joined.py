@@ -7,7 +7,7 @@ once per document and block list; a pattern is run over it once, and each match 
 back to its block.
 
 The results are the same as block by block when the pattern cannot tell the separator from a
-block's edge (:func:`joinable`, decided when the rule is built) and no match takes in a
+block's edge (:func:`prepare`, decided when the rule is built) and no match takes in a
 separator (checked on every match; then the caller goes back to block by block for that
 document). What makes a pattern joinable:
 
@@ -84,6 +84,33 @@ def view(doc, blocks) -> View:
     return hit
 
 
+class Twins:
+    """The regexes a rule runs over views in place of ``regexes`` (:func:`prepare`), or none
+    when one of them cannot run over a view; and whether some is a MULTILINE twin."""
+
+    __slots__ = ("regexes", "anchored")
+
+    def __init__(self, regexes):
+        twins = [prepare(rx) for rx in regexes]
+        self.regexes = None if None in twins else twins
+        self.anchored = self.regexes is not None and any(t is not rx for t, rx in zip(twins, regexes))
+
+    def __getstate__(self):  # a stored rule set (lint.rulecache) pickles them
+        return self.regexes, self.anchored
+
+    def __setstate__(self, state):
+        self.regexes, self.anchored = state
+
+    def view(self, doc, blocks) -> View | None:
+        """The view of ``blocks`` to run the twins over, or None: go block by block."""
+        if self.regexes is None or not ENABLED or not blocks:
+            return None
+        v = view(doc, blocks)
+        if self.anchored and not v.multiline_ok:
+            return None
+        return v
+
+
 def prepare(regex):
     """The regex to run over a :class:`View` in place of ``regex``, or None when it cannot (see
     the module docstring). A pattern with ``^`` or ``$`` runs as its ``re.MULTILINE`` twin,
@@ -105,10 +132,6 @@ def prepare(regex):
     from .. import regexcache
 
     return regexcache.compile(regex.pattern, regex.flags | C.SRE_FLAG_MULTILINE)
-
-
-def joinable(regex) -> bool:
-    return prepare(regex) is not None
 
 
 _BOUNDARIES = _LINE_ANCHORS = None

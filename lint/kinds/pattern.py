@@ -51,13 +51,9 @@ class Pattern(Kind):
         self.prefilter = compile_regex(self.expand(data["prefilter"]), ic) if data.get("prefilter") else None
         # per pattern: the selective requirement sets a document must meet for it to be tried
         self.literals, self.reqs = literals.for_patterns(self.regexes)
-        # one pass over the joined blocks when every pattern allows it (lint.kinds.joined)
-        self.view_regexes = [joined.prepare(rx) for rx in self.regexes]
-        self.view_prefilter = self.prefilter and joined.prepare(self.prefilter)
-        self.joinable = None not in self.view_regexes and (self.prefilter is None or self.view_prefilter is not None)
-        #: some pattern runs as its MULTILINE twin (views with newlines in a block go block by block)
-        self.view_anchored = self.joinable and (
-            any(v is not r for v, r in zip(self.view_regexes, self.regexes)) or self.view_prefilter is not self.prefilter)
+        # one pass over the joined blocks when every pattern allows it (lint.kinds.joined);
+        # the prefilter's twin, if any, comes last
+        self.twins = joined.Twins(self.regexes + ([self.prefilter] if self.prefilter is not None else []))
 
     def active(self, doc) -> list:
         """(regex, fix cap) of the patterns whose literal requirements ``doc`` meets."""
@@ -68,22 +64,13 @@ class Pattern(Kind):
     def active_view(self, doc) -> list:
         """(regex, fix cap, view regex) of the active patterns."""
         folded = doc.folded
-        return [(rx, cap, vrx) for rx, cap, req, vrx in zip(self.regexes, self.caps, self.reqs, self.view_regexes)
+        return [(rx, cap, vrx) for rx, cap, req, vrx in zip(self.regexes, self.caps, self.reqs, self.twins.regexes)
                 if not req or literals.all_met(req, folded)]
 
-    def joined_view(self, doc, blocks):
-        """The joined view to run this rule over (lint.kinds.joined), or None: block by block."""
-        if not (self.joinable and joined.ENABLED and blocks):
-            return None
-        view = joined.view(doc, blocks)
-        if self.view_anchored and not view.multiline_ok:
-            return None
-        return view
-
     def check(self, doc, blocks):
-        view = self.joined_view(doc, blocks)
+        view = self.twins.view(doc, blocks)
         if view is not None:
-            if self.prefilter is not None and not self.view_prefilter.search(view.text):
+            if self.prefilter is not None and not self.twins.regexes[-1].search(view.text):
                 return
             active = self.active_view(doc)
             if active:
