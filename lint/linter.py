@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from .document import Document
 from .document.sentences import inside
-from .literals import all_met
+from .literals import doc_met
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 from .packs import Rule
 from .suppress import collect, is_suppressed
@@ -62,7 +62,7 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
         if getattr(rule.impl, "diagnostics", None) is not None:  # a backend (LanguageTool)
             out.extend(_external(doc, rule))
             continue
-        if rule.impl.literals is not None and not all_met((rule.impl.literals,), doc.folded):
+        if rule.impl.literals is not None and not doc_met((rule.impl.literals,), doc.present):
             continue  # cannot match: skip (lint.literals)
         zones = meta.zones
         if zones not in by_zone:

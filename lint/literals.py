@@ -165,3 +165,32 @@ def all_met(sets, folded: str) -> bool:
         else:
             return False
     return True
+
+
+class Presence(dict):
+    """``s in text`` for the literal strings of a whole rule set, each computed once: rules share
+    strings (a rule's set is the union of its patterns' sets, which are tested again), and on
+    a whole document's text a string that is absent costs a full scan every time."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, s: str) -> bool:
+        found = self[s] = s in self.text
+        return found
+
+
+def doc_met(sets, present: Presence) -> bool:
+    """:func:`all_met` over a document's :class:`Presence`."""
+    if not ENABLED:
+        return True
+    for strings in sets:
+        for s in strings:
+            if present[s]:
+                break
+        else:
+            return False
+    return True

@@ -239,3 +239,17 @@ def test_every_lexicon_line_is_found_with_the_word_filter(monkeypatch):
             assert [(d.start, d.end) for d in found] == [(d.start, d.end) for d in unfiltered], (rule.meta.code, entry)
             checked += bool(found)
     assert checked > 300
+
+
+def test_presence_answers_as_substring_tests_do():
+    from lint.literals import Presence, doc_met
+
+    text = fold("Subscribe to our newsletter © 2020 Harbour News")
+    present = Presence(text)
+    for s in ("subscribe to", "newsletter", "©", "unsubscribe", "harbour", "2021"):
+        assert present[s] is (s in text)
+        assert present[s] is (s in text)  # the second answer comes from the memo
+    sets = (frozenset({"newsletter", "podcast"}), frozenset({"©", "copyright"}))
+    assert doc_met(sets, Presence(text)) is all_met(sets, text) is True
+    sets = (frozenset({"newsletter"}), frozenset({"podcast", "video"}))
+    assert doc_met(sets, Presence(text)) is all_met(sets, text) is False

@@ -100,6 +100,13 @@ class Document:
         return "\n".join(b.folded for b in self.blocks)
 
     @cached_property
+    def present(self):
+        """Which literal strings :attr:`folded` contains, each tested once (lint.literals)."""
+        from ..literals import Presence
+
+        return Presence(self.folded)
+
+    @cached_property
     def words(self) -> frozenset:
         """The distinct runs of ASCII letters and digits in :attr:`folded` (lexicon filters)."""
         return frozenset(_WORD.findall(self.folded))

@@ -56,8 +56,8 @@ class Consistency(Kind):
         return found
 
     def check(self, doc, blocks):
-        folded = doc.folded
-        if sum(1 for req in self.variant_reqs if not req or literals.all_met(req, folded)) < 2:
+        present = doc.present
+        if sum(1 for req in self.variant_reqs if not req or literals.doc_met(req, present)) < 2:
             return
         found = self._found_in_view(doc, blocks)
         if found is None:

@@ -57,15 +57,15 @@ class Pattern(Kind):
 
     def active(self, doc) -> list:
         """(regex, fix cap) of the patterns whose literal requirements ``doc`` meets."""
-        folded = doc.folded
+        present = doc.present
         return [(rx, cap) for rx, cap, req in zip(self.regexes, self.caps, self.reqs)
-                if not req or literals.all_met(req, folded)]
+                if not req or literals.doc_met(req, present)]
 
     def active_view(self, doc) -> list:
         """(regex, fix cap, view regex) of the active patterns."""
-        folded = doc.folded
+        present = doc.present
         return [(rx, cap, vrx) for rx, cap, req, vrx in zip(self.regexes, self.caps, self.reqs, self.twins.regexes)
-                if not req or literals.all_met(req, folded)]
+                if not req or literals.doc_met(req, present)]
 
     def check(self, doc, blocks):
         view = self.twins.view(doc, blocks)

@@ -66,7 +66,7 @@ class Standalone(Kind):
         # what can match anywhere in the document, decided once: filtered patterns whose
         # strings it contains, and the lexicon runs among its words
         all_met = literals.all_met
-        filtered = [(p, r) for p, r in self.filtered if all_met(r, doc.folded)] if self.filtered else ()
+        filtered = [(p, r) for p, r in self.filtered if literals.doc_met(r, doc.present)] if self.filtered else ()
         lex_runs = None  # None: compare every sentence with the lexicon
         if self.lexicon and literals.ENABLED and self.lex_runs is not None:
             lex_runs = self.lex_runs.intersection(doc.words)
