@@ -16,6 +16,7 @@ repeated in a headline and its lead is one habit shown once, not twice).
 """
 from __future__ import annotations
 
+from .. import literals
 from .base import compile_regex
 from . import joined
 from .pattern import Pattern
@@ -35,6 +36,10 @@ class DocPattern(Pattern):
         self.exceeds = data.get("evidence_exceeds_hits", False)
         self.distinct = data.get("distinct_evidence", False)
         self.evidence_twins = joined.Twins(self.evidence)
+        # a document without the evidence's literal strings cannot reach the evidence it needs
+        # (at least one match): the rule is not tried there at all
+        self.evidence_literals = literals.for_patterns(self.evidence)[0] \
+            if self.evidence and (self.min_evidence >= 1 or self.exceeds) else None
 
     def _evidence_in_view(self, doc, blocks) -> int | None:
         """How many evidence matches, counted over the joined view; None: count block by block."""
@@ -56,6 +61,8 @@ class DocPattern(Pattern):
         return len(seen) if self.distinct else n
 
     def check(self, doc, blocks):
+        if self.evidence_literals is not None and not literals.doc_met((self.evidence_literals,), doc.present):
+            return
         hits = list(super().check(doc, blocks))
         if not hits or len(hits) < self.min_hits or (self.max_hits is not None and len(hits) > self.max_hits):
             return
