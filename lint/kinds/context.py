@@ -19,6 +19,7 @@ whatever their zone.
 """
 from __future__ import annotations
 
+from .. import literals
 from .base import compile_regex
 from .pattern import Pattern
 
@@ -48,6 +49,10 @@ class Context(Pattern):
         self.require = data.get("require", "any")
         if self.require not in ("any", "none"):
             raise ValueError("'require' must be 'any' or 'none'")
+        # a hit needs some context pattern to match somewhere in the document: one without
+        # their literal strings (lint.literals) is not tried at all
+        self.context_literals = literals.for_patterns(self.near + self.before + self.after)[0] \
+            if self.require == "any" else None
 
     def _context(self, doc, block) -> bool:
         """Does any context pattern match around ``block``?"""
@@ -66,6 +71,8 @@ class Context(Pattern):
         return False
 
     def check(self, doc, blocks):
+        if self.context_literals is not None and not literals.doc_met((self.context_literals,), doc.present):
+            return
         active = self.active(doc)
         if not active:
             return
