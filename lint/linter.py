@@ -62,7 +62,7 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
         if getattr(rule.impl, "diagnostics", None) is not None:  # a backend (LanguageTool)
             out.extend(_external(doc, rule))
             continue
-        if rule.impl.literals is not None and not doc_met((rule.impl.literals,), doc.present):
+        if rule.impl.requires and not doc_met(rule.impl.requires, doc.present):
             continue  # cannot match: skip (lint.literals)
         zones = meta.zones
         if zones not in by_zone:

@@ -31,9 +31,9 @@ class Kind:
 
     OPTIONS: dict = {}
     REQUIRED: tuple = ()
-    #: strings one of which a document's folded text must contain for the rule to find
-    #: anything (:mod:`lint.literals`); None: no such promise, the rule always runs
-    literals = None
+    #: sets of strings: a document's folded text must contain one string of each set for the
+    #: rule to find anything (:mod:`lint.literals`); empty: no such promise, the rule always runs
+    requires: tuple = ()
 
     def __init__(self, meta, path: Path, data: dict):
         self.meta = meta

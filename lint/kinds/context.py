@@ -51,8 +51,9 @@ class Context(Pattern):
             raise ValueError("'require' must be 'any' or 'none'")
         # a hit needs some context pattern to match somewhere in the document: one without
         # their literal strings (lint.literals) is not tried at all
-        self.context_literals = literals.for_patterns(self.near + self.before + self.after)[0] \
-            if self.require == "any" else None
+        context = literals.for_patterns(self.near + self.before + self.after)[0]
+        if self.require == "any" and context is not None:
+            self.requires += (context,)
 
     def _context(self, doc, block) -> bool:
         """Does any context pattern match around ``block``?"""
@@ -71,8 +72,6 @@ class Context(Pattern):
         return False
 
     def check(self, doc, blocks):
-        if self.context_literals is not None and not literals.doc_met((self.context_literals,), doc.present):
-            return
         active = self.active(doc)
         if not active:
             return

@@ -38,8 +38,9 @@ class DocPattern(Pattern):
         self.evidence_twins = joined.Twins(self.evidence)
         # a document without the evidence's literal strings cannot reach the evidence it needs
         # (at least one match): the rule is not tried there at all
-        self.evidence_literals = literals.for_patterns(self.evidence)[0] \
-            if self.evidence and (self.min_evidence >= 1 or self.exceeds) else None
+        evidence = literals.for_patterns(self.evidence)[0] if self.evidence else None
+        if evidence is not None and (self.min_evidence >= 1 or self.exceeds):
+            self.requires += (evidence,)
 
     def _evidence_in_view(self, doc, blocks) -> int | None:
         """How many evidence matches, counted over the joined view; None: count block by block."""
@@ -61,8 +62,6 @@ class DocPattern(Pattern):
         return len(seen) if self.distinct else n
 
     def check(self, doc, blocks):
-        if self.evidence_literals is not None and not literals.doc_met((self.evidence_literals,), doc.present):
-            return
         hits = list(super().check(doc, blocks))
         if not hits or len(hits) < self.min_hits or (self.max_hits is not None and len(hits) > self.max_hits):
             return

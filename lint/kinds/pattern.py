@@ -50,7 +50,8 @@ class Pattern(Kind):
         self.replace = data.get("replace")
         self.prefilter = compile_regex(self.expand(data["prefilter"]), ic) if data.get("prefilter") else None
         # per pattern: the selective requirement sets a document must meet for it to be tried
-        self.literals, self.reqs = literals.for_patterns(self.regexes)
+        rule_set, self.reqs = literals.for_patterns(self.regexes)
+        self.requires = (rule_set,) if rule_set is not None else ()
         # one pass over the joined blocks when every pattern allows it (lint.kinds.joined);
         # the prefilter's twin, if any, comes last
         self.twins = joined.Twins(self.regexes + ([self.prefilter] if self.prefilter is not None else []))

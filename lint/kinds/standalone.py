@@ -35,7 +35,8 @@ class Standalone(Kind):
         # same; patterns that cannot be combined, e.g. repeated group names, stay a list).
         # a lexicon entry is a normalised sentence: its longest letter-or-digit run is in the text
         runs = [sorted(_RUN.findall(literals.fold(e)), key=len)[-1:] for e in self.lexicon]
-        self.literals, reqs = literals.for_patterns(patterns, [frozenset(r) if r else None for r in runs])
+        rule_set, reqs = literals.for_patterns(patterns, [frozenset(r) if r else None for r in runs])
+        self.requires = (rule_set,) if rule_set is not None else ()
         # a sentence that normalises to an entry holds the entry's longest run as a whole word
         # (normalising changes only case, quotes, spaces and edge punctuation, and a sentence
         # is bounded by spaces): a document none of whose words is such a run needs no
