@@ -42,24 +42,23 @@ class DocPattern(Pattern):
         if evidence is not None and (self.min_evidence >= 1 or self.exceeds):
             self.requires += (evidence,)
 
-    def _evidence_in_view(self, doc, blocks) -> int | None:
-        """How many evidence matches, counted over the joined view; None: count block by block."""
+    def _evidence(self, doc, blocks) -> int:
+        """The evidence count (matches, or distinct matched strings): one pass per pattern over
+        the joined view, or block by block when it cannot be used (lint.kinds.joined)."""
+        found = None
         view = self.evidence_twins.view(doc, blocks)
-        if view is None:
-            return None
-        n = 0
-        seen = set()
-        try:
-            for vrx in self.evidence_twins.regexes:
-                for m in vrx.finditer(view.text):
-                    view.locate(*m.span())
-                    if self.distinct:
-                        seen.add(m.group(0))
-                    else:
-                        n += 1
-        except joined.Crossed:
-            return None
-        return len(seen) if self.distinct else n
+        if view is not None:
+            found = []
+            try:
+                for vrx in self.evidence_twins.regexes:
+                    for m in vrx.finditer(view.text):
+                        view.locate(*m.span())
+                        found.append(m.group(0))
+            except joined.Crossed:
+                found = None
+        if found is None:
+            found = [m.group(0) for block in blocks for rx in self.evidence for m in rx.finditer(block.text)]
+        return len(set(found)) if self.distinct else len(found)
 
     def check(self, doc, blocks):
         hits = list(super().check(doc, blocks))
@@ -67,19 +66,6 @@ class DocPattern(Pattern):
             return
         if self.evidence:
             need = max(self.min_evidence, len(hits) + 1 if self.exceeds else 0)
-            n = self._evidence_in_view(doc, blocks)
-            if n is None:
-                n = 0
-                seen = set()
-                for block in blocks:
-                    for rx in self.evidence:
-                        if self.distinct:
-                            seen.update(m.group(0) for m in rx.finditer(block.text))
-                            n = len(seen)
-                        else:
-                            n += sum(1 for _ in rx.finditer(block.text))
-                    if n >= need:
-                        break
-            if n < need:
+            if self._evidence(doc, blocks) < need:
                 return
         yield from hits
