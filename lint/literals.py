@@ -25,6 +25,7 @@ from re import _parser as P
 # the re module over every code point, so a Python that adds one fails the test
 _SPECIAL = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _FOLD = str.maketrans(_SPECIAL)
+_SPECIAL_CHARS = tuple(chr(c) for c in _SPECIAL)
 
 #: a set of this many strings or more is not worth testing one by one
 MAX_STRINGS = 400
@@ -35,7 +36,11 @@ ENABLED = True
 
 def fold(text: str) -> str:
     """The text as the literal sets are compared with it."""
-    return text.translate(_FOLD).lower()
+    # translate looks every character up in the table: only a text holding one of the four
+    # needs it (ASCII text, most of it, never does)
+    if not text.isascii() and any(c in text for c in _SPECIAL_CHARS):
+        text = text.translate(_FOLD)
+    return text.lower()
 
 
 def _score(alts: frozenset) -> tuple:
