@@ -34,42 +34,51 @@ class Consistency(Kind):
         # one pass per variant over the joined blocks when every variant allows it (lint.kinds.joined)
         self.twins = joined.Twins([rx for _, rx in self.variants])
 
-    def _found_in_view(self, doc, blocks) -> dict | None:
-        """Each variant's matches, found over the joined view; None: go block by block."""
-        view = self.twins.view(doc, blocks)
-        if view is None:
-            return None
-        skip_quotes = self.meta.quote_policy == "skip"
-        found = {}
-        try:
-            for (name, _), vrx in zip(self.variants, self.twins.regexes):
-                hits = found[name] = []
-                for m in vrx.finditer(view.text):
-                    i = view.locate(*m.span())
-                    block, base = view.blocks[i], view.starts[i]
-                    s, e = m.start() - base, m.end() - base
-                    if skip_quotes and inside(block.quotes, s, e):
-                        continue
-                    hits.append((block, s, e, m.group(0)))
-        except joined.Crossed:
-            return None
-        return found
+    @staticmethod
+    def _in_view(view, vrx, skip_quotes) -> list:
+        """One variant's matches over the joined view (raises joined.Crossed: go block by block)."""
+        hits = []
+        for m in vrx.finditer(view.text):
+            i = view.locate(*m.span())
+            block, base = view.blocks[i], view.starts[i]
+            s, e = m.start() - base, m.end() - base
+            if skip_quotes and inside(block.quotes, s, e):
+                continue
+            hits.append((block, s, e, m.group(0)))
+        return hits
+
+    @staticmethod
+    def _by_block(blocks, rx, skip_quotes) -> list:
+        hits = []
+        for block in blocks:
+            for m in rx.finditer(block.text):
+                if skip_quotes and inside(block.quotes, *m.span()):
+                    continue
+                hits.append((block, m.start(), m.end(), m.group(0)))
+        return hits
 
     def check(self, doc, blocks):
         present = doc.present
         if sum(1 for req in self.variant_reqs if not req or literals.doc_met(req, present)) < 2:
             return
-        found = self._found_in_view(doc, blocks)
-        if found is None:
-            found = {name: [] for name, _ in self.variants}
-            skip_quotes = self.meta.quote_policy == "skip"
-            for block in blocks:
-                text = block.text
-                for name, rx in self.variants:
-                    for m in rx.finditer(text):
-                        if skip_quotes and inside(block.quotes, *m.span()):
-                            continue
-                        found[name].append((block, m.start(), m.end(), m.group(0)))
+        view = self.twins.view(doc, blocks)  # one pass per variant over the joined blocks, or None
+        skip_quotes = self.meta.quote_policy == "skip"
+        found = {}
+        left, with_hits = len(self.variants), 0
+        for i, (name, rx) in enumerate(self.variants):
+            hits = None
+            if view is not None:
+                try:
+                    hits = self._in_view(view, self.twins.regexes[i], skip_quotes)
+                except joined.Crossed:
+                    view = None
+            if hits is None:
+                hits = self._by_block(blocks, rx, skip_quotes)
+            found[name] = hits
+            left -= 1
+            with_hits += bool(hits)
+            if with_hits + left < 2:
+                return  # two variants cannot both be found: the others need not be searched
         counts = {name: len(hits) for name, hits in found.items()}
         total = sum(counts.values())
         major = max(counts, key=lambda k: counts[k])
