@@ -97,6 +97,26 @@ def _block_emptied(block, text_cuts: list[tuple[int, int]]) -> bool:
     return True
 
 
+# what a block's source may hold besides its text and still go with it: tags that only frame
+# or style text, entities, Markdown's markers and a link's destination. An image, a comment,
+# a script, an embed or a table cell is content the text does not show: then only the text goes
+_FRAME_TAGS = ("a|abbr|article|aside|b|big|blockquote|br|center|cite|dd|del|div|dl|dt|em|"
+               "figcaption|font|footer|h[1-6]|header|i|ins|label|li|mark|nav|ol|p|q|s|section|"
+               "small|span|strike|strong|sub|sup|time|u|ul")
+_FRAMING = re.compile(rf"</?(?:{_FRAME_TAGS})\b[^<>]*>|&#?\w+;|\]\([^()\s]*(?:\s+\"[^\"]*\")?\)", re.I)
+_MARKERS = re.compile(r"[\s#>*+\-_=|~`\[\].)\d]*")
+
+
+def _only_markup(src: str, block, cuts) -> bool:
+    """True when the block's source outside the deletions is only framing (see _FRAMING)."""
+    rest, pos = [], block.src_start
+    for a, b in sorted(cuts):
+        rest.append(src[pos:max(pos, a)])
+        pos = max(pos, b)
+    rest.append(src[pos:block.src_end])
+    return _MARKERS.fullmatch(_FRAMING.sub("", "".join(rest))) is not None
+
+
 def _block_deletion(src: str, block) -> Edit:
     """The block's whole lines, when nothing else shares them; else just its source span."""
     start, end = block.src_start, block.src_end
@@ -144,20 +164,13 @@ def _widen(doc, pairs: list[tuple[Diagnostic, Edit]]) -> list[tuple[Diagnostic, 
     drop: set[int] = set()
     for j, idxs in by_block.items():
         block = blocks[j]
-        if _block_emptied(block, [(pairs[i][1].start, pairs[i][1].end) for i in idxs]):
+        cuts = [(pairs[i][1].start, pairs[i][1].end) for i in idxs]
+        if _block_emptied(block, cuts) and _only_markup(src, block, cuts):
             out[idxs[0]] = (pairs[idxs[0]][0], _block_deletion(src, block))
             drop.update(idxs[1:])
             continue
-        for i in idxs:  # partial: swallow the spaces after (or, at a line end, before) the span
-            d, e = pairs[i]
-            start, end = e.start, e.end
-            while end < len(src) and src[end] in _WS:
-                end += 1
-            if end == e.end or end >= len(src) or src[end] in "\r\n":
-                end = e.end
-                while start > 0 and src[start - 1] in _WS:
-                    start -= 1
-            out[i] = (d, Edit(start, end, ""))
+        for i in idxs:
+            out[i] = (pairs[i][0], _spaced(src, pairs[i][1]))
     result = sorted((p for i, p in enumerate(out) if i not in drop), key=lambda p: (p[1].start, p[1].end))
     merged = _merge(result)
     for _ in range(4):  # tidying can make deletions meet, and merged deletions tidy further
@@ -166,6 +179,32 @@ def _widen(doc, pairs: list[tuple[Diagnostic, Edit]]) -> list[tuple[Diagnostic, 
             break
         merged = again
     return merged
+
+
+def _spaced(src: str, e: Edit) -> Edit:
+    """A deletion of part of a block, widened only where it would leave a double space, a space
+    at the start or end of a line, or an empty line inside the block. A span that already takes
+    its separating space (SEG001's " ." in "fine. . Then") or touches a non-space neighbour is
+    deleted exactly as reported."""
+    start, end = e.start, e.end
+    line_start = start == 0 or src[start - 1] in "\r\n"
+    space_before = start > 0 and src[start - 1] in _WS
+    line_end = end >= len(src) or src[end] in "\r\n"
+    space_after = end < len(src) and src[end] in _WS
+    if (space_before or line_start) and space_after:  # "a ⟦X⟧ b", "⟦X⟧ b": the spaces after go
+        while end < len(src) and src[end] in _WS:
+            end += 1
+        line_end = end >= len(src) or src[end] in "\r\n"
+        if line_end and not line_start:  # "a ⟦X⟧  ⏎": keep the line's end clean instead
+            end = e.end
+            while start > 0 and src[start - 1] in _WS:
+                start -= 1
+    elif space_before and line_end:  # "a ⟦X⟧⏎": the spaces before go
+        while start > 0 and src[start - 1] in _WS:
+            start -= 1
+    if line_start and line_end and end < len(src):  # the line's whole content: its break goes too,
+        end = _line_end(src, end)  # or the block would gain an empty line (a paragraph break)
+    return Edit(start, end, "")
 
 
 def _merge(pairs):

@@ -235,3 +235,41 @@ def test_a_pattern_can_cap_its_fix_to_display_only():
     fixed = fix_source("It rained in Harrowgate.(Reuters: Ewan Castell)\n",
                        lambda t: (lambda r: (r.document, r.diagnostics))(lint_source(t, "a.txt", seg003))).fixed
     assert fixed == "It rained in Harrowgate.(Reuters: Ewan Castell)\n"
+
+
+@pytest.mark.parametrize("text, fixed", [
+    # a deletion that already takes its separating space is applied as reported
+    ("It was fine. . Then it rained.\n", "It was fine. Then it rained.\n"),
+    ("The office opens at 10 a.m. . Then it rained.\n", "The office opens at 10 a.m. Then it rained.\n"),
+    # a leftover between two sentences takes one of the two spaces with it
+    ("The storm passed. Play the video. Boats returned on Monday.\n",
+     "The storm passed. Boats returned on Monday.\n"),
+])
+def test_a_partial_deletion_leaves_one_space_between_the_neighbours(text, fixed):
+    assert fix_source(text, lint_fn()).fixed == fixed
+
+
+def test_a_deleted_hard_break_line_does_not_split_the_paragraph():
+    text = "Text before.  \nWatch the video.  \nText after.\n"
+    fixed = fix_source(text, lint_fn("x.md")).fixed
+    assert fixed == "Text before.  \nText after.\n"
+
+
+@pytest.mark.parametrize("path, text, kept", [
+    ("x.md", "Intro.\n\nPlay the video. <img src=\"map.png\" alt=\"\">\n\nEnd of the story.\n", '<img src="map.png" alt="">'),
+    ("x.md", "Intro.\n\nPlay the video. <!-- keep this note -->\n\nEnd of the story.\n", "<!-- keep this note -->"),
+    ("x.html", "<p>Intro here.</p>\n<p>Play the video.<img src=\"chart.png\" alt=\"\"></p>\n", '<img src="chart.png" alt="">'),
+    ("x.html", "<p>Intro here.</p>\n<p>Play the video.<script>track()</script></p>\n", "<script>track()</script>"),
+])
+def test_deleting_a_leftover_keeps_markup_its_block_holds_besides_text(path, text, kept):
+    fixed = fix_source(text, lint_fn(path)).fixed
+    assert "Play the video" not in fixed and kept in fixed
+
+
+@pytest.mark.parametrize("path, text, fixed", [
+    ("x.md", "Intro.\n\n[Source link](https://example.com/a)\n\nEnd.\n", "Intro.\n\nEnd.\n"),
+    ("x.md", "Intro.\n\n- Play the video.\n\nEnd.\n", "Intro.\n\nEnd.\n"),
+    ("x.html", "<p>Intro here.</p>\n<p><a href=\"https://x.example/v\">Play the video.</a></p>\n", "<p>Intro here.</p>\n"),
+])
+def test_a_block_framed_only_by_links_markers_and_tags_goes_whole(path, text, fixed):
+    assert fix_source(text, lint_fn(path)).fixed == fixed
