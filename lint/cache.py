@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from stat import S_ISREG
 from zlib import crc32
 from pathlib import Path
 
@@ -225,6 +226,8 @@ class Cache:
             st = os.stat(path)
         except OSError:
             return None  # the worker says why
+        if not S_ISREG(st.st_mode):
+            return None  # a pipe or a device: never read here (the worker refuses it)
         paths = self._paths
         name = _RESULT_SHARD[crc32(path.encode("utf-8", "surrogateescape")) & 255]  # _path_shard, inline
         shard = paths.loaded.get(name)

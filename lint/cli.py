@@ -283,11 +283,12 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
 
         lt_rule = lt_setup(lt_url, base_config, lambda p: resolver.for_path(Path(p)),
                            lambda message: click.echo(f"copydesk: warning: {message}", err=True))
+    missing: list[tuple[str, str]] = []  # named on one line each, skipped: the run goes on
     files = discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p),
-                     file_excluder=lambda folder: _file_excluder(resolver.for_path(folder)))
+                     file_excluder=lambda folder: _file_excluder(resolver.for_path(folder)), errors=missing)
     filters = _report_filters(files, None if write_baseline else baseline, diff_base)  # fail fast
     minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
-    results: list[FileResult | None] = []
+    results: list[FileResult | None] = [FileResult(path, error=why) for path, why in missing]
     tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
     selected_memo: dict = {}
     task_memo: dict = {}

@@ -55,9 +55,10 @@ def _is_article(name: str) -> bool:
 _SUFFIXES = frozenset(ARTICLE_SUFFIXES)
 
 
-def discover(paths, is_excluded=None, file_excluder=None) -> list[str]:
+def discover(paths, is_excluded=None, file_excluder=None, errors=None) -> list[str]:
     """Expand folders (recursively, article suffixes only); explicit files are kept whatever
-    their suffix. Raises InputError for a missing path or a folder without articles.
+    their suffix. A missing path or a folder without articles raises InputError or, when
+    ``errors`` is a list, is appended to it as (path, message) and skipped.
     ``is_excluded`` tells a folder (and a file) to skip; ``file_excluder``, when given,
     replaces it for files: called once per folder, it returns the test for the folder's files,
     or None when none of them can be excluded (a folder's files share its configuration)."""
@@ -83,12 +84,12 @@ def discover(paths, is_excluded=None, file_excluder=None) -> list[str]:
                 else:
                     found.extend(fp for fp in (lead + name for name in names) if not test(fp))
             if not found:
-                raise InputError(f"{raw}: no article files (.txt, .md, .markdown, .html, .htm) in this folder")
+                _input_error(errors, raw, "no article files (.txt, .md, .markdown, .html, .htm) in this folder")
             out.extend(found)
         elif p.exists():
             out.append(str(p))
         else:
-            raise InputError(f"{raw}: no such file or folder")
+            _input_error(errors, raw, "no such file or folder")
     seen = set()
     unique = []
     for path in out:
@@ -96,6 +97,12 @@ def discover(paths, is_excluded=None, file_excluder=None) -> list[str]:
             seen.add(path)
             unique.append(path)
     return unique
+
+
+def _input_error(errors, path: str, why: str) -> None:
+    if errors is None:
+        raise InputError(f"{path}: {why}")
+    errors.append((str(path), f"{path}: {why}"))
 
 
 def decode(data: bytes, path: str) -> str:
@@ -114,11 +121,28 @@ def read_raw(path: str) -> tuple[bytes, str]:
     if path == STDIN:
         data = sys.stdin.buffer.read()
     else:
+        data = _read_regular(path)[0]
+    return data, decode(data, "<stdin>" if path == STDIN else path)
+
+
+def _read_regular(path: str):
+    """The bytes of a regular file and its stat. A pipe, a device or a socket is refused before
+    anything is read (opened without blocking: reading a FIFO would wait for a writer forever,
+    /dev/zero never ends)."""
+    import stat as st_
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    with open(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not st_.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file (a pipe, device or socket), not an article")
         try:
-            data = Path(path).read_bytes()
+            return fh.read(), st
         except OSError as exc:
             raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return data, decode(data, "<stdin>" if path == STDIN else path)
 
 
 def read_source(path: str) -> str:
@@ -130,9 +154,20 @@ def lint_source(source: str, path: str, rules, severity_for=None, fmt: str | Non
     from .linter import lint_document  # here: a run whose results are all stored needs no linter
     from .verdict import verdict
 
-    doc = parse(source, path, fmt)
-    diags = lint_document(doc, rules, severity_for)
+    try:
+        doc = parse(source, path, fmt)
+        diags = lint_document(doc, rules, severity_for)
+    except InputError:
+        raise  # a required backend that failed (LanguageTool) stops the run, as it says
+    except RecursionError:  # one file's failure is that file's error: the run goes on
+        return FileResult(path, error=f"{path}: {NESTED}")
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one file, not the run
+        return FileResult(path, error=f"{path}: {INTERNAL} ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})")
     return FileResult(path, source, fmt, diags, document=doc, verdict=verdict(diags))
+
+
+NESTED = "nested too deeply to lint (quotations, lists or tags hundreds of levels deep)"
+INTERNAL = "internal error while linting this file, please report it"
 
 
 def lint_file(path: str, rules, severity_for=None, fmt: str | None = None) -> FileResult:
@@ -159,6 +194,8 @@ def fix_file(path: str, rules, severity_for=None, minimum=None, write: bool = Tr
 
     def lint(text):
         r = lint_source(text, path, rules, severity_for, fmt)
+        if r.error:  # the text a fix made cannot be linted: nothing is written
+            raise FixError(r.error[len(path) + 2:])
         return r.document, r.diagnostics
 
     try:
@@ -218,12 +255,7 @@ def _read_seen(path: str):
     from .cache import seen
 
     before = time.time_ns()
-    try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            data = fh.read()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    data, st = _read_regular(path)
     return data, decode(data, path), seen(st, before)
 
 

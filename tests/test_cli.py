@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -100,13 +101,26 @@ def test_folder_recursion_takes_article_suffixes_only(tmp_path):
 def test_missing_path_is_a_one_line_error(tmp_path):
     code, out, err = run("check", str(tmp_path / "nope.md"))
     assert code == 2
-    assert err.strip() == f"copydesk: error: {tmp_path / 'nope.md'}: no such file or folder"
+    assert f"{tmp_path / 'nope.md'}: error: no such file or folder" in out.splitlines()
+    assert "Traceback" not in out + err
 
 
 def test_folder_without_articles(tmp_path):
     (tmp_path / "x.py").write_text("print(1)\n")
-    code, _, err = run("check", str(tmp_path))
+    code, out, err = run("check", "--format", "json", str(tmp_path))
     assert code == 2 and "no article files" in err and len(err.strip().splitlines()) == 1
+    assert "no article files" in json.loads(out)["files"][0]["error"]
+
+
+def test_a_missing_path_or_empty_folder_is_skipped_and_the_run_finishes(tmp_path, article):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run("check", "--format", "json", str(tmp_path / "nope.md"), str(empty), str(article))
+    assert code == 2
+    files = json.loads(out)["files"]
+    assert [f["path"] for f in files] == [str(tmp_path / "nope.md"), str(empty), str(article)]
+    assert files[2]["diagnostics"], "the article is still linted"
+    assert "no such file or folder" in files[0]["error"] and "no article files" in files[1]["error"]
 
 
 def test_undecodable_file_is_named_skipped_and_the_run_finishes(tmp_path, article):
@@ -190,3 +204,29 @@ def test_python_dash_m_lint_is_the_same_command(article):
                           capture_output=True, text=True)
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["files"][0]["diagnostics"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_pipe_is_refused_without_reading_it(tmp_path, article, jobs):
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    os.mkfifo(folder / "stream.md")  # reading it would wait for a writer forever
+    (folder / "story.txt").write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run("check", "-j", jobs, "--format", "json", str(folder))
+    assert code == 2
+    files = {Path(f["path"]).name: f for f in json.loads(out)["files"]}
+    assert "not a regular file" in files["stream.md"]["error"]
+    assert files["story.txt"]["diagnostics"]
+
+
+def test_a_file_too_deeply_nested_to_parse_is_one_error_and_the_run_finishes(tmp_path, article):
+    deep = tmp_path / "deep.md"
+    deep.write_text(">" * 2000 + " The harbour reopened. .\n", encoding="utf-8")
+    code, out, err = run("check", "--format", "json", str(deep), str(article))
+    assert code == 2
+    files = json.loads(out)["files"]
+    assert "nested too deeply" in files[0]["error"] and files[1]["diagnostics"]
+    code, out, _ = run("check", str(deep))
+    assert code == 2 and "nested too deeply" in out and "Traceback" not in out
+    assert "All clear" not in out and "No problems found in the 0 files checked." in out

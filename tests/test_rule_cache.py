@@ -243,6 +243,6 @@ def test_fast_exit_flushes_the_report_and_keeps_the_status(tmp_path):
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)  # complete: it parses
     assert report["summary"]["diagnostics"] == len(report["files"][0]["diagnostics"]) >= 300
-    bad = subprocess.run([sys.executable, "-m", "lint", "check", str(tmp_path / "missing.txt")],
+    bad = subprocess.run([sys.executable, "-m", "lint", "check", "--select", "NOPE999", str(article)],
                          capture_output=True, text=True, cwd=tmp_path)
-    assert bad.returncode == 2 and "missing.txt: no such file" in bad.stderr
+    assert bad.returncode == 2 and "unknown rule selector: NOPE999" in bad.stderr

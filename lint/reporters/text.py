@@ -61,9 +61,11 @@ def summary_lines(results) -> list[str]:
                    f"({sev['error']} error{'s' if sev['error'] != 1 else ''}, "
                    f"{sev['warning']} warning{'s' if sev['warning'] != 1 else ''}, {sev['info']} info) "
                    f"in {s['files_with_findings']} of {s['files']} file{'s' if s['files'] != 1 else ''}.")
+    elif s["files_with_errors"]:  # not "all clear" beside the files that could not be read
+        checked = s["files"] - s["files_with_errors"]
+        out.append(f"No problems found in the {checked} file{'s' if checked != 1 else ''} checked.")
     else:
-        out.append(f"All clear: {s['files'] - s['files_with_errors']} file"
-                   f"{'s' if s['files'] - s['files_with_errors'] != 1 else ''} checked, no problems found.")
+        out.append(f"All clear: {s['files']} file{'s' if s['files'] != 1 else ''} checked, no problems found.")
     if s["files_with_errors"]:
         out.append(f"{s['files_with_errors']} file{'s' if s['files_with_errors'] != 1 else ''} could not be linted.")
     return out
