@@ -30,7 +30,7 @@ from . import __version__
 from ._sha import sha256
 
 CACHE_DIR = ".copydesk_cache"
-FORMAT = 4  # raise when what a shard or the path index holds changes shape
+FORMAT = 5  # raise when what a shard or the path index holds changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
 FLUSH_AT = 500  # results held before they are written (memory stays flat on big runs)
 

@@ -80,7 +80,7 @@ def _line_end(source: str, pos: int) -> int:
     return m.end()
 
 
-_BLANK_BEFORE = re.compile(r"(?:\A|\n)[ \t]*\r?\n\Z")
+_BLANK_BEFORE = re.compile(r"(?:\A|\n|\r(?!\n))[ \t]*(?:\r\n|\n|\r)\Z")  # a blank line ends the text
 
 
 def _block_emptied(block, text_cuts: list[tuple[int, int]]) -> bool:
@@ -120,7 +120,7 @@ def _only_markup(src: str, block, cuts) -> bool:
 def _block_deletion(src: str, block) -> Edit:
     """The block's whole lines, when nothing else shares them; else just its source span."""
     start, end = block.src_start, block.src_end
-    line_start = src.rfind("\n", 0, start) + 1
+    line_start = max(src.rfind("\n", 0, start), src.rfind("\r", 0, start)) + 1
     line_end = _line_end(src, end)
     if src[line_start:start].strip(_WS) or src[end:line_end].strip(_WS + "\r\n"):
         return Edit(block.src_start, block.src_end, "")  # other content shares the line
@@ -130,7 +130,7 @@ def _block_deletion(src: str, block) -> Edit:
 def _tidy(src: str, e: Edit) -> Edit:
     """A deletion of whole lines must not leave two blank lines together, nor blank lines at
     the start or the end of the file."""
-    if e.content or not (e.start == 0 or src[e.start - 1] == "\n") or \
+    if e.content or not (e.start == 0 or src[e.start - 1] in "\r\n") or \
             not (e.end == len(src) or src[e.end - 1] in "\r\n"):
         return e
     start, end = e.start, e.end

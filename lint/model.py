@@ -6,6 +6,7 @@ in code points. Line and column are derived by :class:`LineIndex`.
 from __future__ import annotations
 
 import bisect
+import re
 import enum
 from dataclasses import dataclass, field
 
@@ -122,16 +123,22 @@ class RuleMeta:
     options: dict = field(default_factory=dict)
 
 
+_BREAK = re.compile(r"\r\n?|\n")
+
+
 class LineIndex:
     """Maps code-point offsets to 1-based (line, column)."""
 
     def __init__(self, text: str):
         starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
+        if "\r" in text:  # CRLF, and a lone CR (old Mac files): a line break too, as the parsers read it
+            starts.extend(m.end() for m in _BREAK.finditer(text))
+        else:
+            find = text.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
         self.starts = starts
         self.length = len(text)
 

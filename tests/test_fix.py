@@ -273,3 +273,24 @@ def test_deleting_a_leftover_keeps_markup_its_block_holds_besides_text(path, tex
 ])
 def test_a_block_framed_only_by_links_markers_and_tags_goes_whole(path, text, fixed):
     assert fix_source(text, lint_fn(path)).fixed == fixed
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\r"])
+def test_line_breaks_of_every_kind_give_the_same_positions_and_fixes(tmp_path, eol):
+    lines = ["Intro paragraph stays here.", "", "Watch the video.", "Duration: 1 minute 12 seconds", "",
+             "Officials said the plant was modernised in June. , which surprised nobody.", ""]
+
+    def check_then_fix(name, sep):
+        p = tmp_path / name
+        p.write_text(sep.join(lines), encoding="utf-8", newline="")
+        _, out, _ = run("check", "--format", "json", str(p))
+        found = sorted((d["code"], d["start"]["line"], d["start"]["column"], d["end"]["line"], d["end"]["column"])
+                       for d in json.loads(out)["files"][0]["diagnostics"])
+        run("fix", str(p))
+        return found, p.read_bytes().decode("utf-8")
+
+    lf_found, lf_fixed = check_then_fix("lf.txt", "\n")
+    assert ("UI002", 3, 1, 3, 17) in lf_found and ("SEG002", 6, 48, 6, 50) in lf_found
+    found, fixed = check_then_fix("other.txt", eol)
+    assert found == lf_found
+    assert fixed == lf_fixed.replace("\n", eol) and "Watch" not in fixed
