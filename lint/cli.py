@@ -269,13 +269,25 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                               cli_extend_select=_split(extend_select))
     ruleset = _load(resolver, paths, cache=not no_cache)
     base_config = resolver.for_path(Path(paths[0]) if paths[0] != STDIN else Path.cwd())
-    bad = unknown_selectors(base_config, ruleset.metas)
-    if bad:  # LanguageTool's codes (LT:RULE_ID) are known only to its server
-        from .languagetool import is_lt_selector
+    cli_selectors = set(_split(select) + _split(ignore) + _split(extend_select))
+    checked_configs: set[int] = set()
 
-        bad = [s for s in bad if not is_lt_selector(s)]
-    if bad:
-        _fail(f"unknown rule selector{'s' if len(bad) > 1 else ''}: {', '.join(bad)} (see `copydesk rules`)")
+    def check_selectors(config) -> None:
+        """Every configuration the run uses (one per folder that has its own) names only known
+        rules; a selector is blamed on the command line when it came from there."""
+        if id(config) in checked_configs:
+            return
+        checked_configs.add(id(config))
+        bad = unknown_selectors(config, ruleset.metas)
+        if bad:  # LanguageTool's codes (LT:RULE_ID) are known only to its server
+            from .languagetool import is_lt_selector
+
+            bad = [s for s in bad if not is_lt_selector(s)]
+        if bad:
+            where = "" if config.path is None or all(s in cli_selectors for s in bad) else f"{config.path}: "
+            _fail(f"{where}unknown rule selector{'s' if len(bad) > 1 else ''}: {', '.join(bad)} (see `copydesk rules`)")
+
+    check_selectors(base_config)
     lt_rule = None  # LanguageTool: --languagetool URL, or languagetool.url / languagetool.local
     lt_url = languagetool or base_config.languagetool.get("url")
     if lt_url or base_config.languagetool.get("local"):
@@ -297,6 +309,8 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     per_config: dict = {}  # id(config) -> (config, shared task part) when no per-file ignores
     for path in files:
         config = resolver.for_file(path) if path != STDIN else resolver.for_path(os.getcwd())
+        if id(config) not in checked_configs:
+            check_selectors(config)
         if plain and path != STDIN:
             known = per_config.get(id(config))  # every file of a folder's configuration: one lookup
             if known is not None:

@@ -75,7 +75,13 @@ def _construct_mapping(loader, node, deep=False):
 def load_yaml(path: Path, text: str | None = None):
     import yaml
 
-    text = path.read_text(encoding="utf-8") if text is None else text
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise PackError(path, None, f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
+        except OSError as exc:
+            raise PackError(path, None, f"cannot read ({exc.strerror or exc})") from None
     try:
         return yaml.load(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:

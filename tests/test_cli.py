@@ -230,3 +230,23 @@ def test_a_file_too_deeply_nested_to_parse_is_one_error_and_the_run_finishes(tmp
     code, out, _ = run("check", str(deep))
     assert code == 2 and "nested too deeply" in out and "Traceback" not in out
     assert "All clear" not in out and "No problems found in the 0 files checked." in out
+
+
+def test_a_rule_file_that_is_not_utf8_is_a_one_line_error(tmp_path, article):
+    pack = tmp_path / "house" / "x"
+    pack.mkdir(parents=True)
+    (pack / "X001-bad.yaml").write_bytes(b"code: X001\nname: caf\xe9\n")
+    (tmp_path / "copydesk.toml").write_text('packs = ["house"]\n', encoding="utf-8")
+    code, out, err = run("check", "--config", str(tmp_path / "copydesk.toml"), str(article))
+    assert code == 2 and "Traceback" not in out + err
+    assert "X001-bad.yaml" in err and "not valid UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_unknown_selector_in_a_later_folders_configuration_names_that_file(tmp_path, article):
+    for name in ("d1", "d2"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.txt").write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "d2" / "copydesk.toml").write_text('select = ["NOPE"]\n', encoding="utf-8")
+    code, out, err = run("check", str(tmp_path / "d1"), str(tmp_path / "d2"))
+    assert code == 2 and not out
+    assert err.strip() == f"copydesk: error: {tmp_path / 'd2' / 'copydesk.toml'}: unknown rule selector: NOPE (see `copydesk rules`)"
