@@ -106,6 +106,8 @@ def _input_error(errors, path: str, why: str) -> None:
 
 
 def decode(data: bytes, path: str) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{path}: UTF-16 text (byte order mark {data[:2].hex(' ')}), not UTF-8: convert it first")
     if b"\x00" in data[:8192]:
         raise InputError(f"{path}: binary file (NUL bytes), not an article")
     if data.startswith(b"\xef\xbb\xbf"):

@@ -250,3 +250,10 @@ def test_an_unknown_selector_in_a_later_folders_configuration_names_that_file(tm
     code, out, err = run("check", str(tmp_path / "d1"), str(tmp_path / "d2"))
     assert code == 2 and not out
     assert err.strip() == f"copydesk: error: {tmp_path / 'd2' / 'copydesk.toml'}: unknown rule selector: NOPE (see `copydesk rules`)"
+
+
+def test_a_utf16_file_is_named_as_utf16(tmp_path):
+    p = tmp_path / "story.txt"
+    p.write_bytes("The harbour reopened. .\n".encode("utf-16"))
+    code, out, _ = run("check", str(p))
+    assert code == 2 and f"{p}: error: UTF-16 text" in out

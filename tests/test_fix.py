@@ -294,3 +294,9 @@ def test_line_breaks_of_every_kind_give_the_same_positions_and_fixes(tmp_path, e
     found, fixed = check_then_fix("other.txt", eol)
     assert found == lf_found
     assert fixed == lf_fixed.replace("\n", eol) and "Watch" not in fixed
+
+
+def test_a_leftover_inside_a_link_is_deleted_without_touching_the_link():
+    text = '<p>Intro here for the story.</p>\n<p><a href="https://example.com/v">Watch the video.</a> Engineers worked.</p>\n'
+    fixed = fix_source(text, lint_fn("x.html")).fixed
+    assert fixed == '<p>Intro here for the story.</p>\n<p><a href="https://example.com/v"></a> Engineers worked.</p>\n'

@@ -88,7 +88,7 @@ def test_empty_article_has_no_formula_values(tmp_path):
 
 def test_errors(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe not utf-8")
+    bad.write_bytes(b"caf\xe9 not utf-8")
     good = tmp_path / "good.txt"
     good.write_text("A short sentence here.\n", encoding="utf-8")
     code, out, err = run("stats", good, bad)
