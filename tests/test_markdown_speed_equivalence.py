@@ -195,3 +195,47 @@ def test_fast_paths_change_nothing(monkeypatch, source):
         switch_off_fast_paths(m)
         slow = full(source)
     assert fast == slow
+
+
+def _depth_scan(parser, i: int, b: int) -> int:
+    """bracket_close as it was before its scans were shared: one depth count per call."""
+    v, depth, k = parser.v, 0, i
+    while k < b:
+        m = md_module._BRACKET_RUN.match(v, k, b)
+        if m:
+            k = m.end()
+            continue
+        c = v[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "`":
+            n, end = parser.code_span_end(k, b)
+            k = end if end >= 0 else k + n
+            continue
+        if c == "<":
+            m = parser.html_at(k, b)
+            if m:
+                k = m.end()
+                continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    return -1
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="[]`<>\\a /", max_size=40), st.randoms(use_true_random=False))
+def test_shared_bracket_scans_find_what_one_scan_per_bracket_finds(text, rnd):
+    parser = md_module._Parser(parse(text, "x.md"))  # a parser; its inline state set by hand
+    parser.v, parser._closes = text, {}
+    starts = [i for i, c in enumerate(text) if c == "["]
+    rnd.shuffle(starts)  # in any order: a remembered answer must be the one a fresh scan gives
+    for b in (len(text), len(text) // 2):
+        for i in starts:
+            if i < b:
+                assert parser.bracket_close(i, b) == _depth_scan(parser, i, b), (text, i, b)

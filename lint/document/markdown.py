@@ -698,6 +698,7 @@ class _Parser:
         if len(leaf.spans) == 1:  # one line: virtual offsets are source offsets shifted
             s, e = leaf.spans[0]
             self.v, self.pos = src[s:e], range(s, e + 1)
+            self._closes = {}
         else:
             parts = []
             pos: list[int] = []
@@ -709,6 +710,7 @@ class _Parser:
                 pos.extend(range(s, e))
             pos.append(leaf.spans[-1][1])
             self.v, self.pos = "".join(parts), pos
+            self._closes = {}
         v = self.v
         if _PLAIN_RUN.fullmatch(v) and not self.bare_links(0, len(v)):
             # nothing to tokenize: one literal, what tokens() and atoms() would make of it
@@ -758,8 +760,16 @@ class _Parser:
         return None
 
     def bracket_close(self, i: int, b: int) -> int:
+        """The ``]`` that closes the ``[`` at ``i`` (-1: none before ``b``). One scan also settles
+        every ``[`` it passes: the scan's next position depends only on the position (and
+        ``b``), so a scan from such a ``[`` would visit the same tail. Remembered per block, so
+        thousands of unclosed brackets cost one scan, not one each (it was quadratic)."""
+        closes = self._closes
+        known = closes.get((i, b))
+        if known is not None:
+            return known
         v = self.v
-        depth = 0
+        stack: list[int] = []
         k = i
         while k < b:
             m = _BRACKET_RUN.match(v, k, b)
@@ -780,12 +790,14 @@ class _Parser:
                     k = m.end()
                     continue
             if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-                if depth == 0:
+                stack.append(k)
+            elif c == "]" and stack:
+                closes[stack.pop(), b] = k
+                if not stack:
                     return k
             k += 1
+        for p in stack:
+            closes[p, b] = -1
         return -1
 
     def inline_destination(self, k: int, b: int) -> int:
