@@ -317,3 +317,32 @@ def test_random_documents_keep_maps_exact(source):
     "<script>", "</script>", "<!", "</", "<?"])), max_size=30))
 def test_arbitrary_soup_never_breaks_invariants(pieces):
     html("".join(w + sep for w, sep in pieces))
+
+
+def _kind_by_walking_the_stack(self) -> str:
+    """The block kind as it was found before frames carried it: the nearest heading or
+    kind-giving tag, looked up from the top of the stack."""
+    from lint.document.html import HEADINGS, INHERITED_KINDS
+
+    for frame in reversed(self.stack):
+        if frame.tag in HEADINGS:
+            return "heading"
+        if frame.tag in INHERITED_KINDS:
+            return INHERITED_KINDS[frame.tag]
+    return "paragraph"
+
+
+_NEST_TAGS = ["div", "p", "li", "ul", "blockquote", "h2", "td", "table", "tr", "section", "span", "figcaption"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["open", "close", "text"]), st.sampled_from(_NEST_TAGS)), max_size=30))
+def test_kinds_carried_by_frames_are_the_kinds_found_by_walking_the_stack(steps):
+    from lint.document import html as html_module
+
+    source = "".join(f"<{t}>" if op == "open" else f"</{t}>" if op == "close" else f"Words {t}. "
+                     for op, t in steps)
+    fast = kt(source)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(html_module._Builder, "kind", _kind_by_walking_the_stack)
+        assert kt(source) == fast

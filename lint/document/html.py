@@ -148,12 +148,20 @@ def _decode_entity(source: str, m: re.Match) -> tuple[int, str] | None:
 
 
 class _Frame:
-    __slots__ = ("tag", "start", "split")
+    __slots__ = ("tag", "start", "split", "kind")
 
-    def __init__(self, tag: str | None, start: int) -> None:
+    def __init__(self, tag: str | None, start: int, parent: "_Frame | None" = None) -> None:
         self.tag = tag
         self.start = start
         self.split = False  # a child block broke its text into several runs
+        # the kind of text inside: the nearest heading or kind-giving tag's, outward (set once
+        # here: looking up the stack on every run was quadratic in the nesting depth)
+        if tag in HEADINGS:
+            self.kind = "heading"
+        elif tag in INHERITED_KINDS:
+            self.kind = INHERITED_KINDS[tag]
+        else:
+            self.kind = parent.kind if parent is not None else "paragraph"
 
 
 class _Run:
@@ -180,12 +188,7 @@ class _Builder:
 
     # -- structure ----------------------------------------------------------------------------
     def kind(self) -> str:
-        for frame in reversed(self.stack):
-            if frame.tag in HEADINGS:
-                return "heading"
-            if frame.tag in INHERITED_KINDS:
-                return INHERITED_KINDS[frame.tag]
-        return "paragraph"
+        return self.stack[-1].kind
 
     def find(self, tags, stop=()) -> int:
         for k in range(len(self.stack) - 1, 0, -1):
@@ -231,7 +234,7 @@ class _Builder:
         if tag in VOID_BLOCKS:
             self.run = _Run(self.stack[-1], self.kind(), False)
             return
-        frame = _Frame(tag, start)
+        frame = _Frame(tag, start, self.stack[-1])
         self.stack.append(frame)
         self.run = _Run(frame, self.kind(), True)
 
