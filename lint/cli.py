@@ -259,7 +259,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
          output_file=None, min_severity=None, baseline=None, write_baseline=None, diff_base=None,
          statistics=False, no_progress=False):
     from .model import Applicability
-    from .runner import fix_file
+    from .runner import fix_file, fix_text
 
     paths = list(paths) or ["."]
     if config_path and not Path(config_path).is_file():
@@ -340,7 +340,12 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
             except InputError as exc:
                 results.append(FileResult(name, error=str(exc)))
                 continue
-            results.append(lint_source(source, name, rules, config.severity_for))
+            if show_diff:  # fixed in memory; the diff is printed
+                results.append(fix_text(source, name, rules, config.severity_for, minimum))
+            elif fixing:
+                _fail("standard input cannot be fixed in place: `copydesk fix --diff -` prints the changes")
+            else:
+                results.append(lint_source(source, name, rules, config.severity_for))
         elif fixing or show_diff:
             results.append(fix_file(path, rules, config.severity_for, minimum, write=not show_diff))
     stream = chunks(fmt)

@@ -186,13 +186,23 @@ def fix_file(path: str, rules, severity_for=None, minimum=None, write: bool = Tr
              fmt: str | None = None) -> FileResult:
     """Fix one file: run the fix loop, check invariants, write atomically (unless ``write`` is
     False), then lint the result so that what remains is reported."""
+    result = lint_file(path, rules, severity_for, fmt)
+    return _fix_result(result, path, rules, severity_for, minimum, write, result.format)
+
+
+def fix_text(source: str, name: str, rules, severity_for=None, minimum=None) -> FileResult:
+    """The fix loop on a text in memory (standard input): the result's ``fixed`` holds the new
+    text; nothing is written."""
+    result = lint_source(source, name, rules, severity_for)
+    return _fix_result(result, name, rules, severity_for, minimum, False, result.format)
+
+
+def _fix_result(result, path, rules, severity_for, minimum, write, fmt) -> FileResult:
     from .fixer import FixError, fix_source
     from .model import Applicability
 
-    result = lint_file(path, rules, severity_for, fmt)
     if result.error:
         return result
-    fmt = result.format
 
     def lint(text):
         r = lint_source(text, path, rules, severity_for, fmt)

@@ -257,3 +257,11 @@ def test_a_utf16_file_is_named_as_utf16(tmp_path):
     p.write_bytes("The harbour reopened. .\n".encode("utf-16"))
     code, out, _ = run("check", str(p))
     assert code == 2 and f"{p}: error: UTF-16 text" in out
+
+
+def test_standard_input_is_fixed_in_memory_for_a_diff_and_never_claimed_fixed():
+    code, out, _ = run("fix", "--diff", "-", input="The harbour reopened. . Then it rained.\n")
+    assert code == 1
+    assert "-The harbour reopened. . Then it rained.\n+The harbour reopened. Then it rained.\n" in out
+    code, out, err = run("fix", "-", input="The harbour reopened. . Then it rained.\n")
+    assert code == 2 and "standard input cannot be fixed in place" in err and "Nothing to fix" not in err
