@@ -88,6 +88,8 @@ def discover(paths, is_excluded=None, file_excluder=None, errors=None) -> list[s
             out.extend(found)
         elif p.exists():
             out.append(str(p))
+        elif os.path.lexists(p):
+            _input_error(errors, raw, "a symbolic link that leads nowhere (broken or looping)")
         else:
             _input_error(errors, raw, "no such file or folder")
     seen = set()

@@ -265,3 +265,12 @@ def test_standard_input_is_fixed_in_memory_for_a_diff_and_never_claimed_fixed():
     assert "-The harbour reopened. . Then it rained.\n+The harbour reopened. Then it rained.\n" in out
     code, out, err = run("fix", "-", input="The harbour reopened. . Then it rained.\n")
     assert code == 2 and "standard input cannot be fixed in place" in err and "Nothing to fix" not in err
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_looping_symbolic_link_is_named_as_one(tmp_path, article):
+    os.symlink(tmp_path / "b.md", tmp_path / "a.md")
+    os.symlink(tmp_path / "a.md", tmp_path / "b.md")
+    code, out, _ = run("check", "--format", "json", str(tmp_path / "a.md"), str(article))
+    files = json.loads(out)["files"]
+    assert code == 2 and "symbolic link that leads nowhere" in files[0]["error"] and files[1]["diagnostics"]
