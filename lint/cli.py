@@ -274,9 +274,8 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
 
     def check_selectors(config) -> None:
         """Every configuration the run uses (one per folder that has its own) names only known
-        rules; a selector is blamed on the command line when it came from there."""
-        if id(config) in checked_configs:
-            return
+        rules; a selector is blamed on the command line when it came from there. Each is
+        checked once (callers test ``checked_configs``: this runs per file)."""
         checked_configs.add(id(config))
         bad = unknown_selectors(config, ruleset.metas)
         if bad:  # LanguageTool's codes (LT:RULE_ID) are known only to its server
