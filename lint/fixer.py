@@ -170,7 +170,7 @@ def _widen(doc, pairs: list[tuple[Diagnostic, Edit]]) -> list[tuple[Diagnostic, 
             drop.update(idxs[1:])
             continue
         for i in idxs:
-            out[i] = (pairs[i][0], _spaced(src, pairs[i][1]))
+            out[i] = (pairs[i][0], _spaced(src, _unwrapped(src, pairs[i][1])))
     result = sorted((p for i, p in enumerate(out) if i not in drop), key=lambda p: (p[1].start, p[1].end))
     merged = _merge(result)
     for _ in range(4):  # tidying can make deletions meet, and merged deletions tidy further
@@ -181,27 +181,47 @@ def _widen(doc, pairs: list[tuple[Diagnostic, Edit]]) -> list[tuple[Diagnostic, 
     return merged
 
 
+_OPEN_BEFORE = re.compile(r"(?:<(a|abbr|b|cite|em|i|mark|small|span|strong|u)\b[^<>]*>|(\[))\Z", re.I)
+
+
+def _unwrapped(src: str, e: Edit) -> Edit:
+    """A deletion that is the whole text of an inline element or a Markdown link takes the
+    element's tags (or the link's brackets and target) with it: no empty ``<a href=…></a>``."""
+    m = _OPEN_BEFORE.search(src, max(0, e.start - 400), e.start)
+    if m is None:
+        return e
+    if m.group(1):
+        close = re.compile(rf"</{m.group(1)}\s*>", re.I).match(src, e.end)
+    else:
+        close = re.compile(r"\](?:\([^()\s]*(?:\s+\"[^\"]*\")?\))?").match(src, e.end)
+    return Edit(m.start(), close.end(), "") if close else e
+
+
 def _spaced(src: str, e: Edit) -> Edit:
     """A deletion of part of a block, widened only where it would leave a double space, a space
-    at the start or end of a line, or an empty line inside the block. A span that already takes
-    its separating space (SEG001's " ." in "fine. . Then") or touches a non-space neighbour is
-    deleted exactly as reported."""
+    at the edge of a line or an element (``<p> text``), or an empty line inside the block. A
+    span that already takes its separating space (SEG001's " ." in "fine. . Then") or touches
+    a non-space neighbour is deleted exactly as reported."""
     start, end = e.start, e.end
     line_start = start == 0 or src[start - 1] in "\r\n"
+    edge_start = line_start or src[start - 1] == ">"
     space_before = start > 0 and src[start - 1] in _WS
-    line_end = end >= len(src) or src[end] in "\r\n"
     space_after = end < len(src) and src[end] in _WS
-    if (space_before or line_start) and space_after:  # "a ⟦X⟧ b", "⟦X⟧ b": the spaces after go
+
+    def edge_end(k):
+        return k >= len(src) or src[k] in "\r\n" or src.startswith("</", k)
+
+    if (space_before or edge_start) and space_after:  # "a ⟦X⟧ b", "⟦X⟧ b": the spaces after go
         while end < len(src) and src[end] in _WS:
             end += 1
-        line_end = end >= len(src) or src[end] in "\r\n"
-        if line_end and not line_start:  # "a ⟦X⟧  ⏎": keep the line's end clean instead
+        if edge_end(end) and not edge_start:  # "a ⟦X⟧  ⏎": keep the line's end clean instead
             end = e.end
             while start > 0 and src[start - 1] in _WS:
                 start -= 1
-    elif space_before and line_end:  # "a ⟦X⟧⏎": the spaces before go
+    elif space_before and edge_end(end):  # "a ⟦X⟧⏎", "a ⟦X⟧</p>": the spaces before go
         while start > 0 and src[start - 1] in _WS:
             start -= 1
+    line_end = end >= len(src) or src[end] in "\r\n"
     if line_start and line_end and end < len(src):  # the line's whole content: its break goes too,
         end = _line_end(src, end)  # or the block would gain an empty line (a paragraph break)
     return Edit(start, end, "")
