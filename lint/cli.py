@@ -14,6 +14,7 @@ from .config import ConfigError, ConfigResolver, unknown_selectors
 from .model import Severity
 from .packs import PackError, load_rules
 from .reporters import REPORTERS, chunks
+from .reporters.common import shown
 from .runner import STDIN, FileResult, InputError, discover, lint_source, read_source
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -21,7 +22,7 @@ SEVERITIES = ["info", "warning", "error"]
 
 
 def _fail(message: str) -> "NoReturn":  # noqa: F821
-    click.echo(f"copydesk: error: {message}", err=True)
+    click.echo(f"copydesk: error: {shown(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -203,7 +204,7 @@ def _write_baseline(results, path) -> "NoReturn":  # noqa: F821
         _fail(str(exc))
     for r in results:
         if r.error:
-            click.echo(f"copydesk: error: {r.error}", err=True)
+            click.echo(f"copydesk: error: {shown(r.error)}", err=True)
     click.echo(f"Wrote {n} finding{'s' if n != 1 else ''} to the baseline {path}.", err=True)
     sys.exit(EXIT_ERROR if any(r.error for r in results) else EXIT_OK)
 
@@ -399,7 +400,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
         for r in changed:
             click.echo("".join(difflib.unified_diff(
                 r.original.splitlines(keepends=True), r.fixed.splitlines(keepends=True),
-                fromfile=r.path, tofile=r.path)), nl=False)
+                fromfile=shown(r.path), tofile=shown(r.path))), nl=False)
     else:
         from .reporters.tally import Tally
 
@@ -419,7 +420,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     errors = tally.errors if tally is not None else [r.error for r in results if r.error]
     if fmt != "text" or show_diff or output_file:
         for error in errors:
-            click.echo(f"copydesk: error: {error}", err=True)
+            click.echo(f"copydesk: error: {shown(error)}", err=True)
     threshold = Severity.parse(fail_on) if fail_on else (base_config.fail_on or Severity.WARNING)
     if errors:
         sys.exit(EXIT_ERROR)

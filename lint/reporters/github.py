@@ -10,7 +10,7 @@ lines gets lines and no columns. Property values are escaped as the Actions tool
 """
 from __future__ import annotations
 
-from .common import rel_path
+from .common import shown, shown_path
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -27,9 +27,9 @@ def render(results, ctx=None) -> str:
     root = (ctx or {}).get("root")
     out = []
     for r in results:
-        path = rel_path(r.path, root)
+        path = shown_path(r.path, root)
         if r.error:
-            out.append(f"::error file={_prop(path)},title=copydesk::{_data(r.error)}")
+            out.append(f"::error file={_prop(path)},title=copydesk::{_data(shown(r.error))}")
             continue
         for d in r.diagnostics:
             line, col = r.lines.position(d.start)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .common import rel_path, rule_map
+from .common import rule_map, shown_path
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -24,7 +24,7 @@ def render(results, ctx=None) -> str:
     metas = rule_map(ctx)
     issues = []
     for r in results:
-        path = rel_path(r.path, root)
+        path = shown_path(r.path, root)
         if r.error:
             continue  # not a code quality issue; reported on stderr
         seen: dict[str, int] = {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .common import SEVERITY_ORDER, family_of, rel_path, rule_map
+from .common import SEVERITY_ORDER, family_of, rule_map, shown, shown_path
 
 CONTEXT_LINES = 2
 _LABEL_MAX = 38
@@ -186,7 +186,7 @@ def _file_section(r, fid: int, path: str, metas: dict) -> str:
             f'data-errors="{c["error"]}" data-warnings="{c["warning"]}" data-info="{c["info"]}">'
             f'<h3><span class="path">{_e(path)}</span> ')
     if r.error:
-        return head + f'<span class="badge bad">not linted</span></h3><p class="error">{_e(r.error)}</p></section>'
+        return head + f'<span class="badge bad">not linted</span></h3><p class="error">{_e(shown(r.error))}</p></section>'
     plural = {"error": "errors", "warning": "warnings", "info": "info"}
     badges = "".join(f'<span class="badge sev-{s}">{c[s]} {s if c[s] == 1 else plural[s]}</span>'
                      for s in SEVERITY_ORDER if c[s])
@@ -304,7 +304,7 @@ def render(results, ctx=None) -> str:
     root = ctx.get("root")
     metas = rule_map(ctx)
     s = summary(results)
-    paths = [rel_path(r.path, root) for r in results]
+    paths = [shown_path(r.path, root) for r in results]
     sev = s["by_severity"]
 
     def card(key, value, label, cls=""):

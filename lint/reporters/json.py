@@ -6,6 +6,7 @@ import json
 from bisect import bisect_right
 
 from ..model import Applicability, LineIndex, Severity
+from .common import shown
 from .tally import Tally, summary  # noqa: F401 - summary: part of this module's API
 
 VERSION = 1
@@ -18,7 +19,7 @@ def _pos(lines: LineIndex, offset: int) -> dict:
 
 def file_json(result) -> dict:
     lines = result.lines
-    out = {"path": result.path, "diagnostics": []}
+    out = {"path": shown(result.path), "diagnostics": []}
     for d in result.diagnostics:
         out["diagnostics"].append({
             "code": d.code, "name": d.name, "category": d.category, "severity": str(d.severity),
@@ -28,7 +29,7 @@ def file_json(result) -> dict:
     if result.verdict is not None:
         out["verdict"] = result.verdict
     if result.error:
-        out["error"] = result.error
+        out["error"] = shown(result.error)
     return out
 
 
@@ -170,7 +171,7 @@ def file_text(result) -> str:
     """``_dump(file_json(result), "  ")``: one file's entry of the report, written out for its
     fixed shape (a warm run of a big repository is mostly this); the tests hold it to
     ``json.dumps``'s bytes."""
-    out = ['{\n   "path": ', _string(result.path), ',\n   "diagnostics": ']
+    out = ['{\n   "path": ', _string(shown(result.path)), ',\n   "diagnostics": ']
     payload = result.__dict__.get("payload")  # a stored result (lint.runner.StoredResult)
     if payload is not None and result.stored_rows is not None:  # its findings as stored: not filtered
         out.append(payload[4])
@@ -185,7 +186,7 @@ def file_text(result) -> str:
         out.append(text)
     if result.error:
         out.append(',\n   "error": ')
-        out.append(_string(result.error))
+        out.append(_string(shown(result.error)))
     out.append("\n  }")
     return "".join(out)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from .common import rel_path
+from .common import shown, shown_path
 
 # characters XML 1.0 does not allow, even escaped
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -32,12 +32,12 @@ def render(results, ctx=None) -> str:
     suite = ET.SubElement(suites, "testsuite", name="copydesk", tests=str(len(results)),
                           failures=str(total_failures), errors=str(total_errors), skipped="0", time="0")
     for r in results:
-        path = rel_path(r.path, root)
+        path = shown_path(r.path, root)
         case = ET.SubElement(suite, "testcase", classname="copydesk", name=_clean(path), file=_clean(path),
                              time="0")
         if r.error:
-            err = ET.SubElement(case, "error", message=_clean(r.error), type="input-error")
-            err.text = _clean(r.error)
+            err = ET.SubElement(case, "error", message=_clean(shown(r.error)), type="input-error")
+            err.text = _clean(shown(r.error))
             continue
         for d in r.diagnostics:
             line, col = r.lines.position(d.start)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from .common import position, rel_path
+from .common import position, shown_path
 
 SEVERITIES = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
 
@@ -24,7 +24,7 @@ def render(results, ctx=None) -> str:
     for r in results:
         if r.error:
             continue
-        path = rel_path(r.path, root)
+        path = shown_path(r.path, root)
         for d in r.diagnostics:
             line, col = r.lines.position(d.start)
             item = {

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from .common import position, rel_path, rule_map
+from .common import position, rel_path, rule_map, shown, uri_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -65,10 +65,10 @@ def _bare_descriptor(d) -> dict:
 def _uri(path: str, root: str) -> dict:
     rel = rel_path(path, root)
     if rel.startswith("<"):
-        return {"uri": quote(rel.strip("<>"))}
+        return {"uri": quote(shown(rel.strip("<>")))}
     if os.path.isabs(rel):
-        return {"uri": Path(rel).as_uri()}
-    return {"uri": quote(rel), "uriBaseId": "SRCROOT"}
+        return {"uri": Path(rel).as_uri()}  # percent-encodes the name's own bytes (os.fsencode)
+    return {"uri": uri_path(rel), "uriBaseId": "SRCROOT"}
 
 
 def _region(result, start: int, end: int, unit: str, snippet: bool = True) -> dict:
@@ -100,7 +100,7 @@ def render(results, ctx=None) -> str:
         location = _uri(r.path, root)
         if r.error:
             notifications.append({
-                "level": "error", "message": {"text": r.error},
+                "level": "error", "message": {"text": shown(r.error)},
                 "locations": [{"physicalLocation": {"artifactLocation": location}}],
             })
             continue

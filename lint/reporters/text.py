@@ -1,6 +1,7 @@
 """Human output: ``path:line:col CODE [severity] message``, the line, a caret, a summary."""
 from __future__ import annotations
 
+from .common import shown
 from .tally import Tally
 
 
@@ -25,20 +26,22 @@ def render_chunks(results, ctx=None, tally: Tally | None = None):
     for r in results:
         tally.add(r)
         if r.error:
-            yield f"{r.path}: error: {r.error.split(': ', 1)[-1] if r.error.startswith(r.path) else r.error}\n"
+            why = r.error.split(': ', 1)[-1] if r.error.startswith(r.path) else r.error
+            yield f"{shown(r.path)}: error: {shown(why)}\n"
             continue
         if not r.diagnostics:
             continue
         out: list[str] = []
         lines = r.lines
+        path = shown(r.path)
         for d in r.diagnostics:
             line, col = lines.position(d.start)
             fix = " [*]" if d.fix and str(d.fix.applicability) != "display-only" else ""
-            out.append(f"{r.path}:{line}:{col} {d.code} [{d.severity}] {d.message}{fix}")
+            out.append(f"{path}:{line}:{col} {d.code} [{d.severity}] {d.message}{fix}")
             if show_source:
                 out.extend(_excerpt(r.source, lines, d.start, d.end))
         yield "\n".join(out) + "\n"
-    out = [f"{path}: likely machine-translated or spun (score {v['score']:g}; "
+    out = [f"{shown(path)}: likely machine-translated or spun (score {v['score']:g}; "
            f"evidence from {', '.join(v['families'])})" for path, v in tally.verdicts]
     if tally.with_findings:
         out.append("")
