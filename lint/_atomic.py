@@ -4,12 +4,43 @@ one. Used for fixed articles, the result store and the rule-set cache."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+
+
+@contextmanager
+def interrupts_deferred():
+    """Ctrl-C (SIGINT) held back until the block is done, then handed to the handler in place
+    (Python's raises KeyboardInterrupt): a temporary file is never left behind, and a target is
+    replaced whole or not at all. Only in the main thread and where a Python handler is in
+    place (elsewhere nothing changes)."""
+    import signal
+    import threading
+
+    previous = signal.getsignal(signal.SIGINT) \
+        if threading.current_thread() is threading.main_thread() else None
+    if not callable(previous):
+        yield
+        return
+    caught: list = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            previous(*caught[0])
 
 
 def write_then_rename(target: str, data: bytes, *, prefix: str = "", suffix: str = ".tmp",
                       fsync: bool = False, mode: int | None = None, rename=os.replace) -> None:
     """Write ``data`` beside ``target`` and rename it over ``target`` (``rename``); the
-    temporary file is removed when anything fails, and the error is raised."""
+    temporary file is removed when anything fails, and the error is raised. Ctrl-C waits for
+    the rename (``interrupts_deferred``)."""
+    with interrupts_deferred():
+        _write_then_rename(target, data, prefix, suffix, fsync, mode, rename)
+
+
+def _write_then_rename(target, data, prefix, suffix, fsync, mode, rename) -> None:
     import tempfile
 
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target) or ".", prefix=prefix, suffix=suffix)

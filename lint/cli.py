@@ -18,6 +18,7 @@ from .reporters.common import shown
 from .runner import STDIN, FileResult, InputError, discover, lint_source, read_source
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 SEVERITIES = ["info", "warning", "error"]
 
 
@@ -33,6 +34,35 @@ def _split(values) -> list[str]:
     return out
 
 
+_SIGINT: list = []  # Ctrl-C seen in this run (a KeyboardInterrupt can be swallowed: see _on_sigint)
+
+
+def _on_sigint(signum, frame):
+    """Python's own handler, remembering the signal: a KeyboardInterrupt raised where Python
+    only prints it (a weakref callback, a __del__, an import lock's cleanup) still ends the run
+    at the next check (``_check_interrupt``) instead of letting it print its report."""
+    _SIGINT.append(signum)
+    raise KeyboardInterrupt
+
+
+def _check_interrupt() -> None:
+    if _SIGINT:
+        _interrupted()
+
+
+def _interrupted() -> "NoReturn":  # noqa: F821
+    """Ctrl-C: the workers are stopped, no report is printed (a machine-readable one is written
+    only once complete), temporary files are gone (lint._atomic), exit 130."""
+    from .runner import stop_workers
+
+    stop_workers()
+    try:
+        click.echo("\ncopydesk: interrupted", err=True)
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_INTERRUPTED)
+
+
 class _Group(click.Group):
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", True)
@@ -40,6 +70,23 @@ class _Group(click.Group):
             return super().main(*args, **kwargs)
         except (PackError, ConfigError, InputError) as exc:
             _fail(str(exc))
+
+    def invoke(self, ctx):
+        import signal
+        import threading
+
+        del _SIGINT[:]
+        previous = None
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            previous = signal.signal(signal.SIGINT, _on_sigint)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click turns it into "Aborted!" and exit status 1
+            _interrupted()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,10 +109,15 @@ def entry(prog_name: str = "copydesk") -> "NoReturn":  # noqa: F821
     # young ones for nothing; every 20,000 is ~5% of a warm run and ~3% of a cold one
     gc.set_threshold(20000, 20, 20)
     try:
-        main(prog_name=prog_name)
-        code = 0
+        try:
+            main(prog_name=prog_name)
+            code = 0
+        except KeyboardInterrupt:  # outside the command (parsing the arguments)
+            _interrupted()
     except SystemExit as exc:
         code = exc.code
+    except KeyboardInterrupt:  # a second Ctrl-C while stopping
+        code = EXIT_INTERRUPTED
     if code is not None and not isinstance(code, int):  # sys.exit("message")
         print(code, file=sys.stderr)
         code = 1
@@ -224,14 +276,17 @@ def _statistics(tally) -> str:
 
 def _emit(output, tally, fmt: str, output_file, statistics: bool) -> None:
     """Print the report, or write it to --output-file and print the summary for people.
-    ``output``: the report, or an iterator of its pieces (written as they come); ``tally``
-    is complete once they are written."""
+    ``output``: the report, or an iterator of its pieces; ``tally`` is complete once they are
+    all made. The text report is printed as it comes; a machine-readable one (and any report
+    file) only once complete, so that an interrupted run leaves no half a document."""
     pieces = [output] if isinstance(output, str) else output
+    if fmt != "text" or output_file:
+        pieces = ["".join(pieces)]  # complete before anything is written
+        _check_interrupt()
     if output_file and output_file != "-":
+        text = pieces[0]
         try:
-            with open(output_file, "w", encoding="utf-8") as fh:
-                for piece in pieces:
-                    fh.write(piece)
+            _write_report(output_file, text)
         except OSError as exc:
             _fail(f"{output_file}: cannot write the report ({exc.strerror or exc})")
         from .reporters.text import summary_lines
@@ -239,6 +294,8 @@ def _emit(output, tally, fmt: str, output_file, statistics: bool) -> None:
         for line in summary_lines(tally):
             click.echo(line)
         click.echo(f"Report ({fmt}) written to {output_file}.")
+    elif fmt != "text":
+        click.echo(pieces[0], nl=False)
     else:
         batch: list[str] = []  # a few hundred pieces per write: click.echo per file piece costs
         size = 0
@@ -253,6 +310,34 @@ def _emit(output, tally, fmt: str, output_file, statistics: bool) -> None:
     if statistics:  # on standard output only when no machine-readable report is there
         to_err = fmt != "text" and (not output_file or output_file == "-")
         click.echo(("" if to_err else "\n") + _statistics(tally), nl=False, err=to_err)
+
+
+def _write_report(output_file: str, text: str) -> None:
+    """The report file, replaced whole (a temporary file then a rename: Ctrl-C or a full disk
+    never leaves half a report); a FIFO, a device or an unwritable folder is written directly."""
+    import stat
+
+    from ._atomic import write_then_rename
+
+    target = os.path.realpath(output_file)
+    try:
+        st = os.stat(target)
+    except OSError:
+        st = None
+    folder = os.path.dirname(target) or "."
+    if (st is not None and not (stat.S_ISREG(st.st_mode) and os.access(target, os.W_OK))) or \
+            not os.access(folder, os.W_OK):
+        with open(output_file, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
+    if st is not None:
+        mode = st.st_mode & 0o7777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    write_then_rename(target, text.encode("utf-8"), prefix=f".{os.path.basename(target)}.", suffix=".tmp",
+                      mode=mode)
 
 
 def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_path, stdin_filename,
@@ -422,6 +507,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
         for error in errors:
             click.echo(f"copydesk: error: {shown(error)}", err=True)
     threshold = Severity.parse(fail_on) if fail_on else (base_config.fail_on or Severity.WARNING)
+    _check_interrupt()
     if errors:
         sys.exit(EXIT_ERROR)
     if show_diff:

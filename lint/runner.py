@@ -368,7 +368,26 @@ def _record(cache, task, result) -> None:
 
 
 def _child_init():
+    import signal
+
     _WORKER["in_child"] = True
+    # Ctrl-C goes to the whole process group: the parent stops the workers (stop_workers), which
+    # must not each print a traceback of their own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_POOLS: list = []  # the worker pools running now (stop_workers)
+
+
+def stop_workers() -> None:
+    """End the worker processes at once (Ctrl-C): a pool left to the garbage collector, or to an
+    exit that skips it (lint.cli.entry), would leave them behind."""
+    while _POOLS:
+        pool = _POOLS.pop()
+        try:
+            pool.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
 
 
 def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
@@ -424,4 +443,9 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
         return
     chunk = max(1, min(64, len(todo) // (jobs * 8)))
     with ctx.Pool(jobs, initializer=_child_init) as pool:
-        yield from merged(pool.imap(_lint_task, todo, chunksize=chunk))
+        _POOLS.append(pool)
+        try:
+            yield from merged(pool.imap(_lint_task, todo, chunksize=chunk))
+        finally:
+            if pool in _POOLS:
+                _POOLS.remove(pool)

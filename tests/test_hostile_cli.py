@@ -144,3 +144,115 @@ def test_a_missing_named_file_with_a_raw_byte_is_escaped_on_stderr(tmp_path):
     code, out, err = cli("check", "--format", "json", os.fsdecode(b"nope\xe9.md"), cwd=tmp_path)
     assert code == 2 and json.loads(out)["files"][0]["path"] == "nope\\xe9.md"
     assert "copydesk: error: nope\\xe9.md: no such file or folder" in _no_raw(err)
+
+
+# ----------------------------------------------------------------------------- Ctrl-C
+
+_STARTED = ("import sys\nfrom lint.cli import entry\n"
+            "sys.stderr.write('started\\n'); sys.stderr.flush()\nentry()\n")
+_WORDS = ("the region said officials on monday that a report was published about new rules for trade "
+          "and the ministry would answer questions from reporters later in the week").split()
+
+
+def _corpus(folder: Path, n: int) -> None:
+    import random
+
+    rnd = random.Random(16)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        paras = [" ".join(rnd.choice(_WORDS) for _ in range(50)).capitalize() + ". . Then , one." for _ in range(6)]
+        (folder / f"a{i:04d}.md").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+
+
+def _leftovers(*folders) -> list[str]:
+    return [str(p) for folder in folders for p in Path(folder).rglob("*")
+            if "tmp" in p.name.lower() and p.is_file()]
+
+
+def _interrupt(cwd, args, delay, env=None, stderr_pty=False):
+    """Start the command, wait until it is running (its 'started' line), let it work ``delay``
+    seconds, send SIGINT: (exit code, stdout, stderr), or None when it finished first."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    if stderr_pty:
+        import pty
+
+        master, slave = pty.openpty()
+        p = subprocess.Popen([sys.executable, "-c", _STARTED, *args], cwd=cwd, env=full_env,
+                             stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        seen = b""
+        deadline = time.monotonic() + 60
+        while b"Linting" not in seen and time.monotonic() < deadline:  # the progress bar: linting began
+            try:
+                seen += os.read(master, 4096)
+            except OSError:
+                break
+    else:
+        p = subprocess.Popen([sys.executable, "-c", _STARTED, *args], cwd=cwd, env=full_env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert p.stderr.readline() == b"started\n"
+    time.sleep(delay)
+    if p.poll() is not None:
+        p.communicate()
+        return None
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=120)
+    if stderr_pty:
+        os.close(master)
+        err = b""
+    return p.returncode, out, err
+
+
+@pytest.mark.parametrize("jobs,pty_", [("1", False), ("2", False), ("2", True)])
+def test_ctrl_c_exits_130_with_no_partial_report_and_no_temporary_files(tmp_path, jobs, pty_):
+    if pty_ and sys.platform == "win32":
+        pytest.skip("no pty")
+    _corpus(tmp_path / "arts", 240)
+    cli("check", "--no-cache", str(tmp_path / "arts" / "a0000.md"), cwd=tmp_path)  # the rule set: built once
+    for delay in (0.6, 0.3, 0.15, 0.05, 0.0):
+        got = _interrupt(tmp_path, ["check", "--format", "json", "--jobs", jobs, "arts"], delay, stderr_pty=pty_)
+        if got is not None:
+            break
+        import shutil
+
+        shutil.rmtree(tmp_path / ".copydesk_cache", ignore_errors=True)
+    else:
+        pytest.skip("the machine linted the folder before SIGINT could be sent")
+    code, out, err = got
+    assert code == 130, (code, err[-2000:])
+    assert out == b""  # no half a JSON document
+    assert b"Traceback" not in err and b"Aborted" not in err
+    assert not _leftovers(tmp_path, os.environ["COPYDESK_CACHE_DIR"])
+    # the store the interrupted run left behind changes nothing
+    code1, warm, _ = cli("check", "--format", "json", "arts", cwd=tmp_path)
+    code2, clean, _ = cli("check", "--format", "json", "--no-cache", "arts", cwd=tmp_path)
+    assert (code1, warm) == (code2, clean) and code1 == 1
+    json.loads(warm)
+
+
+def test_ctrl_c_during_fix_leaves_whole_files_and_no_temporary_files(tmp_path):
+    _corpus(tmp_path / "arts", 120)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "arts").iterdir()}
+    cli("check", "--no-cache", str(tmp_path / "arts" / "a0000.md"), cwd=tmp_path)
+    for delay in (0.8, 0.4, 0.2, 0.05):
+        got = _interrupt(tmp_path, ["fix", "--format", "json", "arts"], delay)
+        if got is not None:
+            break
+        for name, data in before.items():
+            (tmp_path / "arts" / name).write_bytes(data)
+    else:
+        pytest.skip("the machine fixed the folder before SIGINT could be sent")
+    code, out, err = got
+    assert code == 130 and out == b"", (code, err[-2000:])
+    assert not _leftovers(tmp_path)
+    # each file is as it was or wholly fixed: fixing the originals gives the same texts
+    after = {p.name: p.read_bytes() for p in (tmp_path / "arts").iterdir()}
+    assert set(after) == set(before)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    for name, data in before.items():
+        (fresh / name).write_bytes(data)
+    cli("fix", "--no-cache", "fresh", cwd=tmp_path)
+    fixed = {p.name: p.read_bytes() for p in fresh.iterdir()}
+    assert any(after[n] != before[n] for n in after) or all(after[n] == before[n] for n in after)
+    assert all(after[n] in (before[n], fixed[n]) for n in after)
