@@ -501,7 +501,12 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
         _emit(output, tally, fmt, output_file, statistics)
         if fixing and fmt == "text":
             n = sum(1 for r in results if r.fixed is not None)
-            click.echo(f"Fixed {n} file{'s' if n != 1 else ''}." if n else "Nothing to fix.", err=True)
+            m = sum(1 for r in results if r.unwritten)
+            if m:
+                click.echo((f"Fixed {n} file{'s' if n != 1 else ''}; " if n else "")
+                           + f"could not write the fixes to {m} file{'s' if m != 1 else ''}.", err=True)
+            else:
+                click.echo(f"Fixed {n} file{'s' if n != 1 else ''}." if n else "Nothing to fix.", err=True)
     errors = tally.errors if tally is not None else [r.error for r in results if r.error]
     if fmt != "text" or show_diff or output_file:
         for error in errors:

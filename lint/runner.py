@@ -20,6 +20,14 @@ class InputError(Exception):
     """A user mistake about inputs: ``path: reason`` on one line."""
 
 
+class WriteError(InputError):
+    """Fixes that could not be written (``path: could not write fixes: why; nothing written``)."""
+
+
+def _unwritten(path: str, why: str) -> WriteError:
+    return WriteError(f"{path}: could not write fixes: {why}; nothing written")
+
+
 @dataclass
 class FileResult:
     path: str
@@ -30,6 +38,7 @@ class FileResult:
     document: object = None
     raw: bytes | None = None  # the bytes read, to detect a change on disk before a write
     bom: bool = False
+    unwritten: bool = False  # after `fix`: fixes were made but could not be written (``error`` says why)
     fixed: str | None = None  # after `fix`: the new text (None: nothing changed)
     original: str | None = None  # after `fix`: the text before
     verdict: dict | None = None  # "likely machine-translated or spun" (lint.verdict)
@@ -223,7 +232,10 @@ def _fix_result(result, path, rules, severity_for, minimum, write, fmt) -> FileR
         try:
             write_atomic(path, outcome.fixed, result.raw, result.bom)
         except (InputError, OSError) as exc:
-            result.error = str(exc) if isinstance(exc, InputError) else f"{path}: cannot write ({exc})"
+            result.error = str(exc) if isinstance(exc, InputError) else str(_unwritten(path, exc.strerror or str(exc)))
+            # reported as a file that failed, like one that could not be read: its findings
+            # stand unfixed, and the next run (once the file can be written) reports them
+            result.unwritten, result.diagnostics, result.verdict = True, [], None
             return result
     after = lint_source(outcome.fixed, path, rules, severity_for, fmt)
     after.raw, after.bom, after.fixed = result.raw, result.bom, outcome.fixed
@@ -234,18 +246,26 @@ def _fix_result(result, path, rules, severity_for, minimum, write, fmt) -> FileR
 def write_atomic(path: str, text: str, original: bytes, bom: bool) -> None:
     """Replace the file's content: a temporary file in the same folder, then a rename. Keeps a
     BOM, the permissions, and a symlink (its target is written). Refuses when the file changed
-    on disk since it was read."""
+    on disk since it was read, and a read-only file or folder (by its permission bits, even for
+    root): WriteError, saying why."""
     from ._atomic import write_then_rename
 
     target = os.path.realpath(path)
     try:
         current = Path(target).read_bytes()
+        st = os.stat(target)
+        folder = os.path.dirname(target) or "."
+        folder_st = os.stat(folder)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read before writing ({exc.strerror or exc})") from None
+        raise _unwritten(path, f"cannot read it again ({exc.strerror or exc})") from None
     if current != original:
-        raise InputError(f"{path}: changed on disk since it was read; not written")
+        raise _unwritten(path, "the file changed on disk since it was read")
+    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise _unwritten(path, "the file is read-only")
+    if not folder_st.st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+        raise _unwritten(path, "its folder is read-only (a fix is written to a new file, then renamed)")
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
-    mode = os.stat(target).st_mode & 0o7777
+    mode = st.st_mode & 0o7777
     name = os.path.basename(target)
     write_then_rename(target, data, prefix=f".{name}.", suffix=".copydesk-tmp", fsync=True, mode=mode,
                       rename=_replace)  # looked up now: tests replace it to simulate a crash

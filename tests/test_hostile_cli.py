@@ -256,3 +256,88 @@ def test_ctrl_c_during_fix_leaves_whole_files_and_no_temporary_files(tmp_path):
     fixed = {p.name: p.read_bytes() for p in fresh.iterdir()}
     assert any(after[n] != before[n] for n in after) or all(after[n] == before[n] for n in after)
     assert all(after[n] in (before[n], fixed[n]) for n in after)
+
+
+# ----------------------------------------------------------------------------- fixes not written
+
+FIXABLE = "The region. . It was fine.\n"
+
+
+def _says_unwritten(code, out, err, why):
+    assert code == 2
+    assert f"could not write fixes: {why}; nothing written" in out
+    assert "Could not write the fixes to 1 file: nothing was written to it." in out
+    assert "could not be linted" not in out + err and "Nothing to fix" not in err
+    assert "could not write the fixes to 1 file." in err
+
+
+def test_a_file_changed_between_read_and_write_is_named_as_not_written(tmp_path, monkeypatch):
+    p = tmp_path / "a.txt"
+    p.write_text(FIXABLE, encoding="utf-8")
+    from lint import fixer
+
+    original = fixer.fix_source
+
+    def meddling(*args, **kwargs):
+        out = original(*args, **kwargs)
+        p.write_text(FIXABLE + "An editor's new line.\n", encoding="utf-8")
+        return out
+
+    monkeypatch.setattr(fixer, "fix_source", meddling)
+    code, out, err = run("fix", "--no-cache", str(p))
+    _says_unwritten(code, out, err, "the file changed on disk since it was read")
+    assert p.read_text(encoding="utf-8").endswith("An editor's new line.\n")
+
+
+def test_a_read_only_file_is_not_written(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(FIXABLE, encoding="utf-8")
+    p.chmod(0o444)
+    try:
+        code, out, err = run("fix", "--no-cache", str(p))
+        _says_unwritten(code, out, err, "the file is read-only")
+        assert p.read_text(encoding="utf-8") == FIXABLE
+    finally:
+        p.chmod(0o644)
+
+
+def test_a_file_in_a_read_only_folder_is_not_written(tmp_path):
+    d = tmp_path / "ro"
+    d.mkdir()
+    p = d / "a.txt"
+    p.write_text(FIXABLE, encoding="utf-8")
+    (d / "b.txt").write_text(FIXABLE, encoding="utf-8")
+    (d / "b.txt").chmod(0o644)
+    d.chmod(0o555)
+    try:
+        code, out, err = run("fix", "--no-cache", "--format", "json", str(p))
+        assert code == 2
+        doc = json.loads(out)
+        assert "could not write fixes: its folder is read-only" in doc["files"][0]["error"]
+        assert "could not write fixes: its folder is read-only" in err
+        assert "Nothing to fix" not in err and len(err.splitlines()) == 1
+        assert not _leftovers(d)
+    finally:
+        d.chmod(0o755)
+    assert p.read_text(encoding="utf-8") == FIXABLE
+
+
+def test_a_failed_rename_is_named_and_others_are_still_fixed(tmp_path, monkeypatch):
+    from lint import runner
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(FIXABLE, encoding="utf-8")
+    b.write_text(FIXABLE, encoding="utf-8")
+
+    def refuse(tmp, target):
+        if target.endswith("a.txt"):
+            raise PermissionError(13, "Permission denied")
+        os.replace(tmp, target)
+
+    monkeypatch.setattr(runner, "_replace", refuse)
+    code, out, err = run("fix", "--no-cache", str(a), str(b))
+    assert code == 2
+    assert "a.txt: error: could not write fixes: Permission denied; nothing written" in out
+    assert "Fixed 1 file; could not write the fixes to 1 file." in err
+    assert a.read_text(encoding="utf-8") == FIXABLE and b.read_text(encoding="utf-8") != FIXABLE
+    assert not _leftovers(tmp_path)

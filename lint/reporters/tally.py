@@ -19,7 +19,8 @@ class Tally:
         self.files = self.with_findings = self.with_errors = self.likely_mt = 0
         self.counts = {"error": 0, "warning": 0, "info": 0}
         self.rules: dict[str, list] = {}  # code -> [findings, name, has a fix]
-        self.errors: list[str] = []  # why files could not be linted
+        self.errors: list[str] = []  # why files could not be linted (or their fixes written)
+        self.unwritten = 0  # files whose fixes could not be written (among with_errors)
         self.verdicts: list[tuple[str, dict]] = []  # (path, verdict) of likely machine-translated files
         self.worst = None  # the highest severity found
         for r in results:
@@ -41,6 +42,8 @@ class Tally:
         if r.error:
             self.with_errors += 1
             self.errors.append(r.error)
+            if r.unwritten:
+                self.unwritten += 1
         if likely:
             self.likely_mt += 1
             self.verdicts.append((r.path, r.verdict))

@@ -57,7 +57,8 @@ def summary_lines(results) -> list[str]:
     """The closing lines: how many problems in how many files, or all clear. ``results``: the
     results, or a Tally of them."""
     out: list[str] = []
-    s = (results if isinstance(results, Tally) else Tally(results)).summary()
+    tally = results if isinstance(results, Tally) else Tally(results)
+    s, unwritten = tally.summary(), tally.unwritten
     sev = s["by_severity"]
     if s["diagnostics"]:
         out.append(f"Found {s['diagnostics']} problem{'s' if s['diagnostics'] != 1 else ''} "
@@ -66,9 +67,14 @@ def summary_lines(results) -> list[str]:
                    f"in {s['files_with_findings']} of {s['files']} file{'s' if s['files'] != 1 else ''}.")
     elif s["files_with_errors"]:  # not "all clear" beside the files that could not be read
         checked = s["files"] - s["files_with_errors"]
-        out.append(f"No problems found in the {checked} file{'s' if checked != 1 else ''} checked.")
+        if checked or s["files_with_errors"] > unwritten:
+            out.append(f"No problems found in the {checked} file{'s' if checked != 1 else ''} checked.")
     else:
         out.append(f"All clear: {s['files']} file{'s' if s['files'] != 1 else ''} checked, no problems found.")
-    if s["files_with_errors"]:
-        out.append(f"{s['files_with_errors']} file{'s' if s['files_with_errors'] != 1 else ''} could not be linted.")
+    failed = s["files_with_errors"] - unwritten
+    if failed:
+        out.append(f"{failed} file{'s' if failed != 1 else ''} could not be linted.")
+    if unwritten:
+        out.append(f"Could not write the fixes to {unwritten} file{'s' if unwritten != 1 else ''}: "
+                   "nothing was written to {}.".format("it" if unwritten == 1 else "them"))
     return out
