@@ -133,7 +133,9 @@ def _load(resolver: ConfigResolver, paths: list[str], cache: bool = True):
     packs: list[Path] = []
     probe = [Path(p) for p in paths if p != STDIN] or [Path.cwd()]
     for p in probe:
-        for pack in resolver.for_path(p).packs:
+        config = resolver.for_path(p)
+        config.check_packs()
+        for pack in config.packs:
             if pack not in packs:
                 packs.append(pack)
     import gc
@@ -204,6 +206,8 @@ def _common(f):
                      help="Report only findings on lines changed since the git revision REV (working tree included)."),
         click.option("--statistics", is_flag=True, help="Also print the number of findings per rule."),
         click.option("--no-progress", is_flag=True, help="No progress bar (shown on a terminal for long runs)."),
+        click.option("--no-force-exclude", is_flag=True,
+                     help="Lint files named on the command line even when the configuration's exclude matches them."),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -343,7 +347,7 @@ def _write_report(output_file: str, text: str) -> None:
 def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_path, stdin_filename,
          no_source, unsafe_fixes, show_diff, fixing, jobs=0, no_cache=False, languagetool=None,
          output_file=None, min_severity=None, baseline=None, write_baseline=None, diff_base=None,
-         statistics=False, no_progress=False):
+         statistics=False, no_progress=False, no_force_exclude=False):
     from .model import Applicability
     from .runner import fix_file, fix_text
 
@@ -382,7 +386,11 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                            lambda message: click.echo(f"copydesk: warning: {message}", err=True))
     missing: list[tuple[str, str]] = []  # named on one line each, skipped: the run goes on
     files = discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p),
-                     file_excluder=lambda folder: _file_excluder(resolver.for_path(folder)), errors=missing)
+                     file_excluder=lambda folder: _file_excluder(resolver.for_path(folder)), errors=missing,
+                     force_exclude=not no_force_exclude)
+    if missing:  # a broken link named on the command line and found again in a folder: once
+        named = {path for path, _ in missing}
+        files = [f for f in files if f not in named]
     filters = _report_filters(files, None if write_baseline else baseline, diff_base)  # fail fast
     minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
     results: list[FileResult | None] = [FileResult(path, error=why) for path, why in missing]
@@ -555,6 +563,8 @@ def fix(**opts):
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Parallel worker processes.")
 @click.option("--no-cache", is_flag=True, help="Do not use the .copydesk_cache folder nor the rule set cache.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--no-force-exclude", is_flag=True,
+              help="Include files named on the command line even when the configuration's exclude matches them.")
 def report(paths, **opts):
     """Write one self-contained HTML report: summary, charts per family and per file, document
     verdicts, readability per file, and every finding in context. Exit 0 once written (2 when a
@@ -646,7 +656,9 @@ def explain(rule):
 @click.option("--format", "fmt", type=click.Choice(["text", "table", "json"]), default="text", show_default=True,
               help="A table (text) or JSON.")
 @click.option("--stdin-filename", default=None, help="Name (and format, by suffix) for input read from '-'.")
-def stats(paths, fmt, stdin_filename):
+@click.option("--no-force-exclude", is_flag=True,
+              help="Measure files named on the command line even when the configuration's exclude matches them.")
+def stats(paths, fmt, stdin_filename, no_force_exclude):
     """Readability of each file: Flesch reading ease, Flesch-Kincaid grade, Gunning fog, words,
     sentences and average sentence length, measured on the extracted prose."""
     from .readability import file_stats, render_stats
@@ -654,7 +666,8 @@ def stats(paths, fmt, stdin_filename):
     paths = list(paths) or ["."]
     resolver = ConfigResolver()
     rows = []
-    for path in discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p)):
+    for path in discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p),
+                         force_exclude=not no_force_exclude):
         name = (stdin_filename or "<stdin>") if path == STDIN else path
         try:
             rows.append(file_stats(name, read_source(path)))

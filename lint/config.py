@@ -156,6 +156,42 @@ def compile_glob(pattern: str) -> re.Pattern:
     return re.compile(regex, re.DOTALL)
 
 
+def glob_problem(pattern: str, root: Path | None = None) -> str | None:
+    """Why ``pattern`` cannot be a glob of this configuration, or None: a ``[`` never closed, a
+    character class the regex engine refuses (``[z-a]``), or (with ``root``, the folder of the
+    configuration) a pattern that points outside it (``../``, ``~``, or an absolute path to a
+    folder elsewhere: a leading ``/`` anchors a pattern to the configuration's folder)."""
+    pat = pattern.strip().replace("\\", "/")
+    for seg in pat.split("/"):
+        i, n = 0, len(seg)
+        while i < n:
+            if seg[i] == "[":
+                j = i + 1
+                if j < n and seg[j] in "!^":
+                    j += 1
+                if j < n and seg[j] == "]":
+                    j += 1
+                while j < n and seg[j] != "]":
+                    j += 1
+                if j >= n:
+                    return f"invalid glob {pattern!r}: '[' at {i + 1} in {seg!r} is never closed"
+                i = j
+            i += 1
+    try:
+        compile_glob(pattern)
+    except re.error as exc:
+        return f"invalid glob {pattern!r}: {getattr(exc, 'msg', exc)}"
+    if root is not None:
+        outside = f"{pattern!r} points outside the project (patterns are relative to {root})"
+        if pat.startswith("~") or ".." in pat.split("/"):
+            return outside
+        first = next((s for s in pat.split("/") if s), "")
+        if pat.startswith("/") and first and os.path.isdir("/" + first) and not os.path.lexists(root / first) \
+                and first not in ("*", "**"):
+            return outside + "; a leading '/' anchors it to that folder"
+    return None
+
+
 def _candidates(rel: str) -> list[str]:
     """The relative path and each of its ancestor folders: ``a/b/c.md`` -> ``a``, ``a/b``, ``a/b/c.md``."""
     parts = rel.split("/")
@@ -177,6 +213,21 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     fail_on: Severity | None = None
     languagetool: dict = field(default_factory=dict)
+    packs_key: tuple | None = field(default=None, compare=False, repr=False)  # (file shown, key): errors
+
+    def check_packs(self) -> None:
+        """Each folder of ``packs`` exists and holds rule files: a ConfigError naming the key
+        otherwise (a pack without rules is a mistaken path, not an empty wish)."""
+        if not self.packs:
+            return
+        from .packs import rule_files
+
+        shown, key = self.packs_key or (self.path, "packs")
+        for i, folder in enumerate(self.packs):
+            if not folder.is_dir():
+                raise ConfigError(shown, f"{key}[{i}]", f"{_display(str(folder))}: no such folder")
+            if not rule_files(folder):
+                raise ConfigError(shown, f"{key}[{i}]", f"{_display(str(folder))}: no rule files (*.yaml) in this folder")
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.abspath(self.root))
@@ -410,12 +461,20 @@ def parse_settings(data: dict, path, root: Path, prefix: str = "") -> Config:
                 sub = _subkey(key, glob)
                 if not glob.strip():
                     p.fail(sub, "empty glob")
+                problem = glob_problem(glob)
+                if problem:
+                    p.fail(sub, problem)
                 cfg.per_file_ignores[glob.strip()] = p.strlist(sub, sels, "rule selectors")
         elif raw_key == "packs":
             cfg.packs = [Path(os.path.abspath(root / Path(item).expanduser()))
                          for item in p.strlist(key, value, "folders")]
+            cfg.packs_key = (path, key)
         elif raw_key == "exclude":
             cfg.exclude = p.strlist(key, value, "globs")
+            for i, glob in enumerate(cfg.exclude):
+                problem = glob_problem(glob, root)
+                if problem:
+                    p.fail(f"{key}[{i}]", problem)
         elif raw_key == "fail-on":
             cfg.fail_on = p.severity(key, value)
         elif raw_key == "languagetool":

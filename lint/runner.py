@@ -64,10 +64,12 @@ def _is_article(name: str) -> bool:
 _SUFFIXES = frozenset(ARTICLE_SUFFIXES)
 
 
-def discover(paths, is_excluded=None, file_excluder=None, errors=None) -> list[str]:
+def discover(paths, is_excluded=None, file_excluder=None, errors=None, force_exclude: bool = False) -> list[str]:
     """Expand folders (recursively, article suffixes only); explicit files are kept whatever
     their suffix. A missing path or a folder without articles raises InputError or, when
-    ``errors`` is a list, is appended to it as (path, message) and skipped.
+    ``errors`` is a list, is appended to it as (path, message) and skipped. ``force_exclude``:
+    a file or folder named in ``paths`` that ``is_excluded`` is skipped too (silently, as a
+    pre-commit hook names every staged file).
     ``is_excluded`` tells a folder (and a file) to skip; ``file_excluder``, when given,
     replaces it for files: called once per folder, it returns the test for the folder's files,
     or None when none of them can be excluded (a folder's files share its configuration)."""
@@ -77,28 +79,36 @@ def discover(paths, is_excluded=None, file_excluder=None, errors=None) -> list[s
             out.append(STDIN)
             continue
         p = Path(raw)
+        if force_exclude and is_excluded is not None and os.path.lexists(p) and is_excluded(str(p)):
+            continue
         if p.is_dir():
             found = []
+            excluded = False  # something was left out by the configuration
             for dirpath, dirnames, filenames in os.walk(p):
                 # strings, not a Path per file (a tenth of a warm run); the same text as
                 # str(Path(dirpath) / name): the folder normalised once ("./a" -> "a")
                 base = str(Path(dirpath))
                 lead = "" if base == "." else (base if base.endswith(os.sep) else base + os.sep)
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not
-                                     (is_excluded and is_excluded(lead + d)))
+                kept = sorted(d for d in dirnames if d not in SKIP_DIRS and not
+                              (is_excluded and is_excluded(lead + d)))
+                if is_excluded and len(kept) < sum(1 for d in dirnames if d not in SKIP_DIRS):
+                    excluded = True
+                dirnames[:] = kept
                 test = file_excluder(base) if file_excluder is not None else is_excluded
                 names = sorted(name for name in filenames if _is_article(name))
                 if test is None:
                     found.extend(lead + name for name in names)
                 else:
+                    n = len(found)
                     found.extend(fp for fp in (lead + name for name in names) if not test(fp))
-            if not found:
+                    excluded = excluded or len(found) - n < len(names)
+            if not found and not excluded:  # a folder the configuration empties is no mistake
                 _input_error(errors, raw, "no article files (.txt, .md, .markdown, .html, .htm) in this folder")
             out.extend(found)
         elif p.exists():
             out.append(str(p))
         elif os.path.lexists(p):
-            _input_error(errors, raw, "a symbolic link that leads nowhere (broken or looping)")
+            _input_error(errors, raw, DANGLING)
         else:
             _input_error(errors, raw, "no such file or folder")
     seen = set()
@@ -108,6 +118,9 @@ def discover(paths, is_excluded=None, file_excluder=None, errors=None) -> list[s
             seen.add(path)
             unique.append(path)
     return unique
+
+
+DANGLING = "a symbolic link that leads nowhere (broken or looping)"
 
 
 def _input_error(errors, path: str, why: str) -> None:
@@ -147,6 +160,10 @@ def _read_regular(path: str):
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
+        import errno
+
+        if exc.errno in (errno.ENOENT, errno.ELOOP) and os.path.islink(path):  # as discover names it
+            raise InputError(f"{path}: {DANGLING}") from None
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with open(fd, "rb") as fh:
         st = os.fstat(fd)

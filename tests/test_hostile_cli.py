@@ -341,3 +341,98 @@ def test_a_failed_rename_is_named_and_others_are_still_fixed(tmp_path, monkeypat
     assert "Fixed 1 file; could not write the fixes to 1 file." in err
     assert a.read_text(encoding="utf-8") == FIXABLE and b.read_text(encoding="utf-8") != FIXABLE
     assert not _leftovers(tmp_path)
+
+
+# ----------------------------------------------------------------------------- exclude on named files
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "old.md").write_text(FIXABLE, encoding="utf-8")
+    (tmp_path / "new.md").write_text(FIXABLE, encoding="utf-8")
+    (tmp_path / "copydesk.toml").write_text('exclude = ["archive/**"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_exclude_applies_to_files_named_on_the_command_line(project):
+    code, out, _ = run("check", "--no-cache", "--format", "json", "archive/old.md", "new.md")
+    assert code == 1
+    assert [f["path"] for f in json.loads(out)["files"]] == ["new.md"]
+    code, out, _ = run("check", "--no-cache", "archive")  # a folder the configuration empties: no error
+    assert code == 0 and "0 files checked" in out
+
+
+def test_the_fix_hook_leaves_excluded_files_alone(project):
+    # what the copydesk-fix hook of .pre-commit-hooks.yaml runs: its entry and the staged files
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    entry = hooks["copydesk-fix"]["entry"].split()
+    assert entry[0] == "copydesk"
+    assert re.search(hooks["copydesk-fix"]["files"], "archive/old.md")
+    code, out, err = run(*entry[1:], "--no-cache", "archive/old.md", "new.md")
+    assert (project / "archive" / "old.md").read_text(encoding="utf-8") == FIXABLE
+    assert (project / "new.md").read_text(encoding="utf-8") != FIXABLE
+    code, out, err = run(*hooks["copydesk"]["entry"].split()[1:], "--no-cache", "archive/old.md")
+    assert code == 0 and "0 files checked" in out
+
+
+def test_no_force_exclude_lints_a_named_excluded_file(project):
+    code, out, _ = run("check", "--no-cache", "--no-force-exclude", "--format", "json", "archive/old.md", "new.md")
+    assert code == 1
+    assert [f["path"] for f in json.loads(out)["files"]] == ["archive/old.md", "new.md"]
+    code, out, _ = run("fix", "--no-cache", "--no-force-exclude", "archive/old.md")
+    assert (project / "archive" / "old.md").read_text(encoding="utf-8") != FIXABLE
+    # a folder walk still leaves excluded files out
+    code, out, _ = run("check", "--no-cache", "--no-force-exclude", "--format", "json", ".")
+    assert [f["path"] for f in json.loads(out)["files"]] == ["new.md"]
+
+
+@pytest.mark.parametrize("setting,message", [
+    ('exclude = ["../elsewhere/**"]', "copydesk.toml: exclude[0]: '../elsewhere/**' points outside the project"),
+    ('exclude = ["ok", "~/notes/*.md"]', "copydesk.toml: exclude[1]: '~/notes/*.md' points outside the project"),
+    ('exclude = ["/etc/**"]', "copydesk.toml: exclude[0]: '/etc/**' points outside the project"),
+    ('exclude = ["drafts/[abc"]', "copydesk.toml: exclude[0]: invalid glob 'drafts/[abc': '[' at 1 in '[abc' is never closed"),
+    ('exclude = ["[z-a].md"]', "copydesk.toml: exclude[0]: invalid glob '[z-a].md': bad character range z-a"),
+    ('[per-file-ignores]\n"x[" = ["SEG"]', "copydesk.toml: per-file-ignores.\"x[\": invalid glob 'x['"),
+    ('packs = ["house"]', "copydesk.toml: packs[0]: house: no rule files (*.yaml) in this folder"),
+    ('packs = ["nope"]', "copydesk.toml: packs[0]: nope: no such folder"),
+])
+def test_configuration_mistakes_are_one_line_errors_naming_the_key(project, setting, message):
+    (project / "house").mkdir()
+    (project / "house" / "README.md").write_text("rules to come\n", encoding="utf-8")
+    (project / "copydesk.toml").write_text(setting + "\n", encoding="utf-8")
+    code, out, err = run("check", "--no-cache", "new.md")
+    assert code == 2 and out == ""
+    assert err.startswith(f"copydesk: error: {message}") and len(err.splitlines()) == 1, err
+
+
+def test_pyproject_names_the_key_with_its_table(project):
+    (project / "copydesk.toml").unlink()
+    (project / "pyproject.toml").write_text('[tool.copydesk]\npacks = ["nope"]\n', encoding="utf-8")
+    code, _, err = run("check", "--no-cache", "new.md")
+    assert code == 2 and err.strip() == "copydesk: error: pyproject.toml: tool.copydesk.packs[0]: nope: no such folder"
+
+
+# ----------------------------------------------------------------------------- dangling links
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+def test_a_dangling_link_is_named_alike_in_a_folder_and_on_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "ok.md").write_text(FIXABLE, encoding="utf-8")
+    os.symlink("nowhere.md", tmp_path / "d" / "broken.md")
+    os.symlink("loop.md", tmp_path / "d" / "loop.md")
+    want = {"d/broken.md: error: a symbolic link that leads nowhere (broken or looping)",
+            "d/loop.md: error: a symbolic link that leads nowhere (broken or looping)"}
+    for args in (["d"], ["d/broken.md", "d/loop.md"], ["d/broken.md", "d"]):
+        code, out, _ = run("check", "--no-cache", *args)
+        assert code == 2
+        named = [line for line in out.splitlines() if ": error: " in line]
+        assert set(named) == want and len(named) == 2, out
+    code, out, err = run("fix", "--no-cache", "--format", "json", "d")
+    errors = sorted(f["error"] for f in json.loads(out)["files"] if "error" in f)
+    assert errors == sorted(w.replace(": error:", ":") for w in want)
