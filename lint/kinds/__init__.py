@@ -4,6 +4,7 @@ from .consistency import Consistency
 from .context import Context
 from .docpattern import DocPattern
 from .edge import Edge
+from .lines import Lines
 from .menu import Menu
 from .metric import Metric
 from .pattern import Pattern
@@ -27,4 +28,5 @@ KINDS = {
     "balance": Balance,
     "script": Script,
     "menu": Menu,
+    "lines": Lines,
 }

@@ -1,0 +1,355 @@
+"""``lines``: a document-level line classifier for leftover web text (after jusText/boilerpipe).
+
+Phrase lists find the leftovers someone wrote down; this kind finds them by their shape, so it
+also works on sites nobody has seen. Every block (a line of plain text, a paragraph of HTML or
+Markdown) is described by a few features:
+
+- its length in words, its share of stopwords (prose is about half function words; menus,
+  headlines and names have few), whether it ends like a sentence, its share of capitalised
+  words;
+- its *shapes* (``shapes``: named regexes, e.g. a date, a clock time, "27 minutes ago", a
+  handle, a URL, a "|" separator, "X says:", a count of comments), and whether it is, whole and
+  normalised, a label of ``lists`` (chrome: "Reply", "Print", "Share", site sections…).
+
+A block is **prose** when it is long with a normal share of stopwords (``prose_words``,
+``prose_stop``) or ends like a sentence with at least ``prose_min_words`` words. A block is a
+**short line** when it is not prose, has at most ``max_words`` words and does not end like a
+sentence (a block with a shape or a chrome label is a short line whatever its ending).
+
+Two things are reported:
+
+1. **Runs.** A run of at least ``min_run`` consecutive short lines between or after prose
+   paragraphs (``head_min_run`` before the first one, where headlines, bylines and datelines
+   stand) whose lines are not prose-like: most of them (``min_nonprose``) are title case,
+   labels, shaped, or have few stopwords. A run after a line ending in a colon is a list the
+   article introduces; list items, headings and table cells are the article's structure and
+   never join a run. Long runs are reported in pieces of at most ``max_lines`` lines, each
+   one finding and one deletion.
+2. **Comment sections.** From the first block that opens a comment section
+   (``comment_start``: "24 comments", "Leave a comment", "Jane says:", "(Score:3)" …) on,
+   every block of at most ``comment_words`` words with a comment shape (a name with a date or
+   time, "says:", a handle, a label such as "Reply" or "Report abuse", or a one- to
+   three-word line without a final stop) is comment chrome; consecutive ones are one finding.
+   The comments' own text is prose and is left alone.
+
+Each finding's message says why (``{why}``): the features that made the lines leftovers and
+where they stand relative to the article's paragraphs.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import regexcache
+from .base import Hit, Kind, normalise
+
+_WORD = r"[^\W\d_][\w'’.-]*"
+_TERMINAL = r"[.!?…][\"'”’)\]]*\s*$"
+_COLON = r":[\"'”’)\]]*\s*$"
+_STOP = r"[.…;,][\"'”’)\]]*\s*$"
+
+
+class Lines(Kind):
+    OPTIONS = {"lists": dict, "shapes": dict, "comment_start": list, "comment_shapes": list,
+               "max_words": int, "prose_words": int, "prose_min_words": int, "prose_stop": float,
+               "min_run": int, "head_min_run": int, "max_lines": int, "min_nonprose": float,
+               "comment_words": int, "title_share": float, "low_stop": float, "tiny_words": int,
+               "table_share": float, "page_shapes": list, "lone_words": int,
+               "lone_separated_words": int, "lone_lists": list}
+    REQUIRED = ("lists", "shapes", "comment_start")
+
+    def setup(self, data):
+        stop = self.lists.get("stopwords")
+        if not stop:
+            raise ValueError("a lines rule needs a 'stopwords' list")
+        self.stopwords = frozenset(w.lower() for w in stop)
+        self.labels = {normalise(e) for name, entries in self.lists.items() if name != "stopwords"
+                       for e in entries}
+        self.shapes = {}
+        for name, pattern in data["shapes"].items():
+            if not isinstance(pattern, str):
+                raise ValueError(f"shape {name!r} must be a regular expression")
+            self.shapes[name] = _compile(self.expand(pattern))
+        self.comment_start = [_compile(self.expand(p)) for p in data["comment_start"]]
+        self.comment_shapes = frozenset(data.get("comment_shapes", list(self.shapes)))
+        unknown = self.comment_shapes - set(self.shapes)
+        if unknown:
+            raise ValueError(f"comment_shapes names unknown shapes: {', '.join(sorted(unknown))}")
+        self.max_words = data.get("max_words", 10)
+        self.prose_words = data.get("prose_words", 20)
+        self.prose_min_words = data.get("prose_min_words", 8)
+        self.prose_stop = data.get("prose_stop", 0.25)
+        self.min_run = data.get("min_run", 3)
+        self.head_min_run = data.get("head_min_run", 5)
+        self.max_lines = data.get("max_lines", 10)
+        self.min_nonprose = data.get("min_nonprose", 0.75)
+        self.comment_words = data.get("comment_words", 16)
+        self.title_share = data.get("title_share", 0.6)
+        self.low_stop = data.get("low_stop", 0.0)
+        self.tiny_words = data.get("tiny_words", 2)
+        if self.min_run < 2 or self.head_min_run < self.min_run or self.max_lines < self.min_run:
+            raise ValueError("need 2 <= min_run <= head_min_run and min_run <= max_lines")
+        self._word = regexcache.compile(_WORD)
+        self._terminal = regexcache.compile(_TERMINAL)
+        self._colon = regexcache.compile(_COLON)
+        self._stop = regexcache.compile(_STOP)
+        self._skel_word = regexcache.compile(r"\w+")
+        self._pipe = regexcache.compile(r"\||•")
+        self.lone_words = data.get("lone_words", 14)
+        self.lone_separated_words = data.get("lone_separated_words", 10)
+        self.lone_labels = {normalise(e) for name in data.get("lone_lists", ()) for e in self.lists.get(name, ())}
+        self.table_share = data.get("table_share", 0.5)
+        self.page_shapes = frozenset(data.get("page_shapes", ()))
+
+    # -- features ----------------------------------------------------------------------------
+    def features(self, block) -> dict:
+        memo = block.memo
+        key = ("lines", id(self))
+        f = memo.get(key)
+        if f is not None:
+            return f
+        text = block.text.strip()
+        words = self._word.findall(text)
+        n = block.n_words
+        stop = sum(1 for w in words if w.lower().strip(".'’") in self.stopwords)
+        caps = sum(1 for w in words if w[:1].isupper())
+        f = {
+            "n": n,
+            "stop": stop / n if n else 0.0,
+            "title": caps / len(words) if words else 0.0,
+            "terminal": bool(self._terminal.search(text)),
+            "colon": bool(self._colon.search(text)),
+            "stop_end": bool(self._stop.search(text)),
+            "label": normalise(text) in self.labels,
+            "shapes": [name for name, rx in self.shapes.items() if rx.search(text)],
+            "plain": block.kind == "paragraph",
+        }
+        memo[key] = f
+        return f
+
+    def is_prose(self, f) -> bool:
+        if f["label"]:
+            return False
+        if f["n"] >= self.prose_words and f["stop"] >= self.prose_stop:
+            return True
+        return f["terminal"] and f["n"] >= self.prose_min_words and f["stop"] >= self.prose_stop
+
+    def is_short(self, f) -> bool:
+        if not f["plain"] or f["n"] == 0 or f["n"] > self.max_words:
+            return False
+        if f["label"] or f["shapes"]:
+            return True
+        return not f["stop_end"] and not f["colon"]
+
+    def nonprose(self, f) -> bool:
+        """A short line that does not read like a bit of prose (a subhead, a short sentence)."""
+        return f["label"] or bool(f["shapes"]) or f["title"] >= self.title_share \
+            or f["n"] <= self.tiny_words or f["stop"] < self.low_stop
+
+    # -- the document ----------------------------------------------------------------------
+    def check(self, doc, blocks):
+        blocks = [b for b in blocks if b.text.strip()]
+        if not blocks:
+            return
+        feats = [self.features(b) for b in blocks]
+        prose = [i for i, f in enumerate(feats) if self.is_prose(f)]
+        if not prose:
+            return  # no article here to tell leftovers from
+        first, last = prose[0], prose[-1]
+        taken: set[int] = set()
+        yield from self._comments(doc, blocks, feats, first, taken)
+        yield from self._runs(doc, blocks, feats, first, last, taken)
+        yield from self._lone(doc, blocks, feats, taken)
+
+    def _lone(self, doc, blocks, feats, taken):
+        """Single lines that are page chrome by their shape alone, wherever they stand."""
+        for i, b in enumerate(blocks):
+            if i in taken:
+                continue
+            f = feats[i]
+            if not f["plain"] or f["n"] > self.lone_words or f["n"] == 0:
+                continue
+            why = self._lone_why(b, f)
+            if not why:
+                continue
+            piece = [i]
+            if "credit" in f["shapes"] and i > 0 and i - 1 not in taken:
+                g = feats[i - 1]  # the caption the credit belongs to
+                if blocks[i - 1].index == b.index - 1 and self.is_short(g) and not self.is_prose(g) \
+                        and not g["colon"]:
+                    piece = [i - 1, i]
+                    why = "a photo caption and its credit standing between paragraphs"
+            taken.update(piece)
+            yield _hit(doc, blocks, piece, why)
+
+    def _lone_why(self, block, f) -> str | None:
+        shapes = set(f["shapes"])
+        if normalise(block.text) in self.lone_labels:
+            return "a page button or widget label standing as a line of its own"
+        if f["terminal"]:
+            return None  # "About 20 years ago, the lake was clear." is a sentence
+        if "credit" in shapes:
+            return "a photo credit standing as a line of its own"
+        if "post_info" in shapes and shapes & {"date", "clock", "time_ago"}:
+            return "a post-info line (who posted it and when) standing as a line of its own"
+        if "time_ago" in shapes or {"date", "clock"} <= shapes:
+            return "a timestamp line (a date with a clock time, or 'N minutes ago') standing as a line of its own"
+        if "separator" in shapes and f["n"] <= self.lone_separated_words:
+            parts = [p.strip() for p in self._pipe.split(block.text) if p.strip()]
+            if len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts) \
+                    and any(not any(c.isdigit() for c in p) for p in parts):  # not a range of dates
+                return "short labels joined by '|' (a flattened button bar or post-info line)"
+        if "handle" in shapes and f["n"] <= 4:
+            return "a short line with a social-media handle (a follow button)"
+        return None
+
+    def _table_like(self, blocks, run, fs) -> bool:
+        """Do most lines of the run share one punctuation-and-number skeleton ("Aug. 30 -- Venue,
+        City, ST", "England (Group A): 10th appearance")? Then it is the article's own data: a
+        list of dates, teams or results, a table flattened to lines. Menus and headline lists
+        have no common skeleton (or an empty one: single labels); lines with a page shape (a
+        clock time, a post-info label, a handle) and bare numbers (page numbers) do not count."""
+        counts: dict[str, int] = {}
+        for b, f in zip((blocks[i] for i in run), fs):
+            if f["label"] or any(s in self.page_shapes for s in f["shapes"]):
+                continue
+            sk = self._skeleton(b.text)
+            if sk and sk != "0":
+                counts[sk] = counts.get(sk, 0) + 1
+        return bool(counts) and max(counts.values()) >= max(2, self.table_share * len(run))
+
+    def _skeleton(self, text: str) -> str:
+        return self._skel_word.sub(_skel, " ".join(text.split())).replace(" ", "")
+
+    def _comments(self, doc, blocks, feats, first, taken):
+        start = None
+        for i in range(first + 1, len(blocks)):  # a "Comments" link in a menu above the article opens nothing
+            b, f = blocks[i], feats[i]
+            if f["n"] <= self.comment_words and any(p.search(b.text.strip()) for p in self.comment_start):
+                start = i
+                break
+        if start is None:
+            return
+        opener = " ".join(blocks[start].text.split())
+        if len(opener) > 40:
+            opener = opener[:37] + "…"
+        run: list[int] = []
+        for i in range(start, len(blocks)):
+            f = feats[i]
+            if self._comment_chrome(blocks[i], f, i == start):
+                if run and blocks[i].index != blocks[run[-1]].index + 1:
+                    yield from self._comment_hit(doc, blocks, feats, run, start, opener, taken)
+                    run = []
+                run.append(i)
+            elif run:
+                yield from self._comment_hit(doc, blocks, feats, run, start, opener, taken)
+                run = []
+        if run:
+            yield from self._comment_hit(doc, blocks, feats, run, start, opener, taken)
+
+    def _comment_chrome(self, block, f, opener) -> bool:
+        if not f["plain"] or f["n"] > self.comment_words:
+            return False
+        if opener or f["label"]:
+            return True
+        if any(s in self.comment_shapes for s in f["shapes"]):
+            return True
+        if any(p.search(block.text.strip()) for p in self.comment_start):
+            return True
+        return f["n"] <= 3 and not f["terminal"] and not f["colon"]
+
+    def _comment_hit(self, doc, blocks, feats, run, start, opener, taken):
+        if not any(feats[i]["label"] or feats[i]["shapes"] or i == start for i in run) \
+                and not any(p.search(blocks[i].text) for i in run for p in self.comment_start):
+            return  # short lines alone (a name, "Thanks!") are the comments' text, not their chrome
+        for piece in _pieces(run, self.max_lines):
+            shapes = sorted({s for i in piece for s in feats[i]["shapes"]})
+            labels = sum(1 for i in piece if feats[i]["label"])
+            bits = []
+            if shapes:
+                bits.append("with " + ", ".join(s.replace("_", " ") for s in shapes))
+            if labels:
+                bits.append(f"{labels} comment-widget label{'s' if labels > 1 else ''}")
+            why = (f"comment-section chrome ({len(piece)} short line{'s' if len(piece) > 1 else ''}"
+                   + (", " + " and ".join(bits) if bits else "") + f") after '{opener}'")
+            taken.update(piece)
+            yield _hit(doc, blocks, piece, why)
+
+    def _runs(self, doc, blocks, feats, first, last, taken):
+        run: list[int] = []
+        for i, b in enumerate(blocks):
+            f = feats[i]
+            if i not in taken and self.is_short(f) and not self.is_prose(f):
+                if run and b.index != blocks[run[-1]].index + 1:
+                    yield from self._judge(doc, blocks, feats, run, first, last)
+                    run = []
+                run.append(i)
+            elif run:
+                yield from self._judge(doc, blocks, feats, run, first, last)
+                run = []
+        if run:
+            yield from self._judge(doc, blocks, feats, run, first, last)
+
+    def _judge(self, doc, blocks, feats, run, first, last):
+        head = run[-1] < first
+        if len(run) < (self.head_min_run if head else self.min_run):
+            return
+        before = run[0] - 1
+        if before >= 0 and blocks[before].index == blocks[run[0]].index - 1 and feats[before]["colon"] \
+                and feats[before]["n"] >= 3:
+            return  # a list the article introduces ("The winners were:"; not a "Search for:" label)
+        fs = [feats[i] for i in run]
+        odd = sum(1 for f in fs if self.nonprose(f))
+        if odd < self.min_nonprose * len(run):
+            return
+        if self._table_like(blocks, run, fs):
+            return
+        where = ("before the article's first paragraph" if head else
+                 "after the article's last paragraph" if run[0] > last else "between paragraphs")
+        for piece in _pieces(run, self.max_lines):
+            pf = [feats[i] for i in piece]
+            n = len(piece)
+            kinds = []
+            title = sum(1 for f in pf if f["title"] >= self.title_share)
+            labels = sum(1 for f in pf if f["label"])
+            shaped = sorted({s for f in pf for s in f["shapes"]})
+            if title:
+                kinds.append(f"{title} title-case")
+            if labels:
+                kinds.append(f"{labels} page label{'s' if labels > 1 else ''}")
+            if shaped:
+                kinds.append("shapes: " + ", ".join(s.replace("_", " ") for s in shaped))
+            why = (f"a run of {len(run)} short lines without a final stop {where}"
+                   + (f" ({'; '.join(kinds)})" if kinds else ""))
+            if len(run) > n:
+                why += f", lines {piece[0] - run[0] + 1}–{piece[-1] - run[0] + 1} of it"
+            yield _hit(doc, blocks, piece, why)
+
+
+def _skel(m) -> str:
+    """A word of the skeleton: a number (with its letters, "10th") is 0, other words vanish."""
+    return "0" if any(c.isdigit() for c in m.group(0)) else ""
+
+
+def _pieces(run, size):
+    """A long run in pieces of at most ``size`` lines, the last one not shorter than it must be."""
+    if len(run) <= size:
+        return [run]
+    k = -(-len(run) // size)
+    step = -(-len(run) // k)
+    return [run[i:i + step] for i in range(0, len(run), step)]
+
+
+def _hit(doc, blocks, piece, why):
+    a, b = blocks[piece[0]], blocks[piece[-1]]
+    lines = [" ".join(blocks[i].text.split()) for i in piece[:3]]
+    shown = " · ".join(lines) + (" …" if len(piece) > 3 else "")
+    start, end = a.src_start, b.src_end
+    return Hit(None, start, end, {"match": shown, "count": len(piece), "why": why},
+               edits=[(start, end, "")])
+
+
+def _compile(pattern: str):
+    try:
+        return regexcache.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
