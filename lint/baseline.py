@@ -58,8 +58,10 @@ def _key(path: str, base_dir: Path) -> str:
     """A file's key in the baseline: its path relative to the baseline's folder."""
     if path.startswith("<"):
         return path
+    from .reporters.common import shown  # a name that is not UTF-8: escaped as every report shows it
+
     rel = os.path.relpath(os.path.realpath(path), os.path.realpath(base_dir))
-    return rel.replace(os.sep, "/")
+    return shown(rel.replace(os.sep, "/"))
 
 
 def build(results, baseline_path) -> dict:

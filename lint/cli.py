@@ -670,9 +670,9 @@ def stats(paths, fmt, stdin_filename, no_force_exclude):
                          force_exclude=not no_force_exclude):
         name = (stdin_filename or "<stdin>") if path == STDIN else path
         try:
-            rows.append(file_stats(name, read_source(path)))
+            rows.append(file_stats(shown(name), read_source(path)))
         except InputError as exc:
-            rows.append(file_stats(name, error=str(exc)))
+            rows.append(file_stats(shown(name), error=shown(str(exc))))
     click.echo(render_stats(rows, fmt), nl=False)
     for row in rows:
         if "error" in row and fmt == "json":

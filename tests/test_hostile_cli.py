@@ -134,6 +134,13 @@ def test_html_report_and_fix_diff_and_baseline_messages(hostile):
     assert b"Traceback" not in err
     text = _no_raw(out)
     assert "--- names/caf\\xe9.txt" in text
+    code, out, err = cli("check", "--no-cache", "--write-baseline", "b.json", "names", cwd=hostile)
+    assert b"Traceback" not in err
+    assert "names/caf\\xe9.txt" in json.loads((hostile / "b.json").read_bytes().decode("utf-8"))["files"]
+    code, out, err = cli("check", "--no-cache", "--baseline", "b.json", "--format", "json", "names", cwd=hostile)
+    assert code == 2 and sum(len(f["diagnostics"]) for f in json.loads(out)["files"]) == 0  # all baselined
+    code, out, err = cli("stats", "--format", "json", "names", cwd=hostile)
+    assert {f["path"] for f in json.loads(_no_raw(out))["files"]} == SHOWN
 
 
 @needs_bytes_names
