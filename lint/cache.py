@@ -130,8 +130,8 @@ def _load(path: str):
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with open(path, "rb") as fh:
-            data = marshal.loads(fh.read())
+        raw = read_regular(path)
+        data = None if raw is None else marshal.loads(raw)
     except (OSError, ValueError, EOFError, TypeError):
         return None
     finally:
@@ -142,6 +142,93 @@ def _load(path: str):
             not isinstance(data[1], dict):
         return None
     return data[1]
+
+
+def read_regular(path: str, limit: int | None = None) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file (None for a FIFO, a device, a socket or a
+    folder put where a store file belongs), opened without blocking: a FIFO in the store must
+    not hang the run. ``limit``: None too for a file larger than that. Raises OSError."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not S_ISREG(st.st_mode) or (limit is not None and st.st_size > limit):
+            return None
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # a regular file: reads never block anyway
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            return fh.read()
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+# -- what a store file may hold: anything else is a miss ---------------------------------------
+
+_DIAG_TYPES = (str, str, str, int, str, int, int, float, type(None))
+_DIAG_TYPES_FIX = (str, str, str, int, str, int, int, float, tuple)
+_SEVERITIES: frozenset = frozenset()
+_APPLICABILITIES: frozenset = frozenset()
+
+
+def _valid_path_entry(entry) -> bool:
+    """(size, mtime_ns, ctime_ns, inode, content digest): four ints and 32 bytes."""
+    return (type(entry) is tuple and len(entry) == 5 and type(entry[0]) is int and type(entry[1]) is int
+            and type(entry[2]) is int and type(entry[3]) is int and type(entry[4]) is bytes
+            and len(entry[4]) == 32)
+
+
+def valid_payload(payload) -> bool:
+    """Is ``payload`` what :func:`to_payload` makes? Every field's type, every finding's shape,
+    its severity, fix applicability and offsets, and the two JSON texts (a report copies them
+    as they are) are checked."""
+    global _APPLICABILITIES, _SEVERITIES
+    if type(payload) is not tuple or len(payload) != 6:
+        return False
+    diags, likely, starts, length, text, verdict = payload
+    if type(diags) is not tuple or type(likely) is not bool or type(text) is not str \
+            or type(length) is not int or not (verdict is None or type(verdict) is str):
+        return False
+    if not diags:
+        if starts is not None or length != 0 or text != "[]":
+            return False
+    else:
+        if type(starts) is not tuple or not starts or starts[0] != 0 or length < 0 \
+                or any(type(s) is not int for s in starts):
+            return False
+        if not _APPLICABILITIES:
+            from .model import Applicability, Severity
+
+            _APPLICABILITIES = frozenset(int(a) for a in Applicability)
+            _SEVERITIES = frozenset(int(s) for s in Severity)
+        for d in diags:
+            if type(d) is not tuple or len(d) != 9:
+                return False
+            types = tuple(map(type, d))
+            if types == _DIAG_TYPES:
+                pass
+            elif types == _DIAG_TYPES_FIX:
+                fix = d[8]
+                if len(fix) != 3 or type(fix[0]) is not int or fix[0] not in _APPLICABILITIES \
+                        or type(fix[1]) is not str or type(fix[2]) is not tuple:
+                    return False
+                for e in fix[2]:
+                    if type(e) is not tuple or len(e) != 3 or type(e[0]) is not int \
+                            or type(e[1]) is not int or type(e[2]) is not str or not 0 <= e[0] <= e[1]:
+                        return False
+            else:
+                return False
+            if d[3] not in _SEVERITIES or not 0 <= d[5] <= d[6] <= length:
+                return False
+    # the reports copy these texts as they are: they must have the shape the JSON reporter
+    # writes (one object per finding; the verdict an object). Parsing them costs more than the
+    # rest of a warm run's work per file, so the shape is checked, not the JSON grammar.
+    if text[:1] != "[" or text[-1:] != "]" or (diags and text.count('"code":') != len(diags)):
+        return False
+    if verdict is not None and (verdict[:1] != "{" or verdict[-1:] != "}"):
+        return False
+    return True
 
 
 def _write(path: str, entries: dict) -> None:
@@ -232,13 +319,17 @@ class Cache:
         name = _RESULT_SHARD[crc32(path.encode("utf-8", "surrogateescape")) & 255]  # _path_shard, inline
         shard = paths.loaded.get(name)
         entry = (shard if shard is not None else paths.shard(name)).get(path)
+        if entry is not None and not _valid_path_entry(entry):
+            entry = None  # a malformed entry: hash the content
         if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns and \
                 entry[2] == st.st_ctime_ns and entry[3] == st.st_ino:
             content = entry[4]
         else:
             try:
-                with open(path, "rb") as fh:
-                    content = sha256(fh.read()).digest()
+                raw = read_regular(path)
+                if raw is None:
+                    return None
+                content = sha256(raw).digest()
             except OSError:
                 return None
         head = _CONFIG_DIGESTS.get((config, fmt))
@@ -247,7 +338,9 @@ class Cache:
         name = _RESULT_SHARD[k[-1]]
         shard = results.loaded.get(name)
         hit = (shard if shard is not None else results.shard(name)).get(k)
-        return hit if hit is not None or not results.pending else results.get(name, k)
+        if hit is None and results.pending:
+            hit = results.get(name, k)
+        return hit if hit is not None and valid_payload(hit) else None
 
     # -- records
 

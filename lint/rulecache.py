@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import stat
 import sys
 from pathlib import Path
 
@@ -79,10 +80,32 @@ def cache_key(folders, fingerprint: str) -> str:
 
 
 def file_digest(path) -> str | None:
+    from .cache import read_regular
+
     try:
-        return sha256(Path(path).read_bytes()).hexdigest()
+        data = read_regular(str(path))  # a FIFO or a device where a data list was: no digest
     except OSError:
         return None
+    return None if data is None else sha256(data).hexdigest()
+
+
+def _valid_meta(m) -> bool:
+    """A stored rule's metadata has the types the selection and the reports rely on."""
+    from .model import Applicability, RuleMeta, Severity
+
+    return (type(m) is RuleMeta and all(type(getattr(m, k, None)) is str for k in _META_STRINGS)
+            and type(m.severity) is Severity
+            and (m.fix_applicability is None or type(m.fix_applicability) is Applicability)
+            and all(type(getattr(m, k, None)) is tuple and all(type(x) is str for x in getattr(m, k))
+                    for k in ("scope", "zones", "tags", "aliases"))
+            and type(m.default_enabled) is bool
+            and (m.demote_after is None or type(m.demote_after) is int)
+            and type(m.options) is dict
+            and all(type(getattr(m, k, None)) is tuple for k in ("fail", "passes", "fixes")))
+
+
+_META_STRINGS = ("code", "name", "kind", "category", "family", "summary", "why", "path",
+                 "quote_policy", "fix_safety", "since")
 
 
 def load(folders, fingerprint: str):
@@ -91,21 +114,34 @@ def load(folders, fingerprint: str):
     if path is None:
         return None
     try:
-        with open(path, "rb") as fh:
-            if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
+        # opened without blocking and read only when a regular file: a FIFO here must not hang
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            if hasattr(os, "getuid") and st.st_uid != os.getuid():
                 return None  # unpickling runs code: only a file of our own
-            data = fh.read()
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "rb") as fh:
+                fd = -1
+                data = fh.read()
+        finally:
+            if fd >= 0:
+                os.close(fd)
         stream = io.BytesIO(data)
         header = pickle.load(stream)
-        if not isinstance(header, dict) or header.get("key") != cache_key(folders, fingerprint):
+        if type(header) is not dict or header.get("key") != cache_key(folders, fingerprint):
             return None
-        for dep, digest in header.get("deps", ()):
+        deps = header.get("deps", [])
+        if type(deps) is not list or not all(type(d) is tuple and len(d) == 2 and type(d[0]) is str
+                                             and (d[1] is None or type(d[1]) is str) for d in deps):
+            return None
+        for dep, digest in deps:
             if file_digest(dep) != digest:
                 return None
         metas = pickle.load(stream)
-        from .model import RuleMeta
-
-        if type(metas) is not list or not all(type(m) is RuleMeta for m in metas):
+        if type(metas) is not list or not all(_valid_meta(m) for m in metas):
             return None
         return CachedRuleSet(metas, fingerprint, folders, data, stream.tell())
     except Exception:  # noqa: BLE001 - a cache problem is never the user's problem: rebuild
@@ -124,8 +160,15 @@ def _body(data: bytes, offset: int, fingerprint: str):
         regexcache.verify_loaded()
         from .packs import RuleSet
 
-        if type(ruleset) is not RuleSet or ruleset.fingerprint != fingerprint:
+        if type(ruleset) is not RuleSet or ruleset.fingerprint != fingerprint \
+                or type(ruleset.rules) is not list or type(patterns) is not dict:
             return None
+        from .packs import Rule
+
+        for r in ruleset.rules:
+            if type(r) is not Rule or not _valid_meta(r.meta) or not callable(getattr(r.impl, "check", None)) \
+                    or type(getattr(r.impl, "requires", ())) is not tuple:
+                return None
         regexcache.provide(patterns)
         return ruleset
     except Exception:  # noqa: BLE001

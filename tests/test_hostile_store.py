@@ -1,0 +1,261 @@
+"""Issue 16, the stores: nothing found in ``.copydesk_cache`` or in the rule-set cache can hang a
+run or crash it. A FIFO (or any file that is not a regular file) where a store file belongs is
+never opened for a blocking read; a store file with a valid header and malformed entries is a
+miss for each bad entry (the file is linted again), and the report is the fresh one."""
+from __future__ import annotations
+
+import marshal
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lint import cache as store
+from lint import rulecache
+from lint.cli import main
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+OLD = time.time() - 3600
+HANG = 120  # seconds: far above a run of these few files; reaching it means the run hung
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+
+
+def _corpus(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURES, corpus, ignore=shutil.ignore_patterns("*.json"))
+    for p in corpus.rglob("*"):
+        if p.is_file():
+            os.utime(p, (OLD, OLD))
+    return corpus
+
+
+def _check(*args):
+    result = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+def _run(repo, *args):
+    """The command in a child process (a hang is a timeout, not a stuck test run)."""
+    env = dict(os.environ, COPYDESK_CACHE_DIR=str(repo / "rule-cache"))
+    p = subprocess.run([sys.executable, "-m", "lint", "check", *args], cwd=repo, env=env,
+                       capture_output=True, text=True, timeout=HANG)
+    return p.returncode, p.stdout, p.stderr
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "rule-cache"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _shards(repo):
+    folder = repo / store.CACHE_DIR
+    return sorted((folder / "paths").iterdir()), sorted((folder / "results").iterdir())
+
+
+@needs_fifo
+@pytest.mark.parametrize("where", ["results", "paths"])
+def test_a_fifo_in_the_store_does_not_hang_the_run(repo, where):
+    corpus = _corpus(repo)
+    want = _check("--no-cache", "--format", "json", "corpus")
+    assert _check("--format", "json", "corpus") == want  # fills the store
+    paths, results = _shards(repo)
+    for f in (results if where == "results" else paths):
+        f.unlink()
+        os.mkfifo(f)
+    code, out, err = _run(repo, "--format", "json", "corpus")
+    assert (code, out) == want, err
+    assert "Traceback" not in err
+    code, out, err = _run(repo, "--format", "json", "corpus")  # and again: the store mended itself
+    assert (code, out) == want, err
+    assert corpus.is_dir()
+
+
+@needs_fifo
+def test_a_fifo_as_the_rule_cache_does_not_hang_the_run(repo):
+    _corpus(repo)
+    want = _check("--no-cache", "--format", "json", "corpus")
+    _run(repo, "corpus/seed.txt")  # the rule cache is written
+    shutil.rmtree(repo / store.CACHE_DIR, ignore_errors=True)
+    files = list((repo / "rule-cache").iterdir())
+    assert len(files) == 1
+    files[0].unlink()
+    os.mkfifo(files[0])
+    code, out, err = _run(repo, "--format", "json", "corpus")
+    assert (code, out) == want, err
+    assert "Traceback" not in err
+
+
+def test_read_regular_refuses_what_is_not_a_regular_file(tmp_path):
+    assert store.read_regular(str(tmp_path)) is None  # a folder
+    f = tmp_path / "f"
+    f.write_bytes(b"abc")
+    assert store.read_regular(str(f)) == b"abc"
+    assert store.read_regular(str(f), limit=2) is None
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "fifo")
+        assert store.read_regular(str(tmp_path / "fifo")) is None  # at once, not when a writer comes
+    with pytest.raises(OSError):
+        store.read_regular(str(tmp_path / "missing"))
+
+
+ONE = '[{"code": "SEG001"}]'  # the JSON text of one finding, as far as the store checks it
+_DIAG = ("SEG001", "doubled-period", "punctuation", 3, "m", 0, 1, 1.0, None)
+BAD_PAYLOADS = [
+    1, None, "x", b"x", (), [], {}, (1, 2), ((), False, None, 0, "[]"),  # wrong type or length
+    ((), False, None, 0, "[]", None, 7),
+    ("no", False, None, 0, "[]", None), ((), "no", None, 0, "[]", None),
+    ((), False, None, "0", "[]", None), ((), False, None, 0, 5, None), ((), False, None, 0, "[]", 5),
+    ((), False, None, 0, "[", None), ((), False, None, 0, "[]", "{"), ((), False, None, 0, "[]", "[]"),
+    ((), False, None, 0, "[1]", None), ((), False, (0,), 0, "[]", None),
+    ((_DIAG,), False, None, 10, ONE, None),  # findings without line starts
+    ((_DIAG,), False, (0,), 10, "[]", None),  # the JSON text does not match
+    ((_DIAG,), False, (0,), 10, '[{"code": "A"}, {"code": "B"}]', None),
+    ((_DIAG,), False, (0,), 10, ONE, "null"),
+    ((_DIAG,), False, ("0",), 10, ONE, None), ((_DIAG,), False, (1,), 10, ONE, None),
+    ((_DIAG[:8],), False, (0,), 10, ONE, None), (("SEG001",), False, (0,), 10, ONE, None),
+    ((_DIAG[:3] + (9,) + _DIAG[4:],), False, (0,), 10, ONE, None),  # no such severity
+    ((_DIAG[:5] + (5, 2) + _DIAG[7:],), False, (0,), 10, ONE, None),  # end before start
+    ((_DIAG[:5] + (0, 99) + _DIAG[7:],), False, (0,), 10, ONE, None),  # past the text
+    ((_DIAG[:3] + ("error",) + _DIAG[4:],), False, (0,), 10, ONE, None),
+    ((_DIAG[:8] + ((9, "t", ()),),), False, (0,), 10, ONE, None),  # no such applicability
+    ((_DIAG[:8] + ((3, "t", ((0, 1)),)),), False, (0,), 10, ONE, None),
+    ((_DIAG[:8] + ((3, "t", ((0, "1", ""),)),),), False, (0,), 10, ONE, None),
+    ((_DIAG[:8] + ((3, "t"),),), False, (0,), 10, ONE, None),
+]
+BAD_PATH_ENTRIES = [1, None, "x", (), (1, 2, 3, 4), (1, 2, 3, 4, b"short"), ("1", 2, 3, 4, b"x" * 32),
+                    (1, 2, 3, 4, "x" * 32), [1, 2, 3, 4, b"x" * 32]]
+
+
+def _rewrite(files, value_for):
+    for f in files:
+        data = marshal.loads(f.read_bytes())
+        assert data[0] == (store.FORMAT, store.__version__)
+        f.write_bytes(marshal.dumps((data[0], {k: value_for(v) for k, v in data[1].items()})))
+
+
+def test_every_bad_payload_is_refused_and_a_good_one_taken():
+    for bad in BAD_PAYLOADS:
+        assert not store.valid_payload(bad), bad
+    assert store.valid_payload(((), False, None, 0, "[]", None))
+    assert store.valid_payload(((_DIAG,), True, (0, 5), 10, ONE, '{"likely_mt": true}'))
+    assert store.valid_payload(((_DIAG[:8] + ((3, "t", ((0, 1, ""),)),),), False, (0,), 10, ONE, None))
+
+
+@pytest.mark.parametrize("bad", BAD_PAYLOADS, ids=range(len(BAD_PAYLOADS)))
+def test_malformed_results_behind_a_valid_header_are_misses(repo, bad):
+    _corpus(repo)
+    want = _check("--no-cache", "--format", "json", "corpus")
+    _check("--format", "json", "corpus")
+    _rewrite(_shards(repo)[1], lambda v: bad)
+    assert _check("--format", "json", "corpus") == want
+    assert _check("--format", "json", "corpus") == want  # re-linted and stored again
+    assert _check("--format", "text", "corpus") == _check("--no-cache", "--format", "text", "corpus")
+
+
+@pytest.mark.parametrize("bad", BAD_PATH_ENTRIES, ids=range(len(BAD_PATH_ENTRIES)))
+def test_malformed_path_entries_behind_a_valid_header_are_misses(repo, bad):
+    _corpus(repo)
+    want = _check("--no-cache", "--format", "json", "corpus")
+    _check("--format", "json", "corpus")
+    _rewrite(_shards(repo)[0], lambda v: bad)
+    assert _check("--format", "json", "corpus") == want
+    assert _check("--format", "json", "corpus") == want
+
+
+def test_a_path_entry_pointing_to_a_malformed_result_is_a_miss(repo):
+    """Entries of the right shape can still disagree: a finding placed past the text's end."""
+    _corpus(repo)
+    want = _check("--no-cache", "--format", "json", "corpus")
+    _check("--format", "json", "corpus")
+
+    def past_the_end(v):
+        if not v[0]:
+            return v
+        d = v[0][0]
+        return ((d[:6] + (v[3] + 5,) + d[7:],) + v[0][1:],) + v[1:]
+
+    _rewrite(_shards(repo)[1], past_the_end)
+    assert _check("--format", "json", "corpus") == want
+
+
+# -- the rule-set cache ---------------------------------------------------------------------
+
+def _rule_cache_file(repo):
+    _corpus(repo)
+    _check("corpus/seed.txt")
+    files = list((repo / "rule-cache").iterdir())
+    assert len(files) == 1
+    return files[0]
+
+
+def _parts(path):
+    import io
+
+    stream = io.BytesIO(path.read_bytes())
+    header = pickle.load(stream)
+    metas = pickle.load(stream)
+    return header, metas, stream.read()
+
+
+@pytest.mark.parametrize("deps", [5, "x", [5], [("a",)], [(1, "d")], [("a", 1)], {"a": "b"}])
+def test_a_rule_cache_with_malformed_deps_is_rebuilt(repo, deps):
+    f = _rule_cache_file(repo)
+    header, metas, body = _parts(f)
+    assert rulecache.load(_folders(), _fingerprint()) is not None
+    header["deps"] = deps
+    f.write_bytes(pickle.dumps(header) + pickle.dumps(metas) + body)
+    assert rulecache.load(_folders(), _fingerprint()) is None
+    assert _with_the_rule_cache(repo) == _check("--no-cache", "--format", "json", "corpus")
+
+
+def _folders():
+    from lint.packs import builtin_pack_dir
+
+    return [builtin_pack_dir()]
+
+
+def _fingerprint():
+    from lint.packs import fingerprint
+
+    return fingerprint(_folders())[0]
+
+
+def _with_the_rule_cache(repo):
+    """A run that reads the rule cache, with no stored results."""
+    shutil.rmtree(repo / store.CACHE_DIR, ignore_errors=True)
+    return _check("--format", "json", "corpus")
+
+
+@pytest.mark.parametrize("field,value", [("code", 5), ("severity", "error"), ("zones", ["body"]),
+                                         ("options", None), ("fix_applicability", "safe"),
+                                         ("demote_after", "2"), ("aliases", (5,))])
+def test_a_rule_cache_with_a_malformed_rule_is_rebuilt(repo, field, value):
+    import dataclasses
+
+    f = _rule_cache_file(repo)
+    header, metas, body = _parts(f)
+    metas = [dataclasses.replace(metas[0])] + metas[1:]
+    object.__setattr__(metas[0], field, value)
+    f.write_bytes(pickle.dumps(header) + pickle.dumps(metas) + body)
+    assert rulecache.load(_folders(), _fingerprint()) is None
+    assert _with_the_rule_cache(repo) == _check("--no-cache", "--format", "json", "corpus")
+
+
+def test_a_rule_cache_with_a_malformed_body_is_rebuilt(repo):
+    f = _rule_cache_file(repo)
+    header, metas, body = _parts(f)
+    for bad in [(5, {}), ([], {}), None]:
+        f.write_bytes(pickle.dumps(header) + pickle.dumps(metas) + pickle.dumps(bad))
+        cached = rulecache.load(_folders(), _fingerprint())
+        assert cached is not None  # the metadata is fine: the body is read when the rules are needed
+        assert [r.meta.code for r in cached.rules] == [m.code for m in metas]  # built again
+    assert _with_the_rule_cache(repo) == _check("--no-cache", "--format", "json", "corpus")
