@@ -5,8 +5,11 @@ Options: ``patterns`` (list of regexes; ``{{list}}`` expands a data list), ``ign
 (regexes: a hit inside one of their matches is dropped, e.g. a spaced ellipsis), ``replace``
 (a fix: the reported span becomes this template, with ``\\g<name>`` references), ``lists``.
 
-A pattern is a string, or a mapping ``{pattern: REGEX, fix: unsafe|display-only}`` whose ``fix``
-lowers the rule's fix applicability for that pattern's hits (it never raises it).
+A pattern is a string, or a mapping ``{pattern: REGEX, fix: unsafe|display-only, replace: TEMPLATE}``
+whose ``fix`` lowers the rule's fix applicability for that pattern's hits (it never raises it) and
+whose ``replace`` stands in for the rule's template for that pattern's hits. ``translate`` (a
+mapping of single characters to strings) is applied to every expanded replacement: one rule can
+turn each full-width mark into its own ASCII mark.
 
 ``prefilter`` (a regex): the patterns are tried only when it matches in one of the rule's
 blocks: a cheap, C-speed test for patterns whose required characters are a class rather than
@@ -23,31 +26,40 @@ from .base import Hit, Kind, compile_regex
 
 class Pattern(Kind):
     OPTIONS = {"patterns": list, "ignorecase": bool, "group": (str, int), "exceptions": list,
-               "replace": str, "lists": dict, "prefilter": str}
+               "replace": str, "lists": dict, "prefilter": str, "translate": dict}
     REQUIRED = ("patterns",)
 
     def setup(self, data):
         ic = data.get("ignorecase", False)
-        self.regexes, self.caps = [], []
+        self.regexes, self.caps, self.pattern_replace = [], [], {}
         for i, p in enumerate(data["patterns"]):
-            cap = None
+            cap = rep = None
             if isinstance(p, dict):
-                unknown = set(p) - {"pattern", "fix"}
+                unknown = set(p) - {"pattern", "fix", "replace"}
                 if unknown or "pattern" not in p:
-                    raise ValueError(f"pattern {i + 1}: a mapping needs 'pattern' and may have 'fix'"
+                    raise ValueError(f"pattern {i + 1}: a mapping needs 'pattern' and may have 'fix' and 'replace'"
                                      + (f" (unknown key {sorted(unknown)[0]!r})" if unknown else ""))
                 cap = p.get("fix")
                 if cap not in (None, "unsafe", "display-only"):
                     raise ValueError(f"pattern {i + 1}: fix must be 'unsafe' or 'display-only', not {cap!r}")
                 cap = cap and Applicability.parse(cap)  # parsed once, at load time
+                rep = p.get("replace")
+                if rep is not None and not isinstance(rep, str):
+                    raise ValueError(f"pattern {i + 1}: replace must be a string")
                 p = p["pattern"]
             if not isinstance(p, str):
                 raise ValueError(f"pattern {i + 1} is not a string")
             self.regexes.append(compile_regex(self.expand(p), ic))
             self.caps.append(cap)
+            if rep is not None:
+                self.pattern_replace[self.regexes[-1]] = rep
         self.exceptions = [compile_regex(self.expand(p), ic) for p in data.get("exceptions", [])]
         self.group = data.get("group", 0)
         self.replace = data.get("replace")
+        tr = data.get("translate") or {}
+        if any(not isinstance(k, str) or len(k) != 1 or not isinstance(v, str) for k, v in tr.items()):
+            raise ValueError("translate maps single characters to strings")
+        self.translate = str.maketrans(dict(tr)) if tr else None
         self.prefilter = compile_regex(self.expand(data["prefilter"]), ic) if data.get("prefilter") else None
         # per pattern: the selective requirement sets a document must meet for it to be tried
         rule_set, self.reqs = literals.for_patterns(self.regexes)
@@ -128,6 +140,8 @@ class Pattern(Kind):
                     if any(a <= s and e <= b for a, b in excepted):
                         continue
                 edits = None
-                if self.replace is not None:
-                    edits = [(s, e, m.expand(self.replace))]
+                template = self.pattern_replace.get(rx, self.replace)
+                if template is not None:
+                    rep = m.expand(template)
+                    edits = [(s, e, rep.translate(self.translate) if self.translate else rep)]
                 yield Hit(block, s, e, {"match": text[s:e]}, edits, fix_cap=cap)
