@@ -164,6 +164,25 @@ class _Delim:
     active: bool = True
 
 
+#: containers (list items and block quotes) one inside another that a document may have. Each
+#: level re-reads the lines of the level around it, so a parse costs (lines x depth): with the
+#: depth bounded it is linear in the document. The limit is checked on entering a container,
+#: before its lines are read; real articles nest a few levels.
+MAX_NESTING = 64
+
+
+class NestingTooDeep(RecursionError):
+    """Containers nested deeper than :data:`MAX_NESTING` (a RecursionError: the runner reports
+    the file as nested too deeply to lint, on one line, and the run goes on)."""
+
+
+_BLANKS = static(r"[ \t]*")
+#: an indentation of this many columns or more is only compared, never measured exactly (every
+#: decision compares a line's columns with 4 or with a list item's content width, at most
+#: 3 + 10 + 4 columns: a marker's indentation, "123456789." and four blanks)
+_WIDE = 64
+
+
 class _Parser:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -172,24 +191,46 @@ class _Parser:
         self.refs: set[str] = set()
         self.comments: list[tuple[int, int, str]] = []
         self.in_figcaption = False
+        self.depth = 0  # containers open around the lines being read (see MAX_NESTING)
+        self.tabbed: set[int] = set()  # ``first`` of the physical lines whose indentation has a tab
+
+    def enter(self) -> None:
+        """One container deeper; raises :class:`NestingTooDeep` past :data:`MAX_NESTING`."""
+        if self.depth >= MAX_NESTING:
+            raise NestingTooDeep(f"more than {MAX_NESTING} lists or block quotes one inside another")
+        self.depth += 1
 
     # == lines ==================================================================================
     def lines(self) -> list[_Line]:
         out = [_Line(m.start(), m.end(1), m.start(1)) for m in _LINE.finditer(self.src)]
         out.pop()  # the empty match at the end of the source
+        if "\t" in self.src:
+            find = self.src.find
+            self.tabbed = {ln.first for ln in out if find("\t", ln.s, ln.first) >= 0}
         return out
 
     def indent(self, ln: _Line) -> tuple[int, int]:
         """(columns of leading blanks, index of the first non-blank character)."""
+        s, f = ln.s, ln.first
+        if s < f:
+            # what is left of the physical line's indentation: all blanks up to its first
+            # non-blank character (or its end). Known without reading it, which a line nested
+            # hundreds of columns deep would cost at every level
+            if f not in self.tabbed:
+                return f - s, f
+            if f - s >= _WIDE:  # at least _WIDE columns: exactly how many changes no decision
+                return f - s, f
         src = self.src
         col = 0
-        i = ln.s
+        i = s
         while i < ln.e and src[i] in " \t":
             col = col + 4 - col % 4 if src[i] == "\t" else col + 1
             i += 1
         return col, i
 
     def deindent(self, ln: _Line, width: int) -> _Line:
+        if ln.s < ln.first and ln.first not in self.tabbed:  # spaces up to ``first``
+            return _Line(min(ln.s + width, ln.first), ln.e, ln.first, ln.lazy)
         src = self.src
         col = 0
         i = ln.s
@@ -199,7 +240,9 @@ class _Parser:
         return _Line(i, ln.e, ln.first, ln.lazy)
 
     def blank(self, ln: _Line) -> bool:
-        return not self.src[ln.s:ln.e].strip(" \t")
+        if ln.s < ln.first:  # blanks up to the physical line's first non-blank character
+            return ln.first >= ln.e
+        return _BLANKS.match(self.src, ln.s, ln.e).end() == ln.e
 
     # == block starts =============================================================================
     def fence_open(self, p: int, e: int):
@@ -495,6 +538,7 @@ class _Parser:
         self.items.append(_Leaf("heading", [(s, ce)], ln.first, ln.e))
 
     def blockquote(self, lines: list[_Line], i: int) -> int:
+        self.enter()
         src = self.src
         inner: list[_Line] = []
         fence = None
@@ -517,6 +561,7 @@ class _Parser:
                 continue
             break
         self.blocks(inner, "blockquote", False)
+        self.depth -= 1
         return i
 
     def track(self, ln: _Line, fence):
@@ -539,6 +584,7 @@ class _Parser:
         return None, True
 
     def list_item(self, lines: list[_Line], i: int) -> int:
+        self.enter()
         src = self.src
         ln = lines[i]
         col, p = self.indent(ln)
@@ -591,6 +637,7 @@ class _Parser:
                 continue
             break
         self.blocks(item, "list.item", True)
+        self.depth -= 1
         return i
 
     def html_block(self, lines: list[_Line], i: int, kind: int):
@@ -686,6 +733,8 @@ class _Parser:
         spans = []
         for ln in para:
             s = ln.s
+            if s < ln.first:  # blanks up to the physical line's first non-blank character
+                s = ln.first
             while s < ln.e and src[s] in " \t":
                 s += 1
             spans.append((s, ln.e))
