@@ -44,6 +44,13 @@ P_CLOSERS = frozenset("""address article aside blockquote center details dialog 
     fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p
     pre section search summary table ul""".split())
 ROOTISH = frozenset({None, "html", "body"})
+# containers that only group blocks: one holding a single block and nothing but tags that frame
+# it goes with that block when the block is deleted (_Builder.wrap)
+WRAPPERS = frozenset({"blockquote", "ul", "ol", "li", "dl", "dd", "dt", "div", "section", "aside", "header",
+                      "footer", "nav", "center"})
+_FRAMING_ONLY = re.compile(r"(?:\s|</?(?:a|abbr|aside|b|big|blockquote|center|cite|dd|div|dl|dt|em|footer|"
+                           r"header|i|label|li|mark|nav|ol|p|q|s|section|small|span|strike|strong|sub|sup|u|ul)"
+                           r"\b[^<>]*>)*", re.I)
 
 _WS = " \t\n\r\f"
 _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|([A-Za-z][A-Za-z0-9]*)(;?))")
@@ -148,12 +155,13 @@ def _decode_entity(source: str, m: re.Match) -> tuple[int, str] | None:
 
 
 class _Frame:
-    __slots__ = ("tag", "start", "split", "kind")
+    __slots__ = ("tag", "start", "split", "kind", "blocks")
 
     def __init__(self, tag: str | None, start: int, parent: "_Frame | None" = None) -> None:
         self.tag = tag
         self.start = start
         self.split = False  # a child block broke its text into several runs
+        self.blocks = 0  # blocks made before this element opened (see _Builder.wrap)
         # the kind of text inside: the nearest heading or kind-giving tag's, outward (set once
         # here: looking up the stack on every run was quadratic in the nesting depth)
         if tag in HEADINGS:
@@ -202,6 +210,8 @@ class _Builder:
     def close_to(self, k: int, close_end: int | None = None) -> None:
         """Close stack[k] and everything above it; ``close_end`` ends stack[k]'s closing tag."""
         self.flush(close_end if k == len(self.stack) - 1 else None)
+        if close_end is not None:
+            self.wrap(self.stack[k], close_end)
         del self.stack[k:]
         self.run = _Run(self.stack[-1], self.kind(), False)
 
@@ -227,6 +237,19 @@ class _Builder:
             if k > 0:
                 self.close_to(k)
 
+    def wrap(self, frame: _Frame, close_end: int) -> None:
+        """A container (``<blockquote>``, ``<ul>``, ``<div>`` …) whose only content is one block
+        and the tags that frame it: that block's source span takes the container in, so that
+        deleting the block (a leftover line) leaves no empty ``<blockquote></blockquote>`` or
+        ``<ul></ul>``."""
+        if frame.tag not in WRAPPERS or len(self.blocks) != frame.blocks + 1:
+            return
+        block = self.blocks[-1]
+        if frame.start < block.src_start and block.src_end <= close_end and \
+                _FRAMING_ONLY.fullmatch(self.src, frame.start, block.src_start) and \
+                _FRAMING_ONLY.fullmatch(self.src, block.src_end, close_end):
+            block.src_start, block.src_end = frame.start, close_end
+
     def open_block(self, tag: str, start: int, end: int) -> None:
         self.implied_close(tag)
         self.flush(None, child=True)
@@ -235,6 +258,7 @@ class _Builder:
             self.run = _Run(self.stack[-1], self.kind(), False)
             return
         frame = _Frame(tag, start, self.stack[-1])
+        frame.blocks = len(self.blocks)
         self.stack.append(frame)
         self.run = _Run(frame, self.kind(), True)
 
