@@ -6,7 +6,8 @@ or above the wanted applicability, widen deletions so that removed lines leave n
 ``<p></p>``), apply, lint again; repeat until nothing is left to apply. Then the invariants are
 checked: the result is stable (fixing again changes nothing), and safe fixes left numbers,
 links and quotations intact. A failed check raises :class:`FixError` naming the rule, and the
-caller writes nothing.
+caller writes nothing. An unsafe fix that would delete a sentence glued to its leftover
+(:func:`unsafe_loss`) is dropped before the edits are chosen; its finding stays.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class FixOutcome:
     source: str
     fixed: str
     applied: list[tuple[str, Edit]] = field(default_factory=list)  # (rule code, edit)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (rule code, sentence kept)
     passes: int = 0
 
     @property
@@ -265,6 +267,189 @@ def check_invariants(source: str, applied: list[tuple[str, Edit, Applicability]]
                 raise FixError(f"a safe fix by {code} would change {name} ({m.group(0)[:40]!r}); nothing written")
 
 
+# -- unsafe deletions never take a sentence with them ---------------------------------------
+#
+# A leftover glued to a sentence without a stop ("Click here to read more The vote was 7-2 …")
+# can be matched, and deleted, with that sentence. A place where such a sentence may begin (a
+# glued start) is a capitalised word or an opening quote right after a lowercase word, on the
+# same line and outside brackets and quotes, where the lowercase word can end a phrase: not
+# "the", "of", "as" … ("download the Ledger app" has none) and not a label word ("Image caption
+# Assange leaves court": the caption is the label's text).
+#
+# A stretch is a sentence when it has a finite verb. The test is a small closed list and two
+# suffix heuristics, chosen for precision: an auxiliary or modal anywhere ("was", "would"), or,
+# after a subject (a pronoun; a determiner and one or two words: "the company said"; a
+# capitalised word: "Police arrested", "Boris Johnson said"), a past form (-ed, not before
+# "by", or a common irregular one, also after "and") or the -s form of a common verb ("says",
+# "faces"). A capitalised word after the first is never taken for a verb (title case). An
+# imperative ("Click here …") or a headline ("Harbour scheme faces fresh delay") is not a
+# finite clause by this test.
+
+_OPEN_WORDS = frozenset("""a an the of to in on at by for from with about as and or but nor than
+    into onto over under via per vs his her its their our my your this that these those some any
+    no every each which who whose whom where when while if then so like near after before
+    since until upon within without against between among through during toward towards across
+    behind beyond along around amid new former late de la le du van von al el""".split())
+_LABEL_WORDS = frozenset("caption captions copyright credit credits photo photos image images picture "
+                         "pictures video source".split())
+_AUX = frozenset("""is are was were am has had does did would could should might must shall
+    isn't aren't wasn't weren't hasn't hadn't doesn't didn't won't wouldn't couldn't shouldn't
+    can't cannot mustn't""".split())
+_AFTER_PRONOUN = frozenset("""have do will can may need want know think say use believe expect
+    hope plan see go get make take come feel""".split())
+_PAST = frozenset("""said told went came made took gave found saw knew thought got left put
+    began won lost felt kept held brought became spoke wrote met paid ran sent stood sat heard
+    meant led fell built sold spent chose drove flew grew rose shot struck threw wore broke""".split())
+_S_VERBS = frozenset("""says has does wants plans faces makes takes gets comes goes needs shows
+    remains seems looks includes warns claims believes expects hopes thinks knows admits insists
+    adds means""".split())
+_NOT_ED = frozenset("hundred sacred naked wicked rugged kindred beloved crooked ragged".split())
+_PRONOUNS = frozenset("i you he she it we they".split())
+_THIRD = frozenset("he she it".split())
+_DETS = frozenset("the a an this that these those his her its their our my your".split())
+_OPENERS = _PRONOUNS | _DETS | {"there"}
+_ADVERBS = frozenset("also still never then just now only not already often later again".split())
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+_GLUE = re.compile(r"(?<!\S)([a-z][a-z'’-]*)[^\S\r\n]+(?=[“\"‘']?(?:[A-Z][a-z]|[AI][^\S\r\n]|I['’]))")
+_GLUE_LOOSE = re.compile(_GLUE.pattern.replace("(?<!\\S)(", "(?<!\\S)([A-Z][a-z'’-]*|\\d[\\d.,:%-]*|", 1))
+_PREV_WORD = re.compile(r"(?:^|\s)([a-z][\w'’-]*)[^\S\r\n]+\Z")
+_STOP = re.compile(r"[.!?…](?=\s|$)")
+
+
+def glued_starts(text: str, names: bool = False, numbers: bool = False) -> list[int]:
+    """Offsets in ``text`` where a sentence glued on without a stop may begin (see above):
+    after a lowercase word; with ``names`` also after a capitalised word that follows a
+    lowercase one ("… on Twitter and Facebook Police arrested …", but as well inside a name:
+    "as Storm Ciara"), with ``numbers`` also after a number ("… in 1998 Click here")."""
+    out = []
+    for m in (_GLUE_LOOSE if names or numbers else _GLUE).finditer(text):
+        word = m.group(1).lower()
+        if word in _OPEN_WORDS or word in _LABEL_WORDS:
+            continue
+        if word[0].isdigit() and not numbers:
+            continue
+        if m.group(1)[0].isupper():  # only after a lowercase word other than a determiner:
+            prev = _PREV_WORD.search(text, 0, m.start()) if names else None  # not in "Harbour Scheme
+            if prev is None or prev.group(1).lower() in _DETS:  # Faces", "our User Agreement"
+                continue
+        head = text[:m.end()]
+        if head.count("(") > head.count(")") or head.count("[") > head.count("]") or \
+                head.count("“") > head.count("”") or head.count('"') % 2:
+            continue  # inside brackets or a quotation
+        out.append(m.end())
+    return out
+
+
+def opens_sentence(text: str) -> bool:
+    """Does ``text`` open like a sentence: a pronoun, determiner or "There" with a finite verb
+    after it, or one or two capitalised words and then a finite form ("Police arrested …",
+    "Boris Johnson said …")?"""
+    words = text.split(None, 3)
+    if not words:
+        return False
+    first = words[0].strip("“\"‘'(").lower()
+    if first in _OPENERS:
+        return finite_verb(text) is not None
+    for k, w in enumerate(words[:3]):
+        if not w[:1].isupper():
+            return k in (1, 2) and w[:1].isalpha() and finite_verb(" ".join(words[:k + 1])) is not None
+    return False
+
+
+def finite_verb(text: str) -> str | None:
+    """The first word of ``text`` (up to its first sentence stop) that is a finite verb by the
+    heuristics above, or None."""
+    first = _TOKEN.search(text)
+    stop = _STOP.search(text, first.start()) if first else None  # stops before the first word do not end it
+    words = _TOKEN.findall(text[:stop.end()] if stop else text)
+    low = [w.lower().replace("’", "'") for w in words]
+    for i, w in enumerate(low):
+        if i and words[i][0].isupper():
+            continue  # title case ("Why Brexit Is Bad", "“How It Works” magazine") is not a clause
+        if w in _AUX:
+            return words[i]
+        j = i - 1
+        while j >= 0 and (low[j] in _ADVERBS or (low[j].endswith("ly") and len(low[j]) > 4)):
+            j -= 1  # "she also said", "police quickly arrested"
+        if j < 0:
+            continue
+        ed = w.endswith("ed") and len(w) > 4 and not w.endswith("eed") and w not in _NOT_ED and \
+            (i + 1 == len(low) or low[i + 1] != "by")  # "the comments powered by": a participle
+        past = w in _PAST or ed
+        if low[j] == "and" and w in _PAST:
+            return words[i]  # "… and then spoke again": a second predicate
+        if low[j] in _PRONOUNS:
+            if past or w in _AFTER_PRONOUN or (low[j] in _THIRD and (w in _S_VERBS or (
+                    w.endswith("s") and not w.endswith("ss") and len(w) > 3))):
+                return words[i]
+            continue
+        if not (past or w in _S_VERBS) or words[i][0].isupper():
+            continue  # a capitalised first word: "Said" opens a headline, not a clause
+        if words[j][0].isupper() and low[j] not in _DETS and (j > 0 or low[j] not in _OPEN_WORDS):
+            return words[i]  # "Police arrested", "Boris Johnson said", "… and Facebook Police arrested"
+        if (j >= 1 and low[j - 1] in _DETS and low[j] not in _DETS) or \
+                (j >= 2 and low[j - 2] in _DETS and low[j - 1] not in _OPEN_WORDS and low[j] not in _OPEN_WORDS):
+            return words[i]  # "the company said", "the port authority said"
+    return None
+
+
+def _glued_sentence(piece: str, first: bool) -> bool:
+    """Is this stretch of a deletion, cut at glued starts, a sentence of its own? After a glued
+    start it is when it has a finite verb, or opens like a sentence ("The", "She", "There" …)
+    and holds a number or a quotation. The first stretch is where the rule's match begins, often
+    its label ("Image caption Scooter Braun has managed"), so it counts only when it has a
+    finite verb and does not open with a capitalised word other than a sentence opener ("The
+    vote was close Click here …", ". . and then spoke again Click here …")."""
+    opener = _TOKEN.match(piece)
+    opens = opener is not None and opener.group().lower() in _OPENERS
+    if first:  # a label opens with a capitalised word; a sentence, or the rest of one, does not
+        label = opener is not None and opener.start() == 0 and opener.group()[0].isupper() and not opens
+        return not label and finite_verb(piece) is not None
+    return finite_verb(piece) is not None or (opens and bool(_NUMBER.search(piece) or _QUOTE.search(piece) or "“" in piece))
+
+
+def unsafe_loss(source: str, e: Edit) -> str | None:
+    """The sentence an unsafe deletion would lose with its leftover, or None. Each glued start
+    (:func:`glued_starts`, after a lowercase word) in the deleted text cuts its line; when the
+    stretch before or after the cut is a sentence (:func:`_glued_sentence`), that stretch is
+    returned. A deletion without a glued start is the leftover the rule matched whole; a
+    replacement with words is not checked."""
+    if e.content.strip() or e.end <= e.start:
+        return None
+    removed = source[e.start:e.end]
+    cuts = glued_starts(removed)
+    for k, c in enumerate(cuts):
+        line_start = max(removed.rfind("\n", 0, c), removed.rfind("\r", 0, c)) + 1
+        a = max(line_start, cuts[k - 1] if k else 0)
+        ends = [x for x in (removed.find("\n", c), removed.find("\r", c)) if x >= 0]
+        b = min([*ends, *(cuts[k + 1:k + 2]), len(removed)])
+        before, after = removed[a:c].strip(), removed[c:b].strip()
+        if _glued_sentence(after, False):
+            return after
+        if _glued_sentence(before, a == 0 or a == line_start):
+            return before
+    return None
+
+
+def spare_sentences(source: str, diags: list[Diagnostic], minimum: Applicability,
+                    skipped: list | None = None) -> list[Diagnostic]:
+    """``diags`` less the unsafe fixes (applied when ``minimum`` is unsafe) that would delete a
+    sentence glued to their leftover (:func:`unsafe_loss`). Only that fix is dropped: its finding
+    is still reported, and the file's other fixes are applied. ``skipped`` collects
+    (rule code, the sentence kept)."""
+    if minimum > Applicability.UNSAFE:
+        return diags
+    out = []
+    for d in diags:
+        if d.fix is not None and d.fix.applicability == Applicability.UNSAFE:
+            lost = next((x for x in (unsafe_loss(source, e) for e in d.fix.edits) if x), None)
+            if lost:
+                if skipped is not None and (d.code, lost) not in skipped:
+                    skipped.append((d.code, lost))
+                continue
+        out.append(d)
+    return out
+
 def fix_source(source: str, lint, minimum: Applicability = Applicability.SAFE,
                max_passes: int = MAX_PASSES) -> FixOutcome:
     """Run the fix loop. ``lint(text) -> (document, diagnostics)``."""
@@ -273,6 +458,7 @@ def fix_source(source: str, lint, minimum: Applicability = Applicability.SAFE,
     applied: list[tuple[str, Edit, Applicability]] = []
     for n in range(1, max_passes + 1):
         doc, diags = lint(text)
+        diags = spare_sentences(text, diags, minimum, outcome.skipped)
         pairs = _widen(doc, _select(diags, minimum))
         if not pairs:
             outcome.passes = n - 1

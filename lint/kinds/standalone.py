@@ -3,7 +3,8 @@
 A block of at most ``max_words`` words is split into sentences; every sentence whose
 normalised form is in the lexicon (``lists``), or that one of ``patterns`` matches whole, is
 reported; a run of such sentences is one finding. Leftover UI is a line of its own; the same
-words inside a sentence are prose.
+words inside a sentence are prose. A sentence glued to a leftover without a stop is cut off
+(:meth:`Standalone.leftover`): the finding, and its fix, cover the leftover only.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 from ..document.sentences import sentences
 from .. import literals
 from .base import Hit, Kind, compile_regex, normalise
+from ..fixer import finite_verb, glued_starts, opens_sentence
 
 
 _RUN = re.compile(r"[a-z0-9]+")
@@ -63,6 +65,36 @@ class Standalone(Kind):
             return any(p.fullmatch(stripped) for p, r in candidates if literals.all_met(r, folded))
         return False
 
+    def leftover(self, seg, candidates) -> tuple[int, int]:
+        """The span of a matched segment that is the leftover. A sentence glued to it without a
+        stop ("Click here to read more The vote was 7-2 …", "Read more: Floods hit the region
+        The colour …", "… changed in 1998 Click here to read more") is not part of it. The
+        segment is cut at a place where such a sentence may begin (:func:`lint.fixer.glued_starts`)
+        when the side that stays reported is still matched whole by the rule and the other side
+        is a sentence. After the leftover, that side must open like one
+        (:func:`lint.fixer.opens_sentence`; the earliest such cut wins). Before it, it must have
+        a finite verb (:func:`lint.fixer.finite_verb`) while the leftover has none and starts
+        where the rule's phrase does: without its first word it no longer matches, so a
+        pattern's leading wildcard cannot cut a name ("via Norman | Camera on Amazon (Click
+        here)"). A rule that compares whole blocks may also be cut where a sentence after a stop
+        begins. Without such a cut the whole segment is the leftover."""
+        s, e, text = seg[0], seg[1], seg[2]
+        cuts = glued_starts(text, names=True)
+        if self.whole_block:  # a block compared whole may also hold sentences after a stop
+            cuts = sorted({*cuts, *(a for a, _ in sentences(text)[1:])})
+        for c in cuts:  # the leftover, then a sentence
+            head = text[:c].rstrip()
+            if opens_sentence(text[c:]) and self.matches(_segment(s, s + len(head), head), candidates):
+                return s, s + len(head)
+        for c in glued_starts(text, names=True, numbers=True):  # a sentence, then the leftover
+            tail = text[c:]
+            rest = tail.split(None, 1)[1] if len(tail.split(None, 1)) > 1 else ""
+            if finite_verb(text[:c]) and not finite_verb(tail) and \
+                    self.matches(_segment(s + c, e, tail), candidates) and \
+                    not self.matches(_segment(e - len(rest), e, rest), candidates):
+                return s + c, e
+        return s, e
+
     def check(self, doc, blocks):
         # what can match anywhere in the document, decided once: filtered patterns whose
         # strings it contains, and the lexicon runs among its words
@@ -85,7 +117,14 @@ class Standalone(Kind):
             run = None  # consecutive matched sentences are one leftover: one finding, one deletion
             for seg in _segments(block, self.whole_block):
                 if self.matches(seg, candidates):
-                    run = (run[0] if run else seg[0], seg[1])
+                    s, e = self.leftover(seg, candidates)
+                    if s > seg[0] and run:  # prose before the leftover ends the run
+                        yield _hit(block, *run)
+                        run = None
+                    run = (run[0] if run else s, e)
+                    if e < seg[1]:  # prose after it too
+                        yield _hit(block, *run)
+                        run = None
                 elif run:
                     yield _hit(block, *run)
                     run = None
