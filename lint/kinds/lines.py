@@ -43,9 +43,7 @@ from .. import regexcache
 from .base import Hit, Kind, normalise
 
 _WORD = r"[^\W\d_][\w'’.-]*"
-_TERMINAL = r"[.!?…][\"'”’)\]]*\s*$"
-_COLON = r":[\"'”’)\]]*\s*$"
-_STOP = r"[.…;,][\"'”’)\]]*\s*$"
+_CLOSERS = "\"'”’)]"
 
 
 class Lines(Kind):
@@ -53,7 +51,7 @@ class Lines(Kind):
                "max_words": int, "prose_words": int, "prose_min_words": int, "prose_stop": float,
                "min_run": int, "head_min_run": int, "max_lines": int, "min_nonprose": float,
                "comment_words": int, "title_share": float, "low_stop": float, "tiny_words": int,
-               "table_share": float, "page_shapes": list, "lone_words": int,
+               "table_share": float, "data_share": float, "headline_words": int, "page_shapes": list, "lone_words": int,
                "lone_separated_words": int, "lone_lists": list}
     REQUIRED = ("lists", "shapes", "comment_start")
 
@@ -89,15 +87,16 @@ class Lines(Kind):
         if self.min_run < 2 or self.head_min_run < self.min_run or self.max_lines < self.min_run:
             raise ValueError("need 2 <= min_run <= head_min_run and min_run <= max_lines")
         self._word = regexcache.compile(_WORD)
-        self._terminal = regexcache.compile(_TERMINAL)
-        self._colon = regexcache.compile(_COLON)
-        self._stop = regexcache.compile(_STOP)
+        self._lower_word = regexcache.compile(r"[a-z]+(?:'[a-z]+)?")
+        self.short_limit = max(self.max_words, self.comment_words, data.get("lone_words", 14))
         self._skel_word = regexcache.compile(r"\w+")
         self._pipe = regexcache.compile(r"\||•")
         self.lone_words = data.get("lone_words", 14)
         self.lone_separated_words = data.get("lone_separated_words", 10)
         self.lone_labels = {normalise(e) for name in data.get("lone_lists", ()) for e in self.lists.get(name, ())}
         self.table_share = data.get("table_share", 0.5)
+        self.data_share = data.get("data_share", 0.3)
+        self.headline_words = data.get("headline_words", 4)
         self.page_shapes = frozenset(data.get("page_shapes", ()))
 
     # -- features ----------------------------------------------------------------------------
@@ -108,23 +107,29 @@ class Lines(Kind):
         if f is not None:
             return f
         text = block.text.strip()
-        words = self._word.findall(text)
         n = block.n_words
-        stop = sum(1 for w in words if w.lower().strip(".'’") in self.stopwords)
-        caps = sum(1 for w in words if w[:1].isupper())
-        f = {
-            "n": n,
-            "stop": stop / n if n else 0.0,
-            "title": caps / len(words) if words else 0.0,
-            "terminal": bool(self._terminal.search(text)),
-            "colon": bool(self._colon.search(text)),
-            "stop_end": bool(self._stop.search(text)),
-            "label": normalise(text) in self.labels,
-            "shapes": [name for name, rx in self.shapes.items() if rx.search(text)],
-            "plain": block.kind == "paragraph",
-        }
+        end = text.rstrip(_CLOSERS)[-1:]
+        f = {"n": n, "terminal": end in ".!?…", "colon": end == ":", "stop_end": end in ".…;,",
+             "plain": block.kind == "paragraph", "label": False, "shapes": (), "title": 0.0}
+        if n > self.short_limit:
+            # a long block is only ever asked whether it is prose: its stopword share, read
+            # from its first 60 words
+            head = text.split(None, 60)[:60]
+            f["stop"] = self._stop_share(" ".join(head), len(head))
+        else:
+            words = self._word.findall(text)
+            f["stop"] = self._stop_share(text, n)
+            f["title"] = sum(1 for w in words if w[:1].isupper()) / len(words) if words else 0.0
+            f["label"] = normalise(text) in self.labels
+            f["shapes"] = [name for name, rx in self.shapes.items() if rx.search(text)]
         memo[key] = f
         return f
+
+    def _stop_share(self, text: str, n: int) -> float:
+        if not n:
+            return 0.0
+        words = self._lower_word.findall(text.lower().replace("’", "'"))
+        return sum(map(self.stopwords.__contains__, words)) / n
 
     def is_prose(self, f) -> bool:
         if f["label"]:
@@ -209,12 +214,18 @@ class Lines(Kind):
         have no common skeleton (or an empty one: single labels); lines with a page shape (a
         clock time, a post-info label, a handle) and bare numbers (page numbers) do not count."""
         counts: dict[str, int] = {}
+        data = 0
         for b, f in zip((blocks[i] for i in run), fs):
             if f["label"] or any(s in self.page_shapes for s in f["shapes"]):
                 continue
+            tokens = b.text.split()
+            if sum(1 for t in tokens if any(c.isdigit() for c in t)) >= self.data_share * len(tokens) > 1:
+                data += 1  # "1 tackle (1 combined). 1 sack": a row of figures
             sk = self._skeleton(b.text)
             if sk and sk != "0":
                 counts[sk] = counts.get(sk, 0) + 1
+        if data >= max(2, self.table_share * len(run)):
+            return True
         return bool(counts) and max(counts.values()) >= max(2, self.table_share * len(run))
 
     def _skeleton(self, text: str) -> str:
@@ -255,7 +266,15 @@ class Lines(Kind):
             return True
         if any(p.search(block.text.strip()) for p in self.comment_start):
             return True
-        return f["n"] <= 3 and not f["terminal"] and not f["colon"]
+        # a name line ("Dorothy Wren") or a comment's number: one to three capitalised words
+        # without digits or final punctuation, or a bare number; "Tim," and "Run 5 miles"
+        # are the comments' own text
+        text = block.text.strip()
+        if text.isdigit():
+            return True
+        words = text.split()
+        return len(words) <= 3 and text[-1:].isalnum() and not any(c.isdigit() for c in text) \
+            and all(w[:1].isupper() for w in words)
 
     def _comment_hit(self, doc, blocks, feats, run, start, opener, taken):
         if not any(feats[i]["label"] or feats[i]["shapes"] or i == start for i in run) \
@@ -303,6 +322,23 @@ class Lines(Kind):
             return
         if self._table_like(blocks, run, fs):
             return
+        if head:
+            # the article's own headline stands among the lines above its first paragraph (a
+            # line of a few words with no page shape or label, the last such): it is left
+            # out, and the lines before it (a menu) and after it (byline, date, share
+            # buttons) are judged as runs of their own
+            for k in range(len(run) - 1, -1, -1):
+                f = fs[k]
+                if f["n"] >= self.headline_words and not f["shapes"] and not f["label"]:
+                    yield from self._report(doc, blocks, feats, run[:k], first, last, self.min_run)
+                    yield from self._report(doc, blocks, feats, run[k + 1:], first, last, 2)
+                    return
+        yield from self._report(doc, blocks, feats, run, first, last, self.min_run)
+
+    def _report(self, doc, blocks, feats, run, first, last, at_least):
+        if len(run) < at_least:
+            return
+        head = run[-1] < first
         where = ("before the article's first paragraph" if head else
                  "after the article's last paragraph" if run[0] > last else "between paragraphs")
         for piece in _pieces(run, self.max_lines):
