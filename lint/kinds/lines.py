@@ -299,16 +299,16 @@ class Lines(Kind):
             f = feats[i]
             if i not in taken and self.is_short(f) and not self.is_prose(f):
                 if run and b.index != blocks[run[-1]].index + 1:
-                    yield from self._judge(doc, blocks, feats, run, first, last)
+                    yield from self._judge(doc, blocks, feats, run, first, last, taken)
                     run = []
                 run.append(i)
             elif run:
-                yield from self._judge(doc, blocks, feats, run, first, last)
+                yield from self._judge(doc, blocks, feats, run, first, last, taken)
                 run = []
         if run:
-            yield from self._judge(doc, blocks, feats, run, first, last)
+            yield from self._judge(doc, blocks, feats, run, first, last, taken)
 
-    def _judge(self, doc, blocks, feats, run, first, last):
+    def _judge(self, doc, blocks, feats, run, first, last, taken):
         head = run[-1] < first
         if len(run) < (self.head_min_run if head else self.min_run):
             return
@@ -330,12 +330,12 @@ class Lines(Kind):
             for k in range(len(run) - 1, -1, -1):
                 f = fs[k]
                 if f["n"] >= self.headline_words and not f["shapes"] and not f["label"]:
-                    yield from self._report(doc, blocks, feats, run[:k], first, last, self.min_run)
-                    yield from self._report(doc, blocks, feats, run[k + 1:], first, last, 2)
+                    yield from self._report(doc, blocks, feats, run[:k], first, last, self.min_run, taken)
+                    yield from self._report(doc, blocks, feats, run[k + 1:], first, last, 2, taken)
                     return
-        yield from self._report(doc, blocks, feats, run, first, last, self.min_run)
+        yield from self._report(doc, blocks, feats, run, first, last, self.min_run, taken)
 
-    def _report(self, doc, blocks, feats, run, first, last, at_least):
+    def _report(self, doc, blocks, feats, run, first, last, at_least, taken):
         if len(run) < at_least:
             return
         head = run[-1] < first
@@ -358,6 +358,7 @@ class Lines(Kind):
                    + (f" ({'; '.join(kinds)})" if kinds else ""))
             if len(run) > n:
                 why += f", lines {piece[0] - run[0] + 1}–{piece[-1] - run[0] + 1} of it"
+            taken.update(piece)  # a line of a reported run is not reported again on its own
             yield _hit(doc, blocks, piece, why)
 
 
