@@ -75,6 +75,14 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
+_NOT_LINTED = {  # what README says is not linted: no finding starts or ends strictly inside one
+    "html": re.compile(r"<!--.*?-->|<(script|style|pre|textarea)\b.*?</\1\s*>|<head\b.*?</head\s*>|<[^<>]*>"
+                       r"|&#?\w+;|\r\n", re.S | re.I),
+    "markdown": re.compile(r"<!--.*?-->|^```.*?^```|`[^`\r\n]+`|\]\([^()\s]*\)|\r\n", re.S | re.M),
+    "text": re.compile(r"\r\n"),
+}
+
+
 def check_report(text: str, path: str) -> list:
     """Lint ``text`` as the CLI does and hold its JSON report to the contract; the findings."""
     result = lint_source(text, path, RULES)
@@ -90,6 +98,9 @@ def check_report(text: str, path: str) -> list:
             assert 0 <= pos["offset"] <= len(text), (d["code"], pos)
             assert (pos["line"], pos["column"]) == _line_col(text, pos["offset"]), (d["code"], key, pos)
         assert d["start"]["offset"] <= d["end"]["offset"], d
+        for m in _NOT_LINTED[result.format].finditer(text):
+            for key in ("start", "end"):
+                assert not m.start() < d[key]["offset"] < m.end(), (d["code"], key, "inside", m.group(0)[:60])
         if d["fix"]:
             edits = sorted((e["start"], e["end"]) for e in d["fix"]["edits"])
             for a, b in edits:
@@ -453,3 +464,18 @@ def test_a_leftover_followed_by_a_stray_period_leaves_normal_spacing(path, text,
 def test_deleting_the_only_block_of_an_html_container_takes_the_container(text, fixed):
     assert _safe_fix(text, "x.html") == (None, fixed)
     fix_and_check(text, "x.html", Applicability.SAFE, FIX_RULES)
+
+
+@pytest.mark.parametrize("text, fixed", [
+    # a numbered item that is all leftover goes with its number ("1." was left behind)
+    ("Officials reported the plan.\n\n1. Play the video.\n2. Advertisement\n3. Health workers met.\n",
+     "Officials reported the plan.\n\n3. Health workers met.\n"),
+    ("Officials reported the plan.\n\n1) Share this\n2) Health workers met.\n",
+     "Officials reported the plan.\n\n2) Health workers met.\n"),
+    # a numbered item with prose keeps its number and its text
+    ("Officials reported the plan.\n\n1. Health workers met. . Then they left.\n",
+     "Officials reported the plan.\n\n1. Health workers met. Then they left.\n"),
+])
+def test_a_numbered_plain_text_item_that_is_all_leftover_goes_with_its_number(text, fixed):
+    assert _safe_fix(text, "x.txt") == (None, fixed)
+    fix_and_check(text, "x.txt", Applicability.SAFE, FIX_RULES)

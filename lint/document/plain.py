@@ -9,6 +9,11 @@ from .textmap import TextMap
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _TERMINAL = re.compile(r"[.!?:;…\"”’)\]]\s*$")
+# the number of a numbered list item that opens a line ("1. ", "2) "): markup, not text, so that
+# an item that is all leftover ("1. Play the video.") is the whole block and goes with its number
+# (rules read "1." as a sentence of its own, and deleting the rest left "1." behind). Bullets
+# ("- ", "• ") stay text: rules that find leftover lines take them into their spans
+_MARKER = re.compile(r"[ \t]*\d{1,3}[.)][ \t]+(?=\S)")
 
 
 def _lines(source: str):
@@ -32,6 +37,9 @@ def parse_plain(doc: Document) -> None:
         tm = TextMap()
         for i, (start, end, body) in enumerate(current):
             lead = len(body) - len(body.lstrip())
+            if not i:
+                m = _MARKER.match(body)
+                lead = m.end() if m else lead
             trail = len(body.rstrip())
             if i:
                 tm.entity(" ", tm.src_end, start + lead)
