@@ -267,7 +267,7 @@ def assert_tokens_kept(before: str, after: str, deleted: list[tuple[int, int]]) 
 # -- what a fix leaves behind (README "Fixing") ----------------------------------------------------
 
 _UNTIDY = {
-    "an empty element": re.compile(r"<(p|li|ul|ol|a|span|em|strong|b|i|h[1-6]|blockquote|figcaption|div|section|aside)\b[^<>]*>"
+    "an empty element": re.compile(r"<(p|li|ul|ol|a|span|em|strong|b|i|h[1-6]|blockquote|figcaption|div|section|aside)(?:\s[^<>]*)?>"
                                    r"(?:\s|&nbsp;|<br\s*/?>)*</\1\s*>", re.I),
     "an empty list item": re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]*$", re.M),
     "a run of blank lines": re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)"),
@@ -280,6 +280,10 @@ _UNTIDY = {
 def assert_tidy(before: str, after: str) -> None:
     """A fix leaves no more empty elements, empty list items, runs of blank lines, double spaces
     or lines starting with a space than the text had."""
+    def rows_out(t):  # a Markdown table keeps an emptied cell: "|  | 5 |" is fine
+        return re.sub(r"^[ \t]*\|.*$", "", t, flags=re.M)
+
+    before, after = rows_out(before), rows_out(after)
     for what, rx in _UNTIDY.items():
         n0, n1 = len(rx.findall(before)), len(rx.findall(after))
         assert n1 <= n0, (f"the fix left {what}", n0, n1, [m.group(0) for m in rx.finditer(after)][:5])
@@ -444,6 +448,14 @@ def test_a_leftover_alone_in_a_markdown_html_wrapper_leaves_no_empty_wrapper():
 def test_a_leftover_followed_by_a_stray_period_leaves_normal_spacing(path, text, fixed):
     assert _safe_fix(text, path) == (None, fixed)
 
+
+
+@pytest.mark.xfail(strict=False, reason="lint/fixer.py: deleting every item of an HTML list (a share bar as "
+                   "<li>s) leaves the empty <ul></ul> behind")
+def test_deleting_every_item_of_an_html_list_leaves_no_empty_list():
+    text = ("<h1>Harbour reopens</h1>\n<ul>\n  <li>Advertisement</li>\n  <li>Play the video.</li>\n</ul>\n"
+            "<p>Boats returned.</p>\n")
+    assert _safe_fix(text, "x.html") == (None, "<h1>Harbour reopens</h1>\n<p>Boats returned.</p>\n")
 
 # -- fixed bugs the fuzz test found: regressions ---------------------------------------------------
 
