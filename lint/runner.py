@@ -182,6 +182,7 @@ def read_source(path: str) -> str:
 def lint_source(source: str, path: str, rules, severity_for=None, fmt: str | None = None) -> FileResult:
     fmt = fmt or format_for_path(path) or "text"
     from .linter import lint_document  # here: a run whose results are all stored needs no linter
+    from .packs import RuleTimeout
     from .verdict import verdict
 
     try:
@@ -191,6 +192,8 @@ def lint_source(source: str, path: str, rules, severity_for=None, fmt: str | Non
         raise  # a required backend that failed (LanguageTool) stops the run, as it says
     except RecursionError:  # one file's failure is that file's error: the run goes on
         return FileResult(path, error=f"{path}: {NESTED}")
+    except RuleTimeout as exc:  # a user's rule that ran past its time limit (lint.packs)
+        return FileResult(path, error=f"{path}: {exc}")
     except Exception as exc:  # noqa: BLE001 - a bug must cost one file, not the run
         return FileResult(path, error=f"{path}: {INTERNAL} ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})")
     return FileResult(path, source, fmt, diags, document=doc, verdict=verdict(diags))

@@ -182,3 +182,47 @@ def test_the_shortcuts_on_deep_random_documents(monkeypatch):
             parse("\n".join(lines) + "\n", "x.md")
         except RecursionError:
             pass
+
+
+# -- the parser's own patterns --------------------------------------------------------------------
+
+def _guarded(seconds: int):
+    """A hang turned into a failure (a guard, not a timing: these take milliseconds)."""
+    import signal
+
+    def expired(signum, frame):
+        raise AssertionError("hung")
+
+    signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+
+
+@pytest.mark.parametrize("n", [40, 2000])
+def test_a_line_of_many_comments_then_text_is_read_at_once(n):
+    import signal
+
+    source = "<!-- a -->" * n + " The harbour reopened. .\n"
+    _guarded(60)
+    try:
+        doc = parse(source, "x.md")
+    finally:
+        signal.alarm(0)
+    assert [b.text for b in doc.blocks] == ["The harbour reopened. ."]
+
+
+def test_a_comment_ends_at_its_first_close():
+    # "<!-- a --> b -->": text after the comment, not one long comment
+    doc = parse("<!-- a --> b -->\n\nNext.\n", "x.md")
+    assert [b.text for b in doc.blocks][0].startswith("b")
+
+
+@pytest.mark.parametrize("line", ["<a" + " x=1" * 2000 + " !", "<a" + " x" * 2000 + " !",
+                                  "<a@" + "bbbbbbbbbbbb." * 1000 + "!"])
+def test_crafted_tags_and_addresses_are_read_at_once(line):
+    import signal
+
+    _guarded(60)
+    try:
+        parse(line + "\n", "x.md")
+    finally:
+        signal.alarm(0)

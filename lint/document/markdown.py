@@ -72,7 +72,9 @@ _HTML_ENDS = {
     4: static(r">"),
     5: static(r"\]\]>"),
 }
-_ONLY_COMMENTS = static(r"(?:[ \t]*<!--(?:>|->|[\s\S]*?-->))*[ \t]*$")
+# a comment ends at its first "-->" (atomic: a comment is never stretched over the next one,
+# which made a line of many comments and then text take exponential time)
+_ONLY_COMMENTS = static(r"(?:[ \t]*(?><!--(?:>|->|[\s\S]*?-->)))*[ \t]*$")
 _FIGCAPTION_OPEN = static(r"<figcaption(?=[\s>/])", re.I)
 _FIGCAPTION_CLOSE = static(r"</figcaption\s*>", re.I)
 

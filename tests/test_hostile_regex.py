@@ -1,0 +1,265 @@
+"""Issue 16, rule patterns: a user's rule pack cannot hang a run.
+
+1. At load, every pattern a user's rule compiles is read (lint.regexcache.check_backtracking):
+   a repeated part whose repetitions can split one text in more than one way (a nested
+   quantifier such as ``(a+)+``, a repeated group that can match empty text, overlapping
+   alternatives under a repeat) is refused, on one line naming the rule, its file and the part.
+2. At run time, a user's rule runs with a time limit per document (lint.packs.TimeLimited): a
+   rule still too slow becomes that file's one-line error naming the rule and its file.
+
+Every built-in pattern passes the check, or is in REVIEWED with the reason it is safe."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lint import packs, regexcache
+from lint.regexcache import UnsafeRegex, check_backtracking
+
+HANG = 120  # seconds: a run of one small file that reaches this hung
+
+
+EXPONENTIAL = [
+    r"(a+)+$", r"(a+)+?$", r"(a*)*b", r"(\w+\s?)+$", r"(?:.*,)+x", r"(\d{1,3})+!", r"(a|ab)*c",
+    r"(a|a)+$", r"(?:a\w+)+!", r"(?:\w+a)+!", r"(?:a\w+a)+!", r"x(?:(?:a+)+)y", r"((a+)b?)+$",
+    r"(?:a?a)+$", r"(.+)+$", r"([^,]+,?)+$", r"(?:\s*\w+\s*)+$", r"(?i:(?:A+a)+)$", r"(a+){2,20}$",
+    r"(?=(a+)+$)", r"(?:(?:x|a+)+)y",
+]
+SAFE = [
+    r"(?:\s+\w+)*", r"(?:,\d{3})+", r"[^\W\d_]+(?:['’-]\w+)*", r"(?:ab|ac)+", r"(?:\w+\s+){0,3}",
+    r"(?>a+)+", r"(?:a++)+", r"a+b+", r"\w+\w+", r"(?:\S+\s+){1,5}", r"(?:a|b)+", r"(?:ab)+",
+    r"(\w|\d)+",  # one character class once compiled: nothing to backtrack into
+    r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,])", r"\b(?:Mr|Mrs|Dr)\.?\s", r"a{2,5}",
+]
+
+
+@pytest.mark.parametrize("pattern", EXPONENTIAL)
+def test_exponential_patterns_are_refused(pattern):
+    with pytest.raises(UnsafeRegex) as info:
+        check_backtracking(pattern)
+    message = str(info.value)
+    assert "\n" not in message and "backtrack exponentially" in message
+    # the offending part is named, and it is part of the pattern as the parser reads it
+    assert info.value.part and re_compiles(info.value.part)
+
+
+def re_compiles(text: str) -> bool:
+    import re
+
+    re.compile(text)
+    return True
+
+
+@pytest.mark.parametrize("pattern", SAFE)
+def test_patterns_that_cannot_split_a_text_two_ways_pass(pattern):
+    check_backtracking(pattern)
+
+
+def test_the_issue_example_is_refused_naming_the_part():
+    with pytest.raises(UnsafeRegex) as info:
+        check_backtracking(r"(a+)+$")
+    assert info.value.part == "(a+)+"
+
+
+# -- the built-in patterns ----------------------------------------------------------------------
+
+#: built-in rules with patterns the check refuses, each reviewed and measured: why it cannot
+#: backtrack exponentially (lint.packs.REVIEWED_BUILTINS). The rest of what the check refuses is
+#: lint.packs.SLOW_BUILTINS (measured: minutes), run with the time limit. Both lists must stay
+#: equal to what the check refuses (so they only shrink as patterns are rewritten).
+REVIEWED = packs.REVIEWED_BUILTINS
+
+
+def test_every_builtin_pattern_passes_or_is_reviewed_or_is_time_limited():
+    from lint.document import markdown  # noqa: F401 - the parsers' own patterns (regexcache.static)
+
+    refused: dict[str, list[str]] = {}
+    by_pattern = {}
+    regexcache.SEEN = []
+    try:
+        for path in packs.rule_files(packs.builtin_pack_dir()):
+            start = len(regexcache.SEEN)
+            rule = packs.load_rule(path)
+            for pattern, flags in regexcache.SEEN[start:]:
+                by_pattern.setdefault((pattern, flags), rule.meta.code)
+            assert isinstance(rule.impl, packs.TimeLimited) == (rule.meta.code in packs.SLOW_BUILTINS)
+    finally:
+        regexcache.SEEN = None
+    assert len(by_pattern) > 100
+    for (pattern, flags), code in by_pattern.items():
+        try:
+            check_backtracking(pattern, flags)
+        except UnsafeRegex as exc:
+            refused.setdefault(code, []).append(str(exc))
+    assert not set(REVIEWED) & set(packs.SLOW_BUILTINS)
+    assert set(refused) == set(REVIEWED) | set(packs.SLOW_BUILTINS), (
+        "refused, not listed:", set(refused) - set(REVIEWED) - set(packs.SLOW_BUILTINS),
+        "listed, not refused (take them off the list):", set(REVIEWED) | set(packs.SLOW_BUILTINS) - set(refused))
+    refused_static = []
+    for key in list(regexcache._STATIC):  # the Markdown parser's own patterns
+        try:
+            check_backtracking(*key)
+        except UnsafeRegex:
+            refused_static.append(key[0])
+    for pattern in refused_static:
+        assert any(k in pattern for k in REVIEWED_STATIC), pattern
+    for k in REVIEWED_STATIC:
+        assert any(k in pattern for pattern in refused_static), ("reviewed, not refused", k)
+
+
+#: the Markdown parser's patterns the check refuses (by a piece of their text), reviewed and
+#: measured (tests/test_hostile_markdown.py has crafted lines for them)
+REVIEWED_STATIC = {
+    r"(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=": "HTML attributes: the optional value and the next "
+    "attribute both start with blanks, then need '=' and a name character respectively: one split only",
+    r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@": "e-mail domain labels: each starts after a '.', and "
+    "'[A-Za-z0-9-]{0,61}[A-Za-z0-9]' ends a label one way when a '.' or '>' must follow",
+}
+
+
+@pytest.mark.parametrize("line", ["Photo: " + "A&" * 30 + "a!", "Read more about " + "x" * 3000 + " a b c d e",
+                                  "Links: " + "http://abc" * 200 + ' "', "Updated: " + "1" * 60 + "x"])
+def test_a_slow_builtin_rule_is_stopped_on_a_crafted_line(tmp_path, line):
+    article = tmp_path / "story.txt"
+    article.write_text(line + "\n", encoding="utf-8")
+    code, out, err = _run(tmp_path, str(article), env={"COPYDESK_RULE_TIME_LIMIT": "0.5"})
+    assert "Traceback" not in out + err
+    errors = [ln for ln in out.splitlines() if "more than 0.5 s" in ln]
+    assert code == 2 and len(errors) == 1 and any(c in errors[0] for c in packs.SLOW_BUILTINS), out
+
+
+# -- user packs ---------------------------------------------------------------------------------
+
+RULE = """code: HOUSE001
+name: house-rule
+kind: pattern
+category: punctuation
+severity: warning
+summary: "found {{match}}"
+why: because
+patterns: ['{pattern}']
+examples:
+  fail: ["{fail}"]
+  pass: ["nothing here"]
+"""
+
+
+def _pack(tmp_path, pattern, fail="⟦aaa⟧b"):
+    pack = tmp_path / "house" / "x"
+    pack.mkdir(parents=True)
+    rule = pack / "HOUSE001-house-rule.yaml"
+    rule.write_text(RULE.format(pattern=pattern, fail=fail), encoding="utf-8")
+    (tmp_path / "copydesk.toml").write_text('packs = ["house"]\n', encoding="utf-8")
+    article = tmp_path / "story.txt"
+    article.write_text("The harbour reopened. " + "a" * 4000 + "b and more.\n", encoding="utf-8")
+    return rule, article
+
+
+def _run(tmp_path, *args, env=None):
+    e = dict(os.environ, COPYDESK_CACHE_DIR=str(tmp_path / "rule-cache"), **(env or {}))
+    p = subprocess.run([sys.executable, "-m", "lint", "check", "--no-cache", *args], cwd=tmp_path,
+                       env=e, capture_output=True, text=True, timeout=HANG)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_a_user_rule_that_backtracks_exponentially_is_refused_at_load(tmp_path):
+    rule, article = _pack(tmp_path, r"(a+)+$", fail="⟦aaa⟧")
+    code, out, err = _run(tmp_path, str(article))
+    assert code == 2 and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert str(rule) in lines[0] and "HOUSE001" in lines[0] and "'(a+)+'" in lines[0], lines[0]
+
+
+def test_the_check_applies_to_every_pattern_option_of_a_user_rule(tmp_path):
+    for key, value in [("exceptions", r"(x+)+y"), ("prefilter", r"(x|xy)*z")]:
+        path = tmp_path / f"{key}.yaml"
+        path.write_text(RULE.format(pattern="aaa", fail="⟦aaa⟧b").replace(
+            "examples:", f"{key}: {value!r}\nexamples:" if key == "prefilter" else f"{key}: ['{value}']\nexamples:"),
+            encoding="utf-8")
+        with pytest.raises(packs.PackError, match="HOUSE001 refused"):
+            packs.load_rule(path, user=True)
+        packs.load_rule(path)  # the built-in pack is not checked at load (a test reviews it)
+
+
+def test_a_slow_user_rule_is_stopped_and_named_on_one_line(tmp_path):
+    # polynomial, not exponential: passes the check, and still takes minutes on a long word
+    slow = r"a*a*a*a*a*a*a*a*c"
+    check_backtracking(slow)
+    rule, article = _pack(tmp_path, slow, fail="⟦aac⟧")
+    other = tmp_path / "other.txt"
+    other.write_text("The harbour reopened. .\n", encoding="utf-8")
+    code, out, err = _run(tmp_path, str(article), str(other), env={"COPYDESK_RULE_TIME_LIMIT": "0.5"})
+    assert code == 2 and "Traceback" not in out + err
+    errors = [ln for ln in out.splitlines() if "story.txt" in ln]
+    assert len(errors) == 1 and "HOUSE001" in errors[0] and str(rule) in errors[0], out
+    assert "more than 0.5 s" in errors[0]
+    assert "SEG001" in out  # the other file was linted
+
+
+def test_a_slow_user_rule_is_stopped_in_pool_workers_too(tmp_path):
+    slow = r"a*a*a*a*a*a*a*a*c"
+    rule, article = _pack(tmp_path, slow, fail="⟦aac⟧")
+    for i in range(10):
+        (tmp_path / f"ok{i}.txt").write_text("The harbour reopened. .\n", encoding="utf-8")
+    code, out, err = _run(tmp_path, "-j", "2", ".", env={"COPYDESK_RULE_TIME_LIMIT": "0.5"})
+    assert code == 2 and "Traceback" not in out + err
+    errors = [ln for ln in out.splitlines() if "story.txt" in ln and "HOUSE001" in ln]
+    assert len(errors) == 1, out
+    assert out.count("SEG001") >= 10
+
+
+def test_the_time_limit_restores_the_signal_handler_and_a_fast_rule_is_unchanged(tmp_path):
+    import signal
+
+    rule, _ = _pack(tmp_path, "aaa", fail="⟦aaa⟧b")
+    loaded = packs.load_rule(rule, user=True)
+    assert isinstance(loaded.impl, packs.TimeLimited)
+    plain = packs.load_rule(rule)
+    from lint.document import parse
+
+    doc = parse("x aaab y aaa", "t.txt")
+    before = signal.getsignal(signal.SIGALRM)
+    got = [(h.start, h.end) for h in loaded.impl.check(doc, doc.blocks)]
+    assert got == [(h.start, h.end) for h in plain.impl.check(doc, doc.blocks)] and got
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert loaded.impl.requires == plain.impl.requires  # the rule's own attributes
+
+
+def test_a_time_limited_rule_survives_the_rule_cache(tmp_path, monkeypatch):
+    import pickle
+
+    rule, _ = _pack(tmp_path, "aaa", fail="⟦aaa⟧b")
+    loaded = packs.load_rule(rule, user=True)
+    again = pickle.loads(pickle.dumps(loaded))
+    assert isinstance(again.impl, packs.TimeLimited) and again.impl.requires == loaded.impl.requires
+
+
+def test_the_time_limit_setting():
+    env = os.environ.copy()
+    try:
+        os.environ["COPYDESK_RULE_TIME_LIMIT"] = "0.25"
+        assert packs.time_limit() == 0.25
+        os.environ["COPYDESK_RULE_TIME_LIMIT"] = "nonsense"
+        assert packs.time_limit() == packs.RULE_TIME_LIMIT
+        os.environ["COPYDESK_RULE_TIME_LIMIT"] = "0"
+        assert packs.time_limit() == 0
+    finally:
+        os.environ.clear()
+        os.environ.update(env)
+
+
+def test_a_copy_of_the_builtin_pack_loads_as_a_user_pack(tmp_path):
+    """Its rules that the check refuses are the reviewed or slow built-in ones: built, and time
+    limited like every rule of a user's pack."""
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(packs.builtin_pack_dir(), pack)
+    rs = packs.load_rules([pack], include_builtin=False)
+    assert rs.rules and all(isinstance(r.impl, packs.TimeLimited) for r in rs.rules)
