@@ -88,6 +88,8 @@ def test_a_caption_and_its_credit_are_one_finding():
     f"{P1}\nAug. 30 -- Pier Hall, Keldby\nSept. 2 -- Town Hall, Orton\nSept. 5 -- Corn Exchange, Stainby\n{P2}\n",
     # headline, byline and dateline before the first paragraph
     f"Ferry Returns to the Island\nBy Ann Reyes\nKeldby Courier\n{P1}\n{P2}\n",
+    # practical information after the article: lines with figures (dates, hours, an address)
+    f"{P1}\n{P2}\nHarbour Festival Week\nOpen daily 10am to 6pm\nTickets from 5 pounds\nPier Road 12, Keldby\n",
     # a date range is not a button bar
     f"{P1}\n29 November 2018 | 20 January 2019\n{P2}\n",
     # no prose at all: nothing to tell leftovers from

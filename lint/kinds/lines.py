@@ -51,7 +51,7 @@ class Lines(Kind):
                "max_words": int, "prose_words": int, "prose_min_words": int, "prose_stop": float,
                "min_run": int, "head_min_run": int, "max_lines": int, "min_nonprose": float,
                "comment_words": int, "title_share": float, "low_stop": float, "tiny_words": int,
-               "table_share": float, "data_share": float, "headline_words": int, "page_shapes": list, "lone_words": int,
+               "table_share": float, "data_share": float, "headline_words": int, "tail_numbers": float, "page_shapes": list, "lone_words": int,
                "lone_separated_words": int, "lone_lists": list}
     REQUIRED = ("lists", "shapes", "comment_start")
 
@@ -97,6 +97,7 @@ class Lines(Kind):
         self.table_share = data.get("table_share", 0.5)
         self.data_share = data.get("data_share", 0.3)
         self.headline_words = data.get("headline_words", 4)
+        self.tail_numbers = data.get("tail_numbers", 1.0)
         self.page_shapes = frozenset(data.get("page_shapes", ()))
 
     # -- features ----------------------------------------------------------------------------
@@ -339,6 +340,14 @@ class Lines(Kind):
         if len(run) < at_least:
             return
         head = run[-1] < first
+        if run[0] > last and self.tail_numbers < 1.0:
+            # after the last paragraph, lines with figures in them (dates, opening hours, an
+            # address, prices) are the article's own practical information, not a menu or a
+            # list of headlines
+            numbered = sum(1 for i in run if not feats[i]["label"] and not feats[i]["shapes"]
+                           and any(c.isdigit() for c in blocks[i].text))
+            if numbered >= self.tail_numbers * len(run):
+                return
         where = ("before the article's first paragraph" if head else
                  "after the article's last paragraph" if run[0] > last else "between paragraphs")
         for piece in _pieces(run, self.max_lines):
