@@ -413,9 +413,9 @@ def test_line_ends_change_neither_findings_nor_fixes(article, style):
     columns, and the same fixes (line ends kept)."""
     fmt, text = article
     path = "article" + SUFFIX[fmt]
+    if "\r" in text:
+        return  # the noise put a CR in: converting the LFs would change the number of breaks
     other = newlines(text, style)
-    if other.count("\r") != text.count("\n") + text.count("\r"):
-        return  # the noise put a lone CR before an LF: CRLF would make one break of two
 
     def found(t):
         r = lint_source(t, path, FIX_RULES)
