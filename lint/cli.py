@@ -236,6 +236,53 @@ def _report_filters(files, baseline, diff_base):
     return known, changed
 
 
+def _fix_filter(filters, min_severity):
+    """What ``fix`` may change: in every round of its loop, only the findings that ``check``
+    with the same baseline, changed lines and --min-severity would report for that round's
+    text. A finding of a later round is placed on the original file's lines through the
+    earlier rounds' edits (lint.fixer.to_source). None: no filter."""
+    known, changed = filters
+    if known is None and changed is None and not min_severity:
+        return None
+    import dataclasses
+
+    from .fixer import to_source
+
+    floor = Severity.parse(min_severity) if min_severity else None
+    originals: dict[str, FileResult] = {}
+
+    def keep(r, rounds):
+        diags = r.diagnostics
+        if floor is not None:
+            diags = [d for d in diags if d.severity >= floor]
+        if known is not None:
+            diags = known.new_findings(dataclasses.replace(r, diagnostics=diags))
+        if changed is not None:
+            from .gitdiff import touches
+
+            if not rounds:
+                originals[r.path] = r
+            lines = changed.get(os.path.realpath(r.path), set())
+            first = originals.get(r.path, r)
+            diags = [d for d in diags if touches(first, dataclasses.replace(
+                d, start=to_source(rounds, d.start), end=to_source(rounds, d.end)) if rounds else d, lines)]
+        return diags
+
+    return keep
+
+
+def _fix_rounds_line(r) -> str:
+    """``path: round 1: SEG001 ×3, SEG005; round 2: UI004 (reported after round 1)``."""
+    from collections import Counter
+
+    parts = []
+    for n, edits in enumerate(r.fix_rounds, 1):
+        counts = Counter(code for code, _ in edits)
+        codes = ", ".join(f"{c} ×{k}" if k > 1 else c for c, k in sorted(counts.items()))
+        parts.append(f"round {n}: {codes}" + (f" (reported only after round {n - 1}'s changes)" if n > 1 else ""))
+    return f"{shown(r.path)}: fixed by " + "; ".join(parts)
+
+
 def _apply_filters(results, filters, min_severity) -> None:
     """Drop what is not to be reported: baselined, on unchanged lines, below --min-severity."""
     known, changed = filters
@@ -393,6 +440,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
         files = [f for f in files if f not in named]
     filters = _report_filters(files, None if write_baseline else baseline, diff_base)  # fail fast
     minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
+    fix_keep = _fix_filter(filters, min_severity) if fixing or show_diff else None
     results: list[FileResult | None] = [FileResult(path, error=why) for path, why in missing]
     tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
     selected_memo: dict = {}
@@ -434,13 +482,13 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                 results.append(FileResult(name, error=str(exc)))
                 continue
             if show_diff:  # fixed in memory; the diff is printed
-                results.append(fix_text(source, name, rules, config.severity_for, minimum))
+                results.append(fix_text(source, name, rules, config.severity_for, minimum, keep=fix_keep))
             elif fixing:
                 _fail("standard input cannot be fixed in place: `copydesk fix --diff -` prints the changes")
             else:
                 results.append(lint_source(source, name, rules, config.severity_for))
         elif fixing or show_diff:
-            results.append(fix_file(path, rules, config.severity_for, minimum, write=not show_diff))
+            results.append(fix_file(path, rules, config.severity_for, minimum, write=not show_diff, keep=fix_keep))
     stream = chunks(fmt)
     pending = iter(())  # the plain lint runs' results, in task order
     materialise = True
@@ -494,6 +542,8 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
             click.echo("".join(difflib.unified_diff(
                 r.original.splitlines(keepends=True), r.fixed.splitlines(keepends=True),
                 fromfile=shown(r.path), tofile=shown(r.path))), nl=False)
+        for r in changed:
+            click.echo(_fix_rounds_line(r), err=True)
     else:
         from .reporters.tally import Tally
 
@@ -507,6 +557,10 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
             for r in results:
                 tally.add(r)
         _emit(output, tally, fmt, output_file, statistics)
+        if fixing:
+            for r in results:
+                if r.fixed is not None and r.fix_rounds:
+                    click.echo(_fix_rounds_line(r), err=True)
         if fixing and fmt == "text":
             n = sum(1 for r in results if r.fixed is not None)
             m = sum(1 for r in results if r.unwritten)

@@ -42,6 +42,7 @@ class FileResult:
     fixed: str | None = None  # after `fix`: the new text (None: nothing changed)
     original: str | None = None  # after `fix`: the text before
     verdict: dict | None = None  # "likely machine-translated or spun" (lint.verdict)
+    fix_rounds: list | None = None  # after `fix`: per round of the loop, (rule code, edit)s
 
     @property
     def lines(self):
@@ -214,38 +215,48 @@ def lint_file(path: str, rules, severity_for=None, fmt: str | None = None) -> Fi
 
 
 def fix_file(path: str, rules, severity_for=None, minimum=None, write: bool = True,
-             fmt: str | None = None) -> FileResult:
+             fmt: str | None = None, keep=None) -> FileResult:
     """Fix one file: run the fix loop, check invariants, write atomically (unless ``write`` is
     False), then lint the result so that what remains is reported."""
     result = lint_file(path, rules, severity_for, fmt)
-    return _fix_result(result, path, rules, severity_for, minimum, write, result.format)
+    return _fix_result(result, path, rules, severity_for, minimum, write, result.format, keep)
 
 
-def fix_text(source: str, name: str, rules, severity_for=None, minimum=None) -> FileResult:
+def fix_text(source: str, name: str, rules, severity_for=None, minimum=None, keep=None) -> FileResult:
     """The fix loop on a text in memory (standard input): the result's ``fixed`` holds the new
     text; nothing is written."""
     result = lint_source(source, name, rules, severity_for)
-    return _fix_result(result, name, rules, severity_for, minimum, False, result.format)
+    return _fix_result(result, name, rules, severity_for, minimum, False, result.format, keep)
 
 
-def _fix_result(result, path, rules, severity_for, minimum, write, fmt) -> FileResult:
-    from .fixer import FixError, fix_source
+def _fix_result(result, path, rules, severity_for, minimum, write, fmt, keep=None) -> FileResult:
+    """``keep(result, rounds)``, when given, is the user's report filter (baseline, changed
+    lines, --min-severity): it returns the findings of ``result`` (the lint of the text after
+    ``rounds`` of fixes) that a ``check`` would report, and only those are fixed."""
+    from .fixer import FixError, FixOutcome, fix_source
     from .model import Applicability
 
     if result.error:
         return result
+    outcome = FixOutcome(result.source, result.source)  # its rounds grow while the loop runs
+    last = {result.source: result}  # the latest lint: the fixed text's is the report's
 
     def lint(text):
-        r = lint_source(text, path, rules, severity_for, fmt)
-        if r.error:  # the text a fix made cannot be linted: nothing is written
-            raise FixError(r.error[len(path) + 2:])
-        return r.document, r.diagnostics
+        r = last.get(text)
+        if r is None:
+            r = lint_source(text, path, rules, severity_for, fmt)
+            if r.error:  # the text a fix made cannot be linted: nothing is written
+                raise FixError(r.error[len(path) + 2:])
+            last.clear()
+            last[text] = r
+        return r.document, (keep(r, outcome.rounds) if keep else r.diagnostics)
 
     try:
-        outcome = fix_source(result.source, lint, minimum or Applicability.SAFE)
+        fix_source(result.source, lint, minimum or Applicability.SAFE, outcome=outcome)
     except FixError as exc:
         result.error = f"{path}: {exc}"
         return result
+    result.fix_rounds = outcome.rounds
     if not outcome.changed:
         return result
     if write and path != STDIN:
@@ -257,9 +268,10 @@ def _fix_result(result, path, rules, severity_for, minimum, write, fmt) -> FileR
             # stand unfixed, and the next run (once the file can be written) reports them
             result.unwritten, result.diagnostics, result.verdict = True, [], None
             return result
-    after = lint_source(outcome.fixed, path, rules, severity_for, fmt)
+    after = last.get(outcome.fixed) or lint_source(outcome.fixed, path, rules, severity_for, fmt)
     after.raw, after.bom, after.fixed = result.raw, result.bom, outcome.fixed
     after.original = result.source
+    after.fix_rounds = outcome.rounds
     return after
 
 
