@@ -291,8 +291,11 @@ def _merge(pairs):
 # -- invariants ----------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>]+|\b[\w-]+(?:\.[\w-]+)+\.[a-z]{2,}\b|\b[\w-]+\.[a-z]{2,3}\b(?=[/\s]|$)")
-_QUOTE = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+_URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>]*[^\s\"'<>.,;:!?)]|\b[\w-]+(?:\.[\w-]+)+\.[a-z]{2,}\b|\b[\w-]+\.[a-z]{2,3}\b(?=[/\s]|$)")
+# a quotation never runs over a paragraph break (a stray mark must not pair with one paragraphs
+# later), and a lone CR ends a line as LF does
+_MARK_SPACE = re.compile(r"([\"“”])[ \t]+|[ \t]+([\"“”])")
+_QUOTE = re.compile(r"“(?:[^”\r\n]|(?:\r\n|\n|\r)(?![ \t]*(?:\r\n|\n|\r)))*”|\"[^\"\r\n]*\"")
 
 
 def check_invariants(source: str, applied: list[tuple[str, Edit, Applicability]]) -> None:
@@ -318,6 +321,9 @@ def check_invariants(source: str, applied: list[tuple[str, Edit, Applicability]]
                     continue  # an insertion beside the token
                 if not e.content and e.start <= a and b <= e.end:
                     continue  # the whole token deleted with a flagged span
+                if name == "quotations" and _MARK_SPACE.sub(r"\1\2", source[e.start:e.end]) == \
+                        _MARK_SPACE.sub(r"\1\2", e.content):
+                    continue  # only spaces beside a quotation mark change ('" Chinese Doctor "')
                 raise FixError(f"a safe fix by {code} would change {name} ({m.group(0)[:40]!r}); nothing written")
 
 

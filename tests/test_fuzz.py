@@ -48,11 +48,7 @@ from fuzz_gen import SUFFIX, articles, newlines, soups
 RULES = [r for r in load_rules().rules if r.meta.default_enabled]
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "report-v1.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
-# Open bugs in files this test's author does not own (reproducers: the xfail tests at the end).
-# SEG004's safe fix (spaces just inside quotation marks) is refused by lint.fixer.check_invariants
-# as "changing a quotation", which blocks every fix of the file: left out of the fix runs (its safe fix
-# is checked in unsafe runs too).
-FIX_RULES = [r for r in RULES if r.meta.code != "SEG004"]
+FIX_RULES = RULES
 
 # COPYDESK_FUZZ_EXAMPLES=N: a longer, randomised search (not for CI), e.g. to hunt for new bugs
 _SEARCH = int(os.environ.get("COPYDESK_FUZZ_EXAMPLES", "0"))
@@ -339,7 +335,7 @@ def test_check_report_of_a_token_soup_follows_the_contract(article):
 
 
 @FUZZ
-@given(soups(urls=False))
+@given(soups())
 def test_fixing_a_token_soup_changes_only_reported_spans(article):
     fmt, text = article
     fix_and_check(text, "soup" + SUFFIX[fmt], Applicability.SAFE, FIX_RULES)
@@ -366,7 +362,7 @@ def test_cli_check_and_fix_agree_with_the_library(article, unsafe):
     with tempfile.TemporaryDirectory(prefix="copydesk-fuzz-") as tmp:
         p = Path(tmp) / ("article" + SUFFIX[fmt])
         p.write_bytes(text.encode("utf-8"))
-        res = CliRunner().invoke(main, ["check", "--format", "json", "--no-cache", "--jobs", "1", "--ignore", "SEG004", str(p)],
+        res = CliRunner().invoke(main, ["check", "--format", "json", "--no-cache", "--jobs", "1", str(p)],
                                  catch_exceptions=False)
         assert res.exit_code in (0, 1), res.stderr
         report = json.loads(res.stdout)
@@ -376,7 +372,7 @@ def test_cli_check_and_fix_agree_with_the_library(article, unsafe):
         minimum = Applicability.UNSAFE if unsafe else Applicability.SAFE
         expected = fix_source(text, lambda t: (lambda r: (r.document, r.diagnostics))(lint_source(t, str(p), FIX_RULES)),
                               minimum).fixed
-        res = CliRunner().invoke(main, ["fix", "--no-cache", "--jobs", "1", "--ignore", "SEG004", *(["--unsafe-fixes"] if unsafe else []),
+        res = CliRunner().invoke(main, ["fix", "--no-cache", "--jobs", "1", *(["--unsafe-fixes"] if unsafe else []),
                                         str(p)], catch_exceptions=False)
         assert res.exit_code in (0, 1), res.stderr
         assert p.read_bytes().decode("utf-8") == expected
@@ -389,16 +385,11 @@ def _safe_fix(text: str, path: str):
     return result.error, (result.fixed if result.fixed is not None else text)
 
 
-@pytest.mark.xfail(strict=False, reason="lint/fixer.py check_invariants: SEG004's safe fix (spaces just inside "
-                   "quotation marks) reads as changing a quotation, so the file gets no fix at all")
 def test_seg004_safe_fix_is_not_refused_as_changing_a_quotation():
     error, fixed = _safe_fix('The film " Chinese Doctor " opens, and " The Long Road " follows.\n', "q.txt")
     assert error is None and fixed == 'The film "Chinese Doctor" opens, and "The Long Road" follows.\n'
 
 
-@pytest.mark.xfail(strict=False, reason="lint/fixer.py check_invariants: the curly quotation pattern crosses "
-                   "line and paragraph breaks, so a stray opening mark makes a leftover line several "
-                   "paragraphs later read as part of a quotation; every fix of the file is refused")
 def test_a_stray_opening_curly_quote_does_not_block_deleting_a_later_leftover_line():
     text = "Harrow \u201c District.\n\nPlay the video.\n\n\u201cWe had twenty minutes.\u201d said Mr Brandvold.\n"
     error, fixed = _safe_fix(text, "q.txt")
@@ -430,9 +421,6 @@ def test_line_ends_change_neither_findings_nor_fixes(article, style):
         assert fixed_other == newlines(fixed, style)
 
 
-@pytest.mark.xfail(strict=False, reason="lint/fixer.py check_invariants: the straight quotation pattern stops at "
-                   "LF but not at a lone CR, so in an old-Mac file a stray '\"' pairs with a mark paragraphs "
-                   "later and every fix of the file is refused (the LF file is fixed)")
 def test_a_stray_straight_quote_in_a_cr_file_does_not_block_fixes():
     lf = 'Rain fell in the autum"n today.\n\nBoats returned in June. , which pleased all.\n\nMs Pryce said "it is good".\n'
     error, fixed = _safe_fix(lf, "q.txt")
@@ -472,9 +460,6 @@ def test_deleting_every_item_of_an_html_list_leaves_no_empty_list():
     assert _safe_fix(text, "x.html") == (None, "<h1>Harbour reopens</h1>\n<p>Boats returned.</p>\n")
 
 
-@pytest.mark.xfail(strict=False, reason="lint/fixer.py check_invariants: a link token takes the sentence's "
-                   "period after a URL, so SEG002's deletion of that period in 'https://… . ,' reads as "
-                   "changing the link and every fix of the file is refused")
 def test_a_stray_comma_after_a_url_at_a_sentence_end_is_fixed():
     text = "The report is at https://example.com/a. , which pleased the council.\n"
     assert _safe_fix(text, "x.txt") == (None, "The report is at https://example.com/a, which pleased the council.\n")
