@@ -100,6 +100,19 @@ def _meta_key(meta: RuleMeta) -> tuple:
 
 # --------------------------------------------------------------------------- globs
 
+def _class_end(seg: str, i: int) -> int | None:
+    """The index of the ``]`` closing the character class that opens at ``seg[i]`` (a ``]``
+    right after ``[``, ``[!`` or ``[^`` is a member, as in fnmatch), or None: never closed."""
+    j, n = i + 1, len(seg)
+    if j < n and seg[j] in "!^":
+        j += 1
+    if j < n and seg[j] == "]":
+        j += 1
+    while j < n and seg[j] != "]":
+        j += 1
+    return j if j < n else None
+
+
 def _glob_segment(seg: str) -> str:
     out, i, n = [], 0, len(seg)
     while i < n:
@@ -111,14 +124,8 @@ def _glob_segment(seg: str) -> str:
         elif c == "?":
             out.append("[^/]")
         elif c == "[":
-            j = i + 1
-            if j < n and seg[j] in "!^":
-                j += 1
-            if j < n and seg[j] == "]":
-                j += 1
-            while j < n and seg[j] != "]":
-                j += 1
-            if j >= n:
+            j = _class_end(seg, i)
+            if j is None:
                 out.append(re.escape(c))
             else:
                 body = seg[i + 1:j]
@@ -166,14 +173,8 @@ def glob_problem(pattern: str, root: Path | None = None) -> str | None:
         i, n = 0, len(seg)
         while i < n:
             if seg[i] == "[":
-                j = i + 1
-                if j < n and seg[j] in "!^":
-                    j += 1
-                if j < n and seg[j] == "]":
-                    j += 1
-                while j < n and seg[j] != "]":
-                    j += 1
-                if j >= n:
+                j = _class_end(seg, i)
+                if j is None:
                     return f"invalid glob {pattern!r}: '[' at {i + 1} in {seg!r} is never closed"
                 i = j
             i += 1
