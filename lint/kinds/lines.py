@@ -244,18 +244,8 @@ class Lines(Kind):
         opener = " ".join(blocks[start].text.split())
         if len(opener) > 40:
             opener = opener[:37] + "…"
-        run: list[int] = []
-        for i in range(start, len(blocks)):
-            f = feats[i]
-            if self._comment_chrome(blocks[i], f, i == start):
-                if run and blocks[i].index != blocks[run[-1]].index + 1:
-                    yield from self._comment_hit(doc, blocks, feats, run, start, opener, taken)
-                    run = []
-                run.append(i)
-            elif run:
-                yield from self._comment_hit(doc, blocks, feats, run, start, opener, taken)
-                run = []
-        if run:
+        chrome = lambda i: self._comment_chrome(blocks[i], feats[i], i == start)  # noqa: E731
+        for run in _runs(blocks, range(start, len(blocks)), chrome):
             yield from self._comment_hit(doc, blocks, feats, run, start, opener, taken)
 
     def _comment_chrome(self, block, f, opener) -> bool:
@@ -295,18 +285,8 @@ class Lines(Kind):
             yield _hit(doc, blocks, piece, why)
 
     def _runs(self, doc, blocks, feats, first, last, taken):
-        run: list[int] = []
-        for i, b in enumerate(blocks):
-            f = feats[i]
-            if i not in taken and self.is_short(f) and not self.is_prose(f):
-                if run and b.index != blocks[run[-1]].index + 1:
-                    yield from self._judge(doc, blocks, feats, run, first, last, taken)
-                    run = []
-                run.append(i)
-            elif run:
-                yield from self._judge(doc, blocks, feats, run, first, last, taken)
-                run = []
-        if run:
+        short = lambda i: i not in taken and self.is_short(feats[i]) and not self.is_prose(feats[i])  # noqa: E731
+        for run in _runs(blocks, range(len(blocks)), short):  # lazily: _judge adds to taken
             yield from self._judge(doc, blocks, feats, run, first, last, taken)
 
     def _judge(self, doc, blocks, feats, run, first, last, taken):
@@ -399,3 +379,20 @@ def _compile(pattern: str):
         return regexcache.compile(pattern, re.IGNORECASE)
     except re.error as exc:
         raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+
+
+def _runs(blocks, indices, member):
+    """Runs of consecutive blocks (by ``Block.index``) among ``indices`` whose index passes
+    ``member``, in order; each run is yielded before ``member`` is asked about the next index."""
+    run: list[int] = []
+    for i in indices:
+        if member(i):
+            if run and blocks[i].index != blocks[run[-1]].index + 1:
+                yield run
+                run = []
+            run.append(i)
+        elif run:
+            yield run
+            run = []
+    if run:
+        yield run
