@@ -51,11 +51,14 @@ _CONFIG_DIGESTS: dict = {}
 
 
 def result_key(config: str, fmt: str, content: bytes) -> bytes:
-    """The key of a stored result: a digest of the version, the configuration (``config``: rule
-    set fingerprint, selection, severities) and the format, then the content's digest."""
+    """The key of a stored result: a digest of the version, Copydesk's source files (by name,
+    size and modification time), the configuration (``config``: rule set fingerprint, selection,
+    severities) and the format, then the content's digest."""
     head = _CONFIG_DIGESTS.get((config, fmt))
-    if head is None:
-        head = _CONFIG_DIGESTS[config, fmt] = sha256(key(config, fmt).encode()).digest()[:16]
+    if head is None:  # Copydesk's own code too: an edited checkout or an upgrade without a new
+        from .rulecache import _code_stamp  # version number must not be served old results
+
+        head = _CONFIG_DIGESTS[config, fmt] = sha256(key(_code_stamp(), config, fmt).encode()).digest()[:16]
     return head + content
 
 
