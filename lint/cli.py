@@ -346,7 +346,10 @@ def _emit(output, tally, fmt: str, output_file, statistics: bool) -> None:
             click.echo(line)
         click.echo(f"Report ({fmt}) written to {output_file}.")
     elif fmt != "text":
-        click.echo(pieces[0], nl=False)
+        from ._atomic import interrupts_deferred
+
+        with interrupts_deferred():  # a Ctrl-C while a reader drains the pipe: the whole report,
+            _write_all(pieces[0])  # then exit 130 (never half a document)
     else:
         batch: list[str] = []  # a few hundred pieces per write: click.echo per file piece costs
         size = 0
@@ -361,6 +364,25 @@ def _emit(output, tally, fmt: str, output_file, statistics: bool) -> None:
     if statistics:  # on standard output only when no machine-readable report is there
         to_err = fmt != "text" and (not output_file or output_file == "-")
         click.echo(("" if to_err else "\n") + _statistics(tally), nl=False, err=to_err)
+
+
+def _write_all(text: str) -> None:
+    """Write ``text`` to standard output whole: straight to its file descriptor, looping over
+    partial writes (a signal that interrupts a write into a full pipe leaves a short count that
+    a buffered stream let go). Where standard output has no descriptor (a test's capture), as
+    click writes."""
+    import io
+
+    stream = sys.stdout
+    try:
+        fd = stream.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        click.echo(text, nl=False)
+        return
+    stream.flush()
+    view = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _write_report(output_file: str, text: str) -> None:

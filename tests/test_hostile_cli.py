@@ -227,7 +227,9 @@ def test_ctrl_c_exits_130_with_no_partial_report_and_no_temporary_files(tmp_path
         pytest.skip("the machine linted the folder before SIGINT could be sent")
     code, out, err = got
     assert code == 130, (code, err[-2000:])
-    assert out == b""  # no half a JSON document
+    # no half a JSON document: nothing, or (Ctrl-C while the finished report was being written
+    # into a full pipe) the whole report
+    assert out == b"" or len(json.loads(out)["files"]) == 240
     assert b"Traceback" not in err and b"Aborted" not in err
     assert not _leftovers(tmp_path, os.environ["COPYDESK_CACHE_DIR"])
     # the store the interrupted run left behind changes nothing
