@@ -52,3 +52,28 @@ patterns: ['{pattern}']
   pass: ["nothing here"]
 """, encoding="utf-8")
     return load_rule(path)
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def fixture_corpus(tmp_path: Path, copies: int = 0, mtime: float | None = None) -> Path:
+    """The fixture articles (not their expected findings) copied to ``tmp_path/corpus``, or
+    ``copies`` times to ``corpus/copy0`` …, dated ``mtime`` (e.g. an hour ago: not racily clean)."""
+    import os
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    for dest in ([corpus / f"copy{i}" for i in range(copies)] if copies else [corpus]):
+        shutil.copytree(FIXTURES, dest, ignore=shutil.ignore_patterns("*.json"))
+    if mtime is not None:
+        for p in corpus.rglob("*"):
+            if p.is_file():
+                os.utime(p, (mtime, mtime))
+    return corpus
+
+
+def check_in_process(*args) -> tuple[int, str]:
+    """``copydesk check ARGS`` in this process: (exit code, standard output)."""
+    result = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout

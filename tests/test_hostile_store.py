@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from lint import cache as store
 from lint import rulecache
 from lint.cli import main
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from helpers import check_in_process, fixture_corpus
+
 OLD = time.time() - 3600
 HANG = 120  # seconds: far above a run of these few files; reaching it means the run hung
 
@@ -28,17 +28,10 @@ needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here
 
 
 def _corpus(tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(FIXTURES, corpus, ignore=shutil.ignore_patterns("*.json"))
-    for p in corpus.rglob("*"):
-        if p.is_file():
-            os.utime(p, (OLD, OLD))
-    return corpus
+    return fixture_corpus(tmp_path, mtime=OLD)
 
 
-def _check(*args):
-    result = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
-    return result.exit_code, result.stdout
+_check = check_in_process
 
 
 def _run(repo, *args):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import shutil
 import time
 from pathlib import Path, PurePath
 
@@ -16,25 +15,18 @@ import lint.runner
 from lint import cache as store
 from lint import packs, rulecache
 from lint.cli import main
+
+from helpers import check_in_process, fixture_corpus
 from lint.document import FORMATS, format_for_path
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OLD = time.time() - 3600  # files last changed an hour ago: not racily clean
 
 
 def _corpus(tmp_path, copies=3):
-    corpus = tmp_path / "corpus"
-    for i in range(copies):
-        shutil.copytree(FIXTURES, corpus / f"copy{i}", ignore=shutil.ignore_patterns("*.json"))
-    for p in corpus.rglob("*"):
-        if p.is_file():
-            os.utime(p, (OLD, OLD))
-    return corpus
+    return fixture_corpus(tmp_path, copies, mtime=OLD)
 
 
-def _check(*args):
-    result = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
-    return result.exit_code, result.stdout
+_check = check_in_process
 
 
 @pytest.fixture
