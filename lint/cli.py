@@ -260,7 +260,8 @@ def _fix_filter(filters, min_severity):
         if changed is not None:
             from .gitdiff import touches
 
-            if not rounds:
+            if not rounds:  # a file's first round: fixes run one file after another
+                originals.clear()
                 originals[r.path] = r
             lines = changed.get(os.path.realpath(r.path), set())
             first = originals.get(r.path, r)
