@@ -1,10 +1,17 @@
 """Copydesk: a linter for articles.
 
-Small public API::
+Small public API (the library layer, :mod:`lint.api`)::
 
-    from lint import lint_text
-    for d in lint_text("Tensions rose in the region. .\\n"):
+    import lint
+
+    result = lint.lint_text("Tensions rose in the region. .\\n")          # plain text
+    result = lint.lint_text(html, format="html", config={"select": ["UI"]})
+    for d in result.diagnostics:
         print(d.code, d.start, d.end, d.message)
+    result.to_dict()                     # the file's entry of the JSON report (version 1)
+
+    linter = lint.Linter("copydesk.toml")          # built once; picklable (ships to workers)
+    results = linter.lint_records(rows, text_field="text", id_field="id")
 """
 from __future__ import annotations
 
@@ -12,29 +19,28 @@ __version__ = "0.1.0"
 
 from .model import Applicability, Diagnostic, Edit, Fix, Severity  # noqa: E402
 
-__all__ = ["lint_text", "lint_paths", "Diagnostic", "Fix", "Edit", "Severity", "Applicability", "__version__"]
+__all__ = ["lint_text", "lint_paths", "Linter", "FileResult", "InputError", "ConfigError", "Diagnostic", "Fix",
+           "Edit", "Severity", "Applicability", "__version__"]
 
 
-def lint_text(text: str, path: str = "<text>", fmt: str | None = None, select=None) -> list[Diagnostic]:
-    """Lint a string with the built-in rules (optionally only rules matching ``select``)."""
-    from .config import selector_matches
-    from .packs import load_rules
-    from .runner import lint_source
+def lint_text(text: str, *, format: str = "plain", config=None, path: str = "<text>"):
+    """Lint a string (``format``: plain, markdown or html) with the built-in rules or ``config``
+    (a path to a configuration file, a dict of its keys, or a Config); a :class:`FileResult`."""
+    from .api import lint_text as run
 
-    rules = load_rules().rules
-    if select:
-        rules = [r for r in rules if any(selector_matches(s, r.meta) for s in select)]
-    else:
-        rules = [r for r in rules if r.meta.default_enabled]
-    return lint_source(text, path, rules, fmt=fmt).diagnostics
+    return run(text, format=format, config=config, path=path)
 
 
-def lint_paths(paths, select=None):
-    """Lint files and folders with the built-in rules; returns a list of FileResult."""
-    from .config import selector_matches
-    from .packs import load_rules
-    from .runner import discover, lint_file
+def lint_paths(paths, config=None, jobs: int = 0, cache: bool = True):
+    """Lint files and folders as ``copydesk check`` does; a list of :class:`FileResult`."""
+    from .api import Linter
 
-    rules = load_rules().rules
-    rules = [r for r in rules if (any(selector_matches(s, r.meta) for s in select) if select else r.meta.default_enabled)]
-    return [lint_file(p, rules) for p in discover(paths)]
+    return Linter(config).lint_paths(paths, jobs=jobs, cache=cache)
+
+
+def __getattr__(name):  # the library's classes, imported when first asked for
+    if name in ("Linter", "FileResult", "InputError", "ConfigError"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'lint' has no attribute {name!r}")

@@ -48,6 +48,8 @@ class ConfigError(Exception):
 
     def __str__(self) -> str:
         message = " ".join(str(self.message).split())
+        if self.path is None:  # settings given in code (lint.api), not read from a file
+            return f"{self.key}: {message}" if self.key else message
         if self.key:
             return f"{self.path}: {self.key}: {message}"
         return f"{self.path}: {message}"

@@ -44,6 +44,12 @@ class FileResult:
     verdict: dict | None = None  # "likely machine-translated or spun" (lint.verdict)
     fix_rounds: list | None = None  # after `fix`: per round of the loop, (rule code, edit)s
 
+    def to_dict(self) -> dict:
+        """The file's entry of the JSON report (DESIGN.md §7), as ``--format json`` writes it."""
+        from .reporters.json import file_json
+
+        return file_json(self)
+
     @property
     def lines(self):
         """Line index of the source (from the parsed document when there is one)."""
