@@ -8,6 +8,7 @@ from .lines import Lines
 from .menu import Menu
 from .metric import Metric
 from .pattern import Pattern
+from .repeats import Repeats
 from .phrase import Phrase
 from .run import Run
 from .script import Script
@@ -29,4 +30,5 @@ KINDS = {
     "script": Script,
     "menu": Menu,
     "lines": Lines,
+    "repeats": Repeats,
 }

@@ -1,0 +1,220 @@
+"""Cross-document evidence: boilerplate by frequency (rule UI025 ``repeated-line``).
+
+A short line that recurs across many documents of one run ("Share this", "Comments are
+closed.", a site's footer or byline formula) is page furniture even when no phrase list names
+it: the duplicate-line idea of Gopher and FineWeb, applied as a linter finding. One document
+cannot show it, so it is a **two-pass, map-reduce job** and this module is its pure, engine-free
+core (no I/O, no Dask, no global state); the folder runs of ``copydesk check`` and
+``copydesk corpus`` (lint/corpus.py, on Dask) both drive it:
+
+1. map, per document: ``cands = candidates(text, fmt)`` -> ``[(key, start, end), …]``, the
+   document's short non-prose lines with their normalised key and *source* offsets;
+2. reduce: ``counter = count(keys for each document)`` -> ``collections.Counter`` (key ->
+   number of documents holding it; a document counts a key once). Counters of partitions add
+   (``c1 + c2`` or ``c1.update(c2)``), so the reduction can be split any way, in any order,
+   and gives the same result (per group: one Counter per ``--group-by`` value);
+3. ``keys = frequent(counter, n_docs)`` -> ``frozenset`` of keys held by at least ``min_docs``
+   documents and at least ``min_share`` of them (``n_docs``: documents in the run or group);
+4. map again, per document: ``findings(cands, keys, n_docs, counts=counter)`` ->
+   ``[Diagnostic]`` of UI025 (merge them into the document's own diagnostics, sorted by
+   ``Diagnostic.sort_key``). ``suppressed`` drops those a suppression comment silences.
+
+Everything is deterministic and independent of how documents are partitioned or ordered, so a
+run gives the same findings for every ``--jobs``, worker count and with or without a result
+store (the per-file results can be stored without UI025; the cross-document pass is added on
+top, it needs only the candidate keys of each file, which are cheap to store or recompute).
+
+What is a candidate (decided so that clean news stays quiet, see ``is_candidate``): a line of a
+prose block (paragraph, heading, list item, quotation, caption; not a table cell or front
+matter) with at most ``MAX_WORDS`` (12) words and at least two letters, that is not a full
+sentence of prose (a line of ``PROSE_WORDS`` (7) or more words ending in a sentence stop).
+Its key is the line NFKC-normalised, casefolded, digit runs masked as ``0``, whitespace
+collapsed and punctuation trimmed at both ends, so "Share this:" and "share this", "Posted 3
+hours ago" and "Posted 12 hours ago" are one key.
+
+Defaults (``MIN_DOCS`` 4, ``MIN_SHARE`` 0.02) were measured on the evaluation sets (tune
+halves, holdout halves reported in the report of the change that made them): quiet on
+professional news treated as one folder, helpful where a set holds pages of one site. Pages of
+unrelated sites share little furniture, and there it finds little: that is expected.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Iterable, Mapping
+
+from .model import Applicability, Diagnostic, Edit, Fix, Severity
+
+CODE = "UI025"
+NAME = "repeated-line"
+CATEGORY = "ui-leftover"
+
+MAX_WORDS = 12
+PROSE_WORDS = 7
+MIN_DOCS = 4
+MIN_SHARE = 0.02
+
+#: block kinds whose lines are never counted (data, not page furniture)
+SKIP_KINDS = ("table.cell", "frontmatter")
+
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+_LETTER = re.compile(r"[^\W\d_]")
+_STOP = re.compile(r"[.!?…][\"'”’»)\]]*$")
+#: what may stand on a source line beside the text without being text: tags, Markdown markers
+_TAG = re.compile(r"<[^>]*>")
+_MARKUP = re.compile(r"^[\s>#*+\-=_`|]*(?:\d{1,9}[.)]\s)?[\s>#*+\-=_`|\[\]()]*$")
+
+
+def normalise(line: str) -> str:
+    """The counting key of a line (see the module docstring)."""
+    s = unicodedata.normalize("NFKC", line).casefold()
+    s = _SPACE.sub(" ", _DIGITS.sub("0", s)).strip()
+    i, j = 0, len(s)
+    while i < j and not (s[i].isalnum()):
+        i += 1
+    while j > i and not (s[j - 1].isalnum()):
+        j -= 1
+    return s[i:j]
+
+
+def is_candidate(line: str) -> bool:
+    """A short line that is not a full sentence of prose."""
+    words = line.split()
+    n = len(words)
+    if n == 0 or n > MAX_WORDS:
+        return False
+    if n >= PROSE_WORDS and _STOP.search(line):
+        return False
+    return len(_LETTER.findall(line, 0, 200)) >= 2
+
+
+def candidates(text: str, fmt: str = "text") -> list[tuple[str, int, int]]:
+    """The document's lines worth counting, as ``(key, start, end)`` with ``[start, end)`` the
+    line's text in *source* offsets (code points into ``text``). ``fmt``: ``text`` (or
+    ``plain``), ``markdown`` or ``html``; parsed as ``copydesk check`` parses it, so Markdown
+    and HTML markup, code, comments and front matter are never counted. A document that cannot
+    be parsed has no candidates."""
+    from .document import parse
+
+    fmt = "text" if fmt in (None, "plain", "txt") else fmt
+    try:
+        doc = parse(text, "doc." + {"text": "txt", "markdown": "md", "html": "html"}.get(fmt, "txt"), fmt)
+    except Exception:  # noqa: BLE001 - no evidence from a document that does not parse
+        return []
+    return document_candidates(doc)
+
+
+def document_candidates(doc) -> list[tuple[str, int, int]]:
+    """:func:`candidates` of an already parsed :class:`lint.document.Document`."""
+    out = []
+    for block in doc.blocks:
+        if block.kind.startswith(SKIP_KINDS):
+            continue
+        text = block.text
+        pos = 0
+        for line in text.split("\n"):
+            s, e = pos, pos + len(line)
+            pos = e + 1
+            stripped = line.strip()
+            if not stripped or not is_candidate(stripped):
+                continue
+            key = normalise(stripped)
+            if len(key) < 2:
+                continue
+            s += len(line) - len(line.lstrip())
+            e -= len(line) - len(line.rstrip())
+            src_s, src_e = block.to_source(s, e)
+            if src_e > src_s:
+                out.append((key, src_s, src_e))
+    return out
+
+
+def count(keys_per_doc: Iterable[Iterable[str]]) -> Counter:
+    """Key -> number of documents that hold it (each document counts a key once). Counters of
+    disjoint sets of documents add up to the Counter of their union."""
+    c: Counter = Counter()
+    for keys in keys_per_doc:
+        c.update(set(keys))
+    return c
+
+
+def frequent(counter: Mapping[str, int], n_docs: int, *, min_docs: int = MIN_DOCS,
+             min_share: float = MIN_SHARE) -> frozenset[str]:
+    """Keys held by at least ``min_docs`` documents and at least ``min_share`` of ``n_docs``."""
+    need = max(min_docs, min_share * n_docs)
+    return frozenset(k for k, n in counter.items() if n >= need)
+
+
+def _line_bounds(source: str, start: int, end: int) -> tuple[int, int]:
+    """The deletion of the line holding ``[start, end)``: the whole source line with its line
+    break when nothing else of it is text (only tags or Markdown markers), else the span."""
+    ls = source.rfind("\n", 0, start) + 1
+    le = source.find("\n", end)
+    le = len(source) if le < 0 else le
+    rest = _TAG.sub("", source[ls:start]) + "\x00" + _TAG.sub("", source[end:le])
+    before, after = rest.split("\x00")
+    if not (_MARKUP.match(before) and not after.strip(" \t\r|")):
+        return start, end
+    if le < len(source):
+        return ls, le + 1
+    if ls > 0:  # the last line: take the break before it instead
+        return ls - 1 - (ls >= 2 and source[ls - 2] == "\r"), le
+    return ls, le
+
+
+def findings(cands: Iterable[tuple[str, int, int]], frequent_keys, n_docs: int, *,
+             counts: Mapping[str, int] | None = None, source: str | None = None,
+             severity: Severity = Severity.WARNING) -> list[Diagnostic]:
+    """UI025 diagnostics for the candidates whose key is frequent. ``counts`` (the reduced
+    Counter) gives the number of documents named in the message; ``source`` (the document's
+    text), when given, widens each deletion to the whole source line (with its break) where the
+    line holds nothing else; without it the fix deletes the line's text. The fix is unsafe:
+    frequency is evidence, not proof (a recurring standfirst, a series' refrain)."""
+    out = []
+    for key, start, end in cands:
+        if key not in frequent_keys:
+            continue
+        n = counts.get(key, 0) if counts is not None else 0
+        where = f"{n} of {n_docs} documents" if n else f"many of the {n_docs} documents"
+        s, e = _line_bounds(source, start, end) if source is not None else (start, end)
+        shown = " ".join((source[start:end] if source is not None else key).split())
+        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        fix = Fix((Edit(s, e, ""),), Applicability.UNSAFE, "Delete it")
+        out.append(Diagnostic(CODE, NAME, CATEGORY, severity,
+                              f"Line repeated in {where} of this run (boilerplate by frequency): '{shown}'",
+                              start, end, fix))
+    out.sort(key=Diagnostic.sort_key)
+    return out
+
+
+def suppressed(diags: list[Diagnostic], doc) -> list[Diagnostic]:
+    """``diags`` less those a suppression comment of the parsed ``doc`` silences."""
+    from .suppress import collect, is_suppressed
+
+    if not doc.suppressions and doc.comments:
+        doc.suppressions = collect(doc)
+    if not doc.suppressions:
+        return diags
+    return [d for d in diags if not is_suppressed(doc.suppressions, d.code, d.name, d.start, d.end)]
+
+
+def merge(diags: list[Diagnostic], extra: list[Diagnostic]) -> list[Diagnostic]:
+    """A document's diagnostics with the cross-document ones added, in report order."""
+    if not extra:
+        return diags
+    return sorted([*diags, *extra], key=Diagnostic.sort_key)
+
+
+def run(texts: Iterable[tuple[str, str]], *, min_docs: int = MIN_DOCS, min_share: float = MIN_SHARE,
+        severity: Severity = Severity.WARNING) -> list[list[Diagnostic]]:
+    """Both passes in one process over ``(text, fmt)`` pairs (a list: it is read twice):
+    the UI025 diagnostics of each document, in order. The reference the engines are tested
+    against."""
+    texts = list(texts)
+    cands = [candidates(t, f) for t, f in texts]
+    counter = count((k for k, _, _ in c) for c in cands)
+    keys = frequent(counter, len(texts), min_docs=min_docs, min_share=min_share)
+    return [findings(c, keys, len(texts), counts=counter, source=t, severity=severity)
+            for c, (t, _f) in zip(cands, texts)]
