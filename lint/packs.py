@@ -12,15 +12,16 @@ from .model import Applicability, Example, RuleMeta, Severity
 
 CATEGORIES = ("punctuation", "mt-phrasing", "ui-leftover", "caption-credit", "attribution",
               "consistency", "readability", "grammar")
-SCOPES = ("block", "sentence", "document")
 QUOTE_POLICIES = ("flag", "skip")
+#: keys of one ``examples: fix:`` entry
+FIX_EXAMPLE_KEYS = {"in", "out", "format", "applicability"}
 CODE_RE = re.compile(r"^([A-Z]+)(\d{3})$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
 _MARKS = re.compile(f"([{MARK_OPEN}{MARK_CLOSE}])")
 
 HEADER_KEYS = {
-    "code", "name", "kind", "category", "severity", "summary", "why", "scope", "zones",
+    "code", "name", "kind", "category", "severity", "summary", "why", "zones",
     "quote_policy", "fix", "tags", "since", "aliases", "examples", "enabled", "demote_after",
 }
 
@@ -222,6 +223,12 @@ def _examples(path, data, kind_name):
     for item in ex.get("fix", []) or []:
         if not (isinstance(item, dict) and isinstance(item.get("in"), str) and isinstance(item.get("out"), str)):
             _err(path, ex, "fix", "fix examples are mappings with 'in' and 'out' strings")
+        extra = set(item) - FIX_EXAMPLE_KEYS
+        if extra:
+            _err(path, item, sorted(extra)[0], "unknown key in a fix example (expected in, out, format, applicability)")
+        if item.get("applicability", "unsafe") != "unsafe":  # a safe rule's example that only --unsafe-fixes writes
+            _err(path, item, "applicability", "a fix example's applicability can only be 'unsafe' "
+                 "(written by fix --unsafe-fixes); without it the rule's own applies")
         fixes.append(Example(item["in"], fixed=item["out"], format=item.get("format", "text")))
     return tuple(fails), tuple(passes), tuple(fixes)
 
@@ -241,6 +248,8 @@ def load_rule(path: Path, user: bool = False) -> Rule:
         _err(path, data, "kind", f"unknown kind {kind_name!r} (known: {', '.join(sorted(KINDS))})")
     allowed = HEADER_KEYS | set(kind_cls.OPTIONS)
     for key in data:
+        if key == "scope":  # removed: it was validated but never read
+            _err(path, data, key, "'scope' is no longer a rule key (no rule ever read it): delete the line")
         if key not in allowed:
             _err(path, data, key, f"unknown key for kind '{kind_name}'")
     code = _str(path, data, "code")
@@ -257,9 +266,6 @@ def load_rule(path: Path, user: bool = False) -> Rule:
         severity = Severity.parse(_str(path, data, "severity"))
     except ValueError as exc:
         _err(path, data, "severity", str(exc))
-    scope = _str(path, data, "scope", required=False, default="block")
-    if scope not in SCOPES:
-        _err(path, data, "scope", f"must be one of {', '.join(SCOPES)}")
     zones = _strlist(path, data, "zones")
     from .document.zones import ZONES
 

@@ -100,6 +100,12 @@ def test_good_rule_loads(tmp_path):
     (("why: because", "why: because\ndemote_after: two"), 8, "demote_after"),
     (('  fail: ["a ⟦xx⟧ b"]', '  fail: ["a xx b"]'), 10, "without a ⟦marked⟧ span"),
     (("summary: \"found {match}\"", "summary: \"found {match}\n  oops: ["), None, "invalid YAML"),
+    # 'scope' was validated and never read: removed, with a message saying so
+    (("why: because", "why: because\nscope: block"), 8, "'scope' is no longer a rule key"),
+    (('  pass: ["a b"]', '  pass: ["a b"]\n  fix:\n    - {in: "a xx", out: "a ", colour: red}'), 13,
+     "colour: unknown key in a fix example"),
+    (('  pass: ["a b"]', '  pass: ["a b"]\n  fix:\n    - {in: "a xx", out: "a ", applicability: safe}'), 13,
+     "applicability can only be 'unsafe'"),
 ])
 def test_malformed_rule_file_errors_name_file_line_and_key(tmp_path, change, line, needle):
     path = _write(tmp_path, GOOD.replace(*change))

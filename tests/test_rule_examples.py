@@ -1,12 +1,13 @@
 """The one parametrised test: every rule's own examples, straight from its YAML file."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from lint.fixer import apply_edits, select_edits
 from lint.model import Applicability
-from lint.packs import load_rules
-from lint.runner import lint_source
+from lint.packs import load_rules, load_yaml
+from lint.runner import fix_text, lint_source
 
 RULES = load_rules().rules
 
@@ -36,13 +37,35 @@ def test_pass_example_reports_nothing(rule, example):
     assert _spans(rule, example.text, _fmt(example)) == []
 
 
+def fix_applicability(rule, index):
+    """The applicability a fix example is written for: the rule's own, or ``unsafe`` when the
+    example says so (a safe rule's example that only ``fix --unsafe-fixes`` writes)."""
+    raw = load_yaml(Path(rule.meta.path))["examples"]["fix"][index]
+    return Applicability.parse(raw["applicability"]) if "applicability" in raw else rule.meta.fix_applicability
+
+
+def real_fix(rule, example, minimum):
+    """What ``copydesk fix`` (``--unsafe-fixes`` when ``minimum`` is unsafe) writes for the
+    example's text with only ``rule`` selected: the runner's fix loop, every round of it."""
+    result = fix_text(example.text, _fmt(example), [rule], minimum=minimum)
+    assert result.error is None, result.error
+    return example.text if result.fixed is None else result.fixed
+
+
 @pytest.mark.parametrize("rule,example", list(_cases("fix")))
-def test_fix_example(rule, example):
+def test_fix_example_is_what_copydesk_fix_writes(rule, example):
     assert rule.meta.fix_applicability is not None, "a fix example needs a 'fix' section"
-    diags = lint_source(example.text, _fmt(example), [rule]).diagnostics
-    edits = select_edits(diags, Applicability.UNSAFE)
-    assert edits, "the fix example produced no fix"
-    assert apply_edits(example.text, edits) == example.fixed
+    minimum = fix_applicability(rule, rule.meta.fixes.index(example))
+    assert minimum in (Applicability.SAFE, Applicability.UNSAFE), "display-only fixes are never written"
+    assert example.fixed != example.text, "a fix example must change its text"
+    fixed = real_fix(rule, example, minimum)
+    assert fixed == example.fixed
+    # the loop is done: fixing what it wrote changes nothing
+    assert fix_text(fixed, _fmt(example), [rule], minimum=minimum).fixed is None
+    if minimum == Applicability.UNSAFE and rule.meta.fix_applicability == Applicability.SAFE:
+        # marked unsafe in a safe rule: plain `copydesk fix` must indeed not write it (once it
+        # does, the mark goes)
+        assert real_fix(rule, example, Applicability.SAFE) != example.fixed
 
 
 def _entry_cases():
@@ -60,3 +83,33 @@ def test_phrase_entry_examples(rule, kind, sentence):
         assert _spans(rule, text, "x.txt") == sorted(spans)
     else:
         assert _spans(rule, sentence, "x.txt") == []
+
+
+def _explain(code):
+    from click.testing import CliRunner
+
+    from lint.cli import main
+
+    result = CliRunner().invoke(main, ["explain", code])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_explain_shows_the_fix_example_copydesk_fix_writes():
+    rule = next(r for r in RULES if r.meta.code == "FOOT001")
+    example = rule.meta.fixes[0]
+    written = real_fix(rule, example, rule.meta.fix_applicability)
+    assert written == "The bridge reopened on Monday.\n"  # the line goes, and its line break with it
+    out = _explain("FOOT001")
+    fixed = out[out.index("Fixed:\n"):out.index("Defined in")]
+    assert fixed == f"Fixed:\n  {example.text}\n  → {written}\n\n"
+    assert "Monday.\n\n\n\n" not in out  # the old example: a blank line left where the footer was
+
+
+@pytest.mark.parametrize("code", sorted({r.meta.code for r in RULES if r.meta.fixes}))
+def test_explain_shows_every_fix_example_as_written(code):
+    rule = next(r for r in RULES if r.meta.code == code)
+    out = _explain(code)
+    for i, example in enumerate(rule.meta.fixes):
+        written = real_fix(rule, example, fix_applicability(rule, i))
+        assert f"  {example.text}\n  → {written}\n" in out
