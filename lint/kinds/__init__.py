@@ -3,6 +3,7 @@ from .balance import Balance
 from .consistency import Consistency
 from .context import Context
 from .docpattern import DocPattern
+from .docstyle import DocStyle
 from .edge import Edge
 from .lines import Lines
 from .menu import Menu
@@ -26,6 +27,7 @@ KINDS = {
     "metric": Metric,
     "context": Context,
     "docpattern": DocPattern,
+    "docstyle": DocStyle,
     "balance": Balance,
     "script": Script,
     "menu": Menu,
