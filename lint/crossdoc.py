@@ -26,7 +26,7 @@ top, it needs only the candidate keys of each file, which are cheap to store or 
 
 What is a candidate (decided so that clean news stays quiet, see ``is_candidate``): a line of a
 prose block (paragraph, heading, list item, quotation, caption; not a table cell or front
-matter) with at most ``MAX_WORDS`` (12) words and at least two letters, that is not a full
+matter, not a Markdown or HTML heading) with at most ``MAX_WORDS`` (12) words and at least two letters, that is not a full
 sentence of prose (a line of ``PROSE_WORDS`` (7) or more words ending in a sentence stop).
 Its key is the line NFKC-normalised, casefolded, digit runs masked as ``0``, whitespace
 collapsed and punctuation trimmed at both ends, so "Share this:" and "share this", "Posted 3
@@ -55,8 +55,9 @@ PROSE_WORDS = 7
 MIN_DOCS = 4
 MIN_SHARE = 0.02
 
-#: block kinds whose lines are never counted (data, not page furniture)
-SKIP_KINDS = ("table.cell", "frontmatter")
+#: block kinds whose lines are never counted: table cells and front matter are data, and a
+#: marked-up heading is the article's own structure (a series' "Background" recurs by design)
+SKIP_KINDS = ("table.cell", "frontmatter", "heading")
 
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")

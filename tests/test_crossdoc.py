@@ -61,11 +61,12 @@ def test_is_candidate(line, expected):
 def test_candidates_are_short_lines_with_source_offsets(fmt, text):
     cands = crossdoc.candidates(text, fmt)
     keys = [k for k, _, _ in cands]
-    assert keys == ["harbour news", "share this"]  # no prose, code, script or table cell
+    # no prose, code, script, table cell, nor a marked-up heading (a plain line may be anything)
+    assert keys == (["harbour news"] if fmt == "text" else []) + ["share this"]
     for key, s, e in cands:
         assert crossdoc.normalise(text[s:e].replace("<b>", "").replace("</b>", "")) == key
     if fmt == "markdown":  # the markers are not part of the span
-        assert [text[s:e] for _, s, e in cands] == ["Harbour news", "Share this"]
+        assert [text[s:e] for _, s, e in cands] == ["Share this"]
 
 
 def test_a_document_counts_a_key_once_and_counters_add():

@@ -1,0 +1,699 @@
+"""Corpus mode (``copydesk corpus``): lint millions of records on Dask (issue 18).
+
+The engine, without the command line (lint/corpus_cli.py parses options and calls :func:`run`):
+
+- **Inputs** are JSONL files (``.jsonl``, ``.jsonl.gz``), Parquet files, or folders of either.
+  They are cut into **partitions** that a worker reads by itself (:func:`plan`): an uncompressed
+  JSONL file in byte ranges of ``partition_bytes`` (a line belongs to the range where it starts,
+  as Hadoop splits text), a gzip file whole (it cannot be entered in the middle: read as a
+  stream), a Parquet file by row group (read in batches of 1,000 rows). No process ever holds
+  a whole input; a worker holds one batch of records and writes its rows as it goes.
+- **Pass 1** (the cross-document reduction, when UI025 is selected): each partition maps its
+  documents to the counting keys of their short lines (lint.crossdoc.candidates, hashed to 64
+  bits with blake2b: the same in every process), as one Counter of (group, key) per partition;
+  a tree reduction on the cluster (``dask.bag`` fold, ``split_every`` 8) adds them, and the
+  frequent keys (lint.crossdoc.frequent, per ``--group-by`` group) are selected on the worker
+  that holds the total, so only they travel back.
+- **Pass 2**: the rule set is built once in the client (a :class:`lint.Linter`), scattered to
+  every worker with the frequent keys, and each partition is linted into a part file
+  ``OUT.parts/part-NNNNN.(jsonl|parquet)`` (written under a temporary name, then renamed); the
+  worker returns only the partition's summary. The client records each finished partition in
+  ``OUT.parts/manifest.json``; ``resume`` skips the partitions it lists (and reuses pass 1's
+  result, stored beside it), provided the inputs and options are the same. Finally the parts are
+  concatenated, in input order, into ``OUT`` (JSONL or Parquet by its suffix), the summary is
+  written to ``OUT.summary.json``, and the parts are removed.
+
+One output row per record: ``id``, ``group`` (with ``--group-by``), ``error`` (null, or why the
+record could not be linted: not JSON, not UTF-8, no text field, text that is not a string …),
+``diagnostics`` (the JSON report's shape, DESIGN.md §7), ``verdict``, and ``readability`` (the
+``copydesk stats`` figures) when a READ rule is selected. A bad record is one error row; the
+run goes on.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+BATCH_ROWS = 1000
+DEFAULT_PARTITION_BYTES = 16 << 20
+
+
+class CorpusError(Exception):
+    """A usage or input mistake: one line, exit status 2."""
+
+
+# --------------------------------------------------------------------------- planning
+
+@dataclass(frozen=True)
+class Part:
+    """One partition: ``path`` with a byte range ``[start, end)`` (JSONL), the whole stream
+    (gzip: start 0, end -1) or one row group (Parquet: ``start`` is its index)."""
+
+    index: int
+    path: str
+    kind: str  # "jsonl", "gzip", "parquet"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How records are read: field names and the default format."""
+
+    text_field: str = "text"
+    id_field: str | None = "id"
+    format_field: str | None = None
+    format: str = "plain"
+    group_by: str | None = None
+
+
+def _kind(path: str) -> str | None:
+    low = path.lower()
+    if low.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if low.endswith(JSONL_SUFFIXES):
+        return "gzip" if low.endswith(".gz") else "jsonl"
+    return None
+
+
+def input_files(inputs) -> list[str]:
+    """The input files, in order: files as named, folders searched (sorted, recursively) for
+    JSONL and Parquet files."""
+    out: list[str] = []
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(str(q) for q in p.rglob("*") if q.is_file() and _kind(str(q)))
+            if not found:
+                raise CorpusError(f"{raw}: no JSONL or Parquet files (.jsonl, .jsonl.gz, .parquet) in this folder")
+            out.extend(found)
+        elif p.is_file():
+            if _kind(str(p)) is None:
+                raise CorpusError(f"{raw}: not a JSONL (.jsonl, .jsonl.gz) or Parquet (.parquet) file")
+            out.append(str(p))
+        else:
+            raise CorpusError(f"{raw}: no such file or folder")
+    seen: set = set()
+    return [x for x in out if not (x in seen or seen.add(x))]
+
+
+def plan(files, partition_bytes: int = DEFAULT_PARTITION_BYTES) -> list[Part]:
+    parts: list[Part] = []
+    for path in files:
+        kind = _kind(path)
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            try:
+                n = pq.ParquetFile(path).metadata.num_row_groups
+            except Exception as exc:  # noqa: BLE001
+                raise CorpusError(f"{path}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+            parts.extend(Part(len(parts), path, kind, i, i + 1) for i in range(n))
+        elif kind == "gzip":
+            parts.append(Part(len(parts), path, kind, 0, -1))
+        else:
+            size = os.path.getsize(path)
+            for start in range(0, max(size, 1), max(1, partition_bytes)):
+                parts.append(Part(len(parts), path, kind, start, min(size, start + partition_bytes)))
+    return parts
+
+
+def signature(files, parts, options: dict) -> dict:
+    """What a resumed run must share with the run it resumes."""
+    stats = []
+    for f in files:
+        st = os.stat(f)
+        stats.append([os.path.abspath(f), st.st_size, st.st_mtime_ns])
+    return {"inputs": stats, "partitions": len(parts), "options": options}
+
+
+# --------------------------------------------------------------------------- reading
+
+def _jsonl_lines(part: Part):
+    """(byte offset, line bytes) of the lines that start in the part's range."""
+    if part.kind == "gzip":
+        with gzip.open(part.path, "rb") as fh:
+            pos = 0
+            for line in fh:
+                yield pos, line
+                pos += len(line)
+        return
+    with open(part.path, "rb") as fh:
+        if part.start > 0:
+            fh.seek(part.start - 1)
+            fh.readline()  # the rest of the line that started in the previous range
+        while True:
+            pos = fh.tell()
+            if pos >= part.end:
+                return
+            line = fh.readline()
+            if not line:
+                return
+            yield pos, line
+
+
+def records(part: Part, spec: Spec):
+    """The part's records as (name, record) or (name, None, why) for a line that is no record."""
+    base = os.path.basename(part.path)
+    if part.kind == "parquet":
+        yield from _parquet_records(part, spec, base)
+        return
+    try:
+        for pos, raw in _jsonl_lines(part):
+            if not raw.strip():
+                continue
+            name = f"{base}@{pos}"
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield name, None, f"{name}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {pos + exc.start})"
+                continue
+            try:
+                rec = json.loads(text)
+            except ValueError as exc:
+                yield name, None, f"{name}: not a JSON record ({exc})"
+                continue
+            yield name, rec, None
+    except (OSError, EOFError) as exc:  # a truncated or corrupt gzip stream: the rest of the file
+        name = f"{base}"
+        yield name, None, f"{name}: cannot read further ({type(exc).__name__}: {exc})"
+
+
+def _parquet_records(part: Part, spec: Spec, base: str):
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(part.path)
+    names = set(pf.schema_arrow.names)
+    wanted = [c for c in (spec.text_field, spec.id_field, spec.format_field, spec.group_by) if c and c in names]
+    row = 0
+    for batch in pf.iter_batches(batch_size=BATCH_ROWS, row_groups=[part.start], columns=list(dict.fromkeys(wanted))):
+        for rec in batch.to_pylist():
+            yield f"{base}#{part.start}:{row}", rec, None
+            row += 1
+
+
+# --------------------------------------------------------------------------- pass 1
+
+def hkey(key: str) -> int:
+    """A line's counting key as 64 bits, the same in every process (unlike ``hash``)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def _group(rec, spec: Spec) -> str:
+    if not spec.group_by or not isinstance(rec, dict):
+        return ""
+    g = rec.get(spec.group_by)
+    return "" if g is None else str(g)
+
+
+def _text_and_format(rec, spec: Spec):
+    """(text, parser format) of a good record, else None."""
+    from .api import FORMATS
+
+    if not isinstance(rec, dict):
+        return None
+    text = rec.get(spec.text_field)
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if not isinstance(text, str):
+        return None
+    fmt = FORMATS.get(spec.format)
+    if spec.format_field and rec.get(spec.format_field) is not None:
+        fmt = FORMATS.get(str(rec[spec.format_field]).strip().lower())
+    return None if fmt is None else (text, fmt)
+
+
+def count_part(part: Part, spec: Spec) -> tuple[Counter, Counter]:
+    """Pass 1 of one partition: Counter of (group, hashed key) -> documents, and documents per
+    group (only records that can be linted count)."""
+    from . import crossdoc
+
+    keys: Counter = Counter()
+    docs: Counter = Counter()
+    for name, rec, why in records(part, spec):
+        tf = None if why else _text_and_format(rec, spec)
+        if tf is None:
+            continue
+        g = _group(rec, spec)
+        docs[g] += 1
+        keys.update({(g, hkey(k)) for k, _, _ in crossdoc.candidates(*tf)})
+    return keys, docs
+
+
+def _add(a, b):
+    a[0].update(b[0])
+    a[1].update(b[1])
+    return a
+
+
+def _select(total, min_docs: int, min_share: float) -> dict:
+    """The frequent keys per group, from the reduced counters (runs where the total is)."""
+    keys, docs = total
+    out: dict = {"docs": dict(docs), "frequent": {}}
+    for (g, h), n in keys.items():
+        if n >= min_docs and n >= min_share * docs.get(g, 0):
+            out["frequent"].setdefault(g, {})[h] = n
+    return out
+
+
+def reduce_counts(client, parts, spec: Spec, min_docs: int, min_share: float) -> dict:
+    """Pass 1 on the cluster: a dask.bag map over the partitions and a tree reduction."""
+    import dask.bag as db
+
+    if not parts:
+        return {"docs": {}, "frequent": {}}
+    bag = db.from_sequence(parts, npartitions=len(parts)).map(count_part, spec)
+    total = bag.fold(_add, _add, initial=(Counter(), Counter()), split_every=8)
+    from functools import partial
+
+    return client.compute(total.apply(partial(_select, min_docs=min_docs, min_share=min_share))).result()
+
+
+# --------------------------------------------------------------------------- pass 2
+
+def _diag_rows(result) -> dict:
+    return result.to_dict()
+
+
+def _empty_summary() -> dict:
+    return {"documents": 0, "errors": 0, "with_findings": 0, "likely_mt": 0,
+            "by_rule": {}, "by_category": {}, "by_severity": {}}
+
+
+def _tally(s: dict, row: dict) -> None:
+    s["documents"] += 1
+    if row.get("error"):
+        s["errors"] += 1
+    if row["diagnostics"]:
+        s["with_findings"] += 1
+    if (row.get("verdict") or {}).get("likely_mt"):
+        s["likely_mt"] += 1
+    for d in row["diagnostics"]:
+        for key, val in (("by_rule", d["code"]), ("by_category", d["category"]), ("by_severity", d["severity"])):
+            s[key][val] = s[key].get(val, 0) + 1
+
+
+def merge_summaries(a: dict, b: dict) -> dict:
+    """``a`` plus ``b`` (summaries of disjoint sets of documents), in place into ``a``."""
+    for k, v in b.items():
+        if isinstance(v, dict):
+            tgt = a.setdefault(k, {})
+            if k == "groups":
+                for g, sub in v.items():
+                    merge_summaries(tgt.setdefault(g, _empty_summary()), sub)
+            else:
+                for kk, vv in v.items():
+                    tgt[kk] = tgt.get(kk, 0) + vv
+        else:
+            a[k] = a.get(k, 0) + v
+    return a
+
+
+def lint_record(linter, rec, name: str, spec: Spec, why: str | None, cross: dict | None,
+                severity=None, readability: bool = False) -> dict:
+    """One output row."""
+    from . import crossdoc
+    from .runner import FileResult
+    from .verdict import verdict
+
+    rid = name
+    if isinstance(rec, dict) and spec.id_field and rec.get(spec.id_field) is not None:
+        rid = str(rec[spec.id_field])
+    group = _group(rec, spec) if spec.group_by else None
+    if why is not None:
+        result = FileResult(rid, error=why)
+    else:
+        result = next(linter.lint_records([rec], text_field=spec.text_field, id_field=spec.id_field,
+                                          format_field=spec.format_field, format=spec.format))
+        if result.path.startswith("#") and rid == name:
+            result.path = rid  # the API numbers records from 0 within its call: name it by its place
+            if result.error and result.error.startswith("#0"):
+                result.error = rid + result.error[2:]
+    tf = None
+    if result.error is None and (cross or readability):
+        tf = _text_and_format(rec, spec)
+    if tf is not None and cross:
+        freq = cross["frequent"].get(group or "", {})
+        if freq:
+            text, fmt = tf
+            cands = [(hkey(k), s, e) for k, s, e in crossdoc.candidates(text, fmt)]
+            extra = crossdoc.findings(cands, freq, cross["docs"].get(group or "", 0), counts=freq,
+                                      source=text, severity=severity or crossdoc.Severity.WARNING)
+            if extra and fmt != "text":
+                from .document import parse
+
+                extra = crossdoc.suppressed(extra, parse(text, rid, fmt))
+            if extra:
+                result.diagnostics = crossdoc.merge(result.diagnostics, extra)
+                result.verdict = verdict(result.diagnostics)
+    row = {"id": rid}
+    if spec.group_by:
+        row["group"] = group
+    d = result.to_dict()
+    row["error"] = d.get("error")
+    row["diagnostics"] = d["diagnostics"]
+    row["verdict"] = d.get("verdict")
+    if readability:
+        row["readability"] = None
+        if tf is not None:
+            from .document import parse
+            from .readability import document_stats
+
+            row["readability"] = document_stats(parse(tf[0], rid, tf[1]))
+    return row
+
+
+def lint_part(part: Part, spec: Spec, linter, cross: dict | None, out_dir: str, out_kind: str,
+              opts: dict) -> dict:
+    """Pass 2 of one partition: lint its records into its part file; its summary back."""
+    rows_iter = (lint_record(linter, rec, name, spec, why, cross, opts.get("severity"), opts.get("readability", False))
+                 for name, rec, why in records(part, spec))
+    summary = _empty_summary()
+    if spec.group_by:
+        summary["groups"] = {}
+    final = os.path.join(out_dir, part_name(part.index, out_kind))
+    tmp = final + ".tmp"
+
+    def counted(rows):
+        for row in rows:
+            _tally(summary, row)
+            if spec.group_by:
+                _tally(summary["groups"].setdefault(row["group"], _empty_summary()), row)
+            yield row
+
+    if out_kind == "parquet":
+        _write_parquet(tmp, counted(rows_iter), spec, opts.get("readability", False))
+    else:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for row in counted(rows_iter):
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    os.replace(tmp, final)
+    return summary
+
+
+def part_name(index: int, out_kind: str) -> str:
+    return f"part-{index:05d}.{'parquet' if out_kind == 'parquet' else 'jsonl'}"
+
+
+# --------------------------------------------------------------------------- Parquet output
+
+def arrow_schema(group: bool, readability: bool):
+    import pyarrow as pa
+
+    pos = pa.struct([("offset", pa.int64()), ("line", pa.int64()), ("column", pa.int64())])
+    edit = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("content", pa.string())])
+    fix = pa.struct([("applicability", pa.string()), ("title", pa.string()), ("edits", pa.list_(edit))])
+    diag = pa.struct([("code", pa.string()), ("name", pa.string()), ("category", pa.string()),
+                      ("severity", pa.string()), ("message", pa.string()), ("start", pos), ("end", pos),
+                      ("fix", fix)])
+    evidence = pa.struct([("family", pa.string()), ("code", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
+    verdict = pa.struct([("likely_mt", pa.bool_()), ("score", pa.float64()), ("families", pa.list_(pa.string())),
+                         ("evidence", pa.list_(evidence))])
+    fields = [("id", pa.string())]
+    if group:
+        fields.append(("group", pa.string()))
+    fields += [("error", pa.string()), ("diagnostics", pa.list_(diag)), ("verdict", verdict)]
+    if readability:
+        from .readability import STATS
+
+        fields.append(("readability", pa.struct([(s, pa.int64() if s in ("words", "sentences") else pa.float64())
+                                                 for s in STATS])))
+    return pa.schema(fields)
+
+
+def _write_parquet(path: str, rows, spec: Spec, readability: bool) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(bool(spec.group_by), readability)
+    with pq.ParquetWriter(path, schema) as writer:
+        batch: list = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH_ROWS:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch = []
+        if batch or True:  # an empty part still has the schema
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+
+
+def read_output(path) -> list[dict]:
+    """The rows of a corpus output (JSONL or Parquet), for tests and small outputs."""
+    path = str(path)
+    if _kind(path) == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path).to_pylist()
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+# --------------------------------------------------------------------------- the run
+
+@dataclass
+class Options:
+    inputs: list
+    output: str
+    spec: Spec = field(default_factory=Spec)
+    config: object = None  # for lint.Linter: None, a path or a dict
+    workers: int = 0  # 0: the number of cores
+    scheduler: str | None = None
+    partition_bytes: int = DEFAULT_PARTITION_BYTES
+    resume: bool = False
+    progress: bool = True
+    cross_doc: bool = True
+
+
+def out_kind(output: str) -> str:
+    low = output.lower()
+    if low.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if low.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    raise CorpusError(f"{output}: the output is .jsonl or .parquet (by its suffix)")
+
+
+class _Progress:
+    def __init__(self, enabled: bool, total_parts: int, stream=None):
+        self.enabled, self.total = enabled, total_parts
+        self.stream = stream or sys.stderr
+        self.start = time.monotonic()
+        self.docs = self.parts = self.errors = 0
+        self.last = 0.0
+
+    def update(self, summary: dict, parts: int = 1) -> None:
+        self.docs += summary["documents"]
+        self.errors += summary["errors"]
+        self.parts += parts
+        now = time.monotonic()
+        if self.enabled and (now - self.last > 0.2 or self.parts == self.total):
+            self.last = now
+            rate = self.docs / max(now - self.start, 1e-9)
+            self.stream.write(f"\rcopydesk corpus: {self.docs:,} documents ({self.errors:,} errors), "
+                              f"partitions {self.parts}/{self.total}, {rate:,.0f} documents/s ")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _atomic_json(path: str, obj) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(obj, fh, ensure_ascii=False, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def _client(opts: Options):
+    """(client, cluster or None). Local: a LocalCluster of worker processes, one thread each."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if opts.scheduler:
+        try:
+            return Client(opts.scheduler, timeout="20s"), None
+        except (OSError, TimeoutError) as exc:
+            raise CorpusError(f"{opts.scheduler}: cannot reach the Dask scheduler ({exc})") from None
+    n = opts.workers or os.cpu_count() or 1
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def run(opts: Options, linter=None, client=None) -> dict:
+    """The whole run; returns the summary (also written to ``OUT.summary.json``)."""
+    from .api import Linter
+
+    kind = out_kind(opts.output)
+    files = input_files(opts.inputs)
+    parts = plan(files, opts.partition_bytes)
+    linter = linter if linter is not None else Linter(opts.config)
+    rules = linter.rules()
+    ui025 = next((r for r in rules if r.meta.code == "UI025"), None) if opts.cross_doc else None
+    readability = any(r.meta.family == "READ" for r in rules)
+    severity = None
+    if ui025 is not None:
+        severity = linter._severity_for(ui025.meta) if linter._severity_for else ui025.meta.severity
+    min_docs = getattr(getattr(ui025, "impl", None), "min_docs", None)
+    min_share = getattr(getattr(ui025, "impl", None), "min_share", None)
+    options = {"spec": asdict(opts.spec), "partition_bytes": opts.partition_bytes, "cross_doc": ui025 is not None,
+               "min_docs": min_docs, "min_share": min_share, "rules": sorted(r.meta.code for r in rules),
+               "severity": str(severity) if severity else None, "readability": readability, "output": kind}
+    sig = signature(files, parts, options)
+
+    parts_dir = opts.output + ".parts"
+    manifest_path = os.path.join(parts_dir, "manifest.json")
+    manifest = {"signature": sig, "done": {}, "cross": None}
+    if opts.resume and os.path.exists(manifest_path):
+        try:
+            with open(manifest_path, encoding="utf-8") as fh:
+                old = json.load(fh)
+        except (OSError, ValueError):
+            old = None
+        if not old or old.get("signature") != json.loads(json.dumps(sig)):
+            raise CorpusError(f"{opts.output}: the inputs or options changed since the run to resume; "
+                              "run again without --resume")
+        manifest = old
+        manifest["done"] = {k: v for k, v in old["done"].items()
+                            if os.path.exists(os.path.join(parts_dir, part_name(int(k), kind)))}
+    else:
+        shutil.rmtree(parts_dir, ignore_errors=True)
+    os.makedirs(parts_dir, exist_ok=True)
+    _atomic_json(manifest_path, manifest)
+
+    own_client = client is None
+    cluster = None
+    if own_client:
+        client, cluster = _client(opts)
+    started = time.monotonic()
+    try:
+        cross = None
+        t_cross = 0.0
+        if ui025 is not None:
+            if manifest.get("cross") is not None:
+                cross = _cross_from_json(manifest["cross"])
+            else:
+                t0 = time.monotonic()
+                cross = reduce_counts(client, parts, opts.spec, min_docs, min_share)
+                t_cross = time.monotonic() - t0
+                manifest["cross"] = _cross_to_json(cross)
+                _atomic_json(manifest_path, manifest)
+        todo = [p for p in parts if str(p.index) not in manifest["done"]]
+        progress = _Progress(opts.progress, len(parts))
+        for s in manifest["done"].values():
+            progress.update(s, parts=1)
+        if todo:
+            from distributed import as_completed
+
+            [linter_f] = client.scatter([linter], broadcast=True)
+            [cross_f] = client.scatter([cross], broadcast=True) if cross is not None else [None]
+            popts = {"severity": severity, "readability": readability}
+            futures = [client.submit(lint_part, p, opts.spec, linter_f, cross_f, os.path.abspath(parts_dir), kind,
+                                     popts, key=f"copydesk-part-{p.index}-{os.getpid()}-{started}", pure=False)
+                       for p in todo]
+            index_of = {f.key: p.index for f, p in zip(futures, todo)}
+            for fut in as_completed(futures):
+                summary = fut.result()
+                manifest["done"][str(index_of[fut.key])] = summary
+                _atomic_json(manifest_path, manifest)
+                progress.update(summary)
+        progress.done()
+    finally:
+        if own_client:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    elapsed = time.monotonic() - started
+
+    total = _empty_summary()
+    if opts.spec.group_by:
+        total["groups"] = {}
+    for k in sorted(manifest["done"], key=int):
+        merge_summaries(total, manifest["done"][k])
+    _concatenate(parts_dir, [p.index for p in parts], kind, opts.output, opts.spec, readability)
+    linted = total["documents"] - total["errors"]
+    total["verdict_rate"] = round(total["likely_mt"] / linted, 4) if linted else 0.0
+    for g in (total.get("groups") or {}).values():
+        n = g["documents"] - g["errors"]
+        g["verdict_rate"] = round(g["likely_mt"] / n, 4) if n else 0.0
+    total["cross_document"] = None if cross is None else {
+        "rule": "UI025", "min_docs": min_docs, "min_share": min_share,
+        "frequent_lines": sum(len(v) for v in cross["frequent"].values()),
+        "seconds": round(t_cross, 3)}
+    total["partitions"] = len(parts)
+    total["seconds"] = round(elapsed, 3)
+    total["output"] = opts.output
+    _atomic_json(opts.output + ".summary.json", total)
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    return total
+
+
+def _cross_to_json(cross: dict) -> dict:
+    return {"docs": cross["docs"], "frequent": {g: [[h, n] for h, n in sorted(v.items())]
+                                                for g, v in cross["frequent"].items()}}
+
+
+def _cross_from_json(obj: dict) -> dict:
+    return {"docs": obj["docs"], "frequent": {g: {h: n for h, n in v} for g, v in obj["frequent"].items()}}
+
+
+def _concatenate(parts_dir: str, indexes, kind: str, output: str, spec: Spec, readability: bool) -> None:
+    tmp = output + ".tmp"
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        schema = arrow_schema(bool(spec.group_by), readability)
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for i in indexes:
+                pf = pq.ParquetFile(os.path.join(parts_dir, part_name(i, kind)))
+                for batch in pf.iter_batches(batch_size=BATCH_ROWS):
+                    writer.write_batch(batch)
+    else:
+        with open(tmp, "wb") as out:
+            for i in indexes:
+                with open(os.path.join(parts_dir, part_name(i, kind)), "rb") as fh:
+                    shutil.copyfileobj(fh, out, 1 << 20)
+    os.replace(tmp, output)
+
+
+def render_summary(s: dict) -> str:
+    """The summary as a few lines of text (printed at the end of a run)."""
+    out = io.StringIO()
+    linted = s["documents"] - s["errors"]
+    out.write(f"{s['documents']:,} documents ({s['errors']:,} errors), {s['with_findings']:,} with findings, "
+              f"{s['likely_mt']:,} likely machine-translated or spun (verdict rate {s['verdict_rate']:.2%} "
+              f"of {linted:,}); {s['partitions']} partitions in {s['seconds']:.1f} s -> {s['output']}\n")
+    sev = s["by_severity"]
+    out.write("by severity: " + ", ".join(f"{k} {sev.get(k, 0):,}" for k in ("error", "warning", "info")) + "\n")
+    if s["by_category"]:
+        out.write("by category: " + ", ".join(f"{k} {v:,}" for k, v in sorted(s["by_category"].items(),
+                                                                                  key=lambda kv: (-kv[1], kv[0]))) + "\n")
+    if s["by_rule"]:
+        top = sorted(s["by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))
+        out.write("by rule: " + ", ".join(f"{k} {v:,}" for k, v in top[:15])
+                  + (f", … {len(top) - 15} more" if len(top) > 15 else "") + "\n")
+    cd = s.get("cross_document")
+    if cd:
+        out.write(f"cross-document: {cd['frequent_lines']:,} lines repeated in >= {cd['min_docs']} documents "
+                  f"and >= {cd['min_share']:.0%} of their group ({cd['seconds']:.1f} s)\n")
+    for g, gs in sorted((s.get("groups") or {}).items()):
+        out.write(f"  group {g or '(none)'}: {gs['documents']:,} documents, {gs['with_findings']:,} with findings, "
+                  f"{sum(gs['by_rule'].values()):,} findings, verdict rate {gs['verdict_rate']:.2%}\n")
+    return out.getvalue()
