@@ -537,8 +537,12 @@ def _client(opts: Options):
     return Client(cluster), cluster
 
 
-def run(opts: Options, linter=None, client=None) -> dict:
-    """The whole run; returns the summary (also written to ``OUT.summary.json``)."""
+def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
+    """The whole run; returns the summary (also written to ``OUT.summary.json``). ``linter``:
+    a :class:`lint.Linter` (else one of ``opts.config``); ``client``: a ``distributed.Client``
+    to run on (else one is made: ``opts.scheduler`` or a LocalCluster of ``opts.workers``);
+    ``on_partition(index, summary)`` is called in the client as each partition is recorded
+    (an exception from it stops the run as an interruption would: what was recorded stays)."""
     from .api import Linter
 
     kind = out_kind(opts.output)
@@ -600,8 +604,6 @@ def run(opts: Options, linter=None, client=None) -> dict:
         for s in manifest["done"].values():
             progress.update(s, parts=1)
         if todo:
-            from distributed import as_completed
-
             [linter_f] = client.scatter([linter], broadcast=True)
             [cross_f] = client.scatter([cross], broadcast=True) if cross is not None else [None]
             popts = {"severity": severity, "readability": readability}
@@ -609,11 +611,11 @@ def run(opts: Options, linter=None, client=None) -> dict:
                                      popts, key=f"copydesk-part-{p.index}-{os.getpid()}-{started}", pure=False)
                        for p in todo]
             index_of = {f.key: p.index for f, p in zip(futures, todo)}
-            for fut in as_completed(futures):
-                summary = fut.result()
-                manifest["done"][str(index_of[fut.key])] = summary
-                _atomic_json(manifest_path, manifest)
-                progress.update(summary)
+            try:
+                _collect(futures, index_of, manifest, manifest_path, progress, on_partition)
+            except BaseException:
+                client.cancel(futures)
+                raise
         progress.done()
     finally:
         if own_client:
@@ -643,6 +645,18 @@ def run(opts: Options, linter=None, client=None) -> dict:
     _atomic_json(opts.output + ".summary.json", total)
     shutil.rmtree(parts_dir, ignore_errors=True)
     return total
+
+
+def _collect(futures, index_of, manifest, manifest_path, progress, on_partition) -> None:
+    from distributed import as_completed
+
+    for fut in as_completed(futures):
+        summary = fut.result()
+        manifest["done"][str(index_of[fut.key])] = summary
+        _atomic_json(manifest_path, manifest)
+        progress.update(summary)
+        if on_partition is not None:
+            on_partition(index_of[fut.key], summary)
 
 
 def _cross_to_json(cross: dict) -> dict:

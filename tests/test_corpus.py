@@ -1,0 +1,318 @@
+"""copydesk corpus (lint/corpus.py) on real Dask clusters: the same diagnostics as check, a
+scheduler and a worker started as processes, Parquet in and out, --resume, bad records.
+
+The cluster tests are marked ``cluster`` (select them with ``-m cluster``); they run by default.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+pytest.importorskip("pyarrow")
+
+from click.testing import CliRunner  # noqa: E402
+
+from lint import crossdoc  # noqa: E402
+from lint.api import FORMATS  # noqa: E402
+from lint import corpus as engine  # noqa: E402
+from lint.corpus_cli import corpus as corpus_cmd  # noqa: E402
+
+from helpers import FIXTURES, check_in_process  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import article  # noqa: E402  (bench/corpus.py: the seeded article generator)
+
+FURNITURE = ["Harbour Gazette is a member of the press standards council",
+             "Get the morning briefing in your inbox", "Sign up"]
+SUFFIX = {"plain": "txt", "markdown": "md", "html": "html"}
+
+
+def _documents(n: int, seed: int = 11) -> list[dict]:
+    """Generated articles (plain and Markdown, with and without artifacts), the fixture articles
+    (plain, Markdown, HTML) and site furniture lines that recur across a third of them."""
+    rng = random.Random(seed)
+    fixtures = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md", ".html"))
+    docs = []
+    for i in range(n):
+        if i < len(fixtures):
+            p = fixtures[i]
+            fmt = {"txt": "plain", "md": "markdown", "html": "html"}[p.suffix[1:]]
+            text = p.read_text(encoding="utf-8")
+        else:
+            fmt = "markdown" if rng.random() < 0.4 else "plain"
+            text = article(rng, fmt == "markdown")
+            if i % 3 == 0:
+                text += ("\n" if fmt == "plain" else "\n\n") + rng.choice(FURNITURE) + "\n"
+        docs.append({"id": f"doc{i:04d}", "text": text, "fmt": fmt, "site": f"site{i % 2}"})
+    return docs
+
+
+def _write_jsonl(path: Path, rows) -> Path:
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return path
+
+
+def _by_id(rows) -> dict:
+    return {r["id"]: r for r in rows}
+
+
+@pytest.fixture(scope="module")
+def client():
+    """One LocalCluster of two worker processes for the module's in-process runs."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    c = Client(cluster)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+
+
+def _run(tmp_path, client, inputs, out, **kw):
+    on_partition = kw.pop("on_partition", None)
+    spec = engine.Spec(text_field=kw.pop("text_field", "text"), id_field="id", format_field=kw.pop("format_field", "fmt"),
+                       group_by=kw.pop("group_by", None))
+    opts = engine.Options(inputs=[str(i) for i in inputs], output=str(out), spec=spec, progress=False,
+                          partition_bytes=kw.pop("partition_bytes", 24_000), **kw)
+    return engine.run(opts, client=client, on_partition=on_partition)
+
+
+# ------------------------------------------------------------------ no cluster: partitions
+
+def test_byte_range_partitions_read_every_record_once_in_order(tmp_path):
+    rows = [{"id": str(i), "text": "x" * random.Random(i).randint(0, 300)} for i in range(200)]
+    path = _write_jsonl(tmp_path / "a.jsonl", rows)
+    for size in (1, 97, 1000, 10**9):
+        parts = engine.plan([str(path)], size)
+        got = [rec["id"] for p in parts for _, rec, why in engine.records(p, engine.Spec())]
+        assert got == [r["id"] for r in rows], size
+    assert len(engine.plan([str(path)], 1000)) > 10
+
+
+def test_inputs_and_output_names_are_checked(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(engine.CorpusError, match="no JSONL or Parquet"):
+        engine.input_files([tmp_path / "empty"])
+    (tmp_path / "a.csv").write_text("x")
+    with pytest.raises(engine.CorpusError, match="not a JSONL"):
+        engine.input_files([tmp_path / "a.csv"])
+    with pytest.raises(engine.CorpusError, match="no such file"):
+        engine.input_files([tmp_path / "missing.jsonl"])
+    with pytest.raises(engine.CorpusError, match=".jsonl or .parquet"):
+        engine.out_kind("out.csv")
+
+
+# ------------------------------------------------------------------ clusters
+
+@pytest.mark.cluster
+def test_corpus_gives_the_diagnostics_of_check_on_the_same_texts(tmp_path):
+    """A real LocalCluster of 2 workers (made by the command, --workers 2) against `copydesk
+    check` on the same texts written as files. check's folder run reports the cross-document
+    rule (UI025) when it is wired to lint.crossdoc; until then its report plus the reference
+    pass (crossdoc.run over the same texts) is what the corpus must give."""
+    docs = _documents(240)
+    src = _write_jsonl(tmp_path / "docs.jsonl", docs)
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(corpus_cmd, [str(src), "-o", str(out), "--format-field", "fmt", "--workers", "2",
+                                          "--partition-size", "40KB", "--no-progress"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert "240 documents (0 errors)" in res.output
+    rows = engine.read_output(out)
+    assert [r["id"] for r in rows] == [d["id"] for d in docs]  # input order, one row each
+    summary = json.loads(Path(str(out) + ".summary.json").read_text())
+    assert summary["documents"] == 240 and summary["partitions"] > 4
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for d in docs:
+        (folder / f"{d['id']}.{SUFFIX[d['fmt']]}").write_text(d["text"], encoding="utf-8")
+    code, stdout = check_in_process("--format", "json", "--no-cache", "--jobs", "1", str(folder))
+    assert code in (0, 1)
+    report = {Path(f["path"]).stem: f["diagnostics"] for f in json.loads(stdout)["files"]}
+    if not any(d["code"] == "UI025" for ds in report.values() for d in ds):
+        ref = crossdoc.run([(d["text"], FORMATS[d["fmt"]]) for d in docs])
+        for d, extra in zip(docs, ref):
+            merged = report[d["id"]] + [_as_json(d["text"], x) for x in extra]
+            report[d["id"]] = sorted(merged, key=lambda x: (x["start"]["offset"], x["end"]["offset"], x["code"]))
+    assert sum(1 for r in rows for x in r["diagnostics"] if x["code"] == "UI025") >= 40
+    for r in rows:
+        assert r["error"] is None
+        assert r["diagnostics"] == report[r["id"]], r["id"]
+    assert summary["by_rule"]["UI025"] == sum(1 for ds in report.values() for x in ds if x["code"] == "UI025")
+
+
+def _as_json(text, d) -> dict:
+    from lint.model import LineIndex
+    from lint.reporters.json import _pos
+
+    lines = LineIndex(text)
+    return {"code": d.code, "name": d.name, "category": d.category, "severity": str(d.severity),
+            "message": d.message, "start": _pos(lines, d.start), "end": _pos(lines, d.end),
+            "fix": d.fix.to_json() if d.fix else None}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.cluster
+def test_corpus_on_a_dask_scheduler_and_worker_started_as_processes(tmp_path):
+    docs = _documents(30, seed=5)
+    src = _write_jsonl(tmp_path / "docs.jsonl", docs)
+    port = _free_port()
+    addr = f"tcp://127.0.0.1:{port}"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    procs = []
+    try:
+        procs.append(subprocess.Popen(dask + ["--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", addr, "--nworkers", "1",
+                                       "--nthreads", "1", "--no-dashboard"],
+                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with Client(addr, timeout="5s") as c:
+                    c.wait_for_workers(1, timeout=60)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        out = tmp_path / "out.jsonl"
+        res = CliRunner().invoke(corpus_cmd, [str(src), "-o", str(out), "--format-field", "fmt", "--scheduler", addr,
+                                              "--partition-size", "20KB", "--no-progress", "--ignore", "UI025"],
+                                 catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in reversed(procs):
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+    import lint
+
+    linter = lint.Linter({"ignore": ["UI025"]})
+    rows = engine.read_output(out)
+    assert len(rows) == 30
+    for d, r in zip(docs, rows):
+        want = linter.lint_text(d["text"], format=d["fmt"], path=d["id"]).to_dict()
+        assert r["id"] == d["id"] and r["diagnostics"] == want["diagnostics"]
+    assert not any(x["code"] == "UI025" for r in rows for x in r["diagnostics"])
+    assert any(r["diagnostics"] for r in rows)
+
+
+@pytest.mark.cluster
+def test_parquet_in_and_out_and_group_by(tmp_path, client):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    docs = _documents(60, seed=3)
+    src = tmp_path / "docs.parquet"
+    pq.write_table(pa.Table.from_pylist(docs), src, row_group_size=25)  # 3 row groups, 3 partitions
+    out = tmp_path / "out.parquet"
+    summary = _run(tmp_path, client, [src], out, group_by="site")
+    rows = engine.read_output(out)
+    assert [r["id"] for r in rows] == [d["id"] for d in docs]
+    assert summary["partitions"] == 3 and set(summary["groups"]) == {"site0", "site1"}
+    assert summary["groups"]["site0"]["documents"] == 30
+    # the same records as JSONL give the same rows (Parquet's nested columns hold the §7 shape)
+    jl = _run(tmp_path, client, [_write_jsonl(tmp_path / "docs.jsonl", docs)], tmp_path / "out.jsonl", group_by="site")
+    assert engine.read_output(tmp_path / "out.jsonl") == rows
+    assert jl["by_rule"] == summary["by_rule"]
+    # counted per group: a furniture line's message names its group's size
+    ui025 = [x for r in rows for x in r["diagnostics"] if x["code"] == "UI025"]
+    assert ui025 and all("of 30 documents" in x["message"] for x in ui025)
+
+
+@pytest.mark.cluster
+def test_resume_skips_the_partitions_already_written(tmp_path, client):
+    docs = _documents(80, seed=7)
+    src = _write_jsonl(tmp_path / "docs.jsonl", docs)
+    fresh = _run(tmp_path, client, [src], tmp_path / "fresh.jsonl")
+
+    class Stop(Exception):
+        pass
+
+    seen: list = []
+
+    def stop_after_two(index, summary):
+        seen.append(index)
+        if len(seen) == 2:
+            raise Stop
+
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(Stop):
+        _run(tmp_path, client, [src], out, on_partition=stop_after_two)
+    assert not out.exists()
+    manifest = json.loads((tmp_path / "out.jsonl.parts" / "manifest.json").read_text())
+    assert sorted(int(k) for k in manifest["done"]) == sorted(seen)
+    assert manifest["cross"] is not None
+
+    again: list = []
+    summary = _run(tmp_path, client, [src], out, resume=True, on_partition=lambda i, s: again.append(i))
+    assert not set(again) & set(seen) and len(again) + 2 == fresh["partitions"]
+    assert engine.read_output(out) == engine.read_output(tmp_path / "fresh.jsonl")
+    assert {k: summary[k] for k in ("documents", "by_rule", "by_severity")} == \
+        {k: fresh[k] for k in ("documents", "by_rule", "by_severity")}
+    assert not (tmp_path / "out.jsonl.parts").exists()
+
+    # an interrupted run over other inputs is not resumed
+    seen.clear()
+    with pytest.raises(Stop):
+        _run(tmp_path, client, [src], out, on_partition=stop_after_two)
+    _write_jsonl(src, docs[:-1])
+    with pytest.raises(engine.CorpusError, match="changed"):
+        _run(tmp_path, client, [src], out, resume=True)
+
+
+@pytest.mark.cluster
+def test_a_bad_record_is_one_error_row_and_the_run_goes_on(tmp_path, client):
+    good = _documents(12, seed=9)
+    lines = [json.dumps(good[0]).encode(), b"{not json", json.dumps({"id": "no-text", "body": "x"}).encode(),
+             json.dumps({"id": "number", "text": 42}).encode(), b"", b"[1, 2]",
+             b'{"id": "latin1", "text": "caf\xe9"}', json.dumps({"id": "odd-format", "text": "x", "fmt": "rtf"}).encode()]
+    lines += [json.dumps(d).encode() for d in good[1:]]
+    src = tmp_path / "mixed.jsonl"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    gz = tmp_path / "more.jsonl.gz"
+    with gzip.open(gz, "wb") as fh:
+        fh.write(b"".join(json.dumps(d).encode() + b"\n" for d in _documents(6, seed=2)) + b"oops\n")
+    out = tmp_path / "out.jsonl"
+    summary = _run(tmp_path, client, [src, gz], out, partition_bytes=200)
+    rows = engine.read_output(out)
+    errors = {r["id"]: r["error"] for r in rows if r["error"]}
+    assert summary["errors"] == len(errors) == 7 and summary["documents"] == len(rows) == 12 + 6 + 7
+    assert "no field 'text'" in errors["no-text"] and "int, not text" in errors["number"]
+    assert "unknown format" in errors["odd-format"]
+    assert any("not a JSON record" in e for e in errors.values())
+    assert any("not valid UTF-8" in e for k, e in errors.items() if k.startswith("mixed.jsonl@"))
+    assert any(k.startswith("more.jsonl.gz@") for k in errors)
+    assert all(r["diagnostics"] == [] for r in rows if r["error"])
+    assert sum(1 for r in rows if not r["error"]) == 18
