@@ -295,7 +295,7 @@ def load_rule(path: Path, user: bool = False) -> Rule:
     meta = RuleMeta(
         code=code, name=name, kind=kind_name, category=category, family=m.group(1),
         summary=_str(path, data, "summary"), why=_str(path, data, "why"), severity=severity,
-        path=str(path), scope=(scope,), zones=zones, quote_policy=quote_policy,
+        path=str(path), zones=zones, quote_policy=quote_policy,
         fix_applicability=fix_app, fix_safety=fix_safety, tags=_strlist(path, data, "tags"),
         aliases=_strlist(path, data, "aliases"), since=str(data.get("since", "")),
         default_enabled=enabled, demote_after=demote_after, fail=fails, passes=passes, fixes=fixes,
