@@ -327,39 +327,46 @@ def lint_record(linter, rec, name: str, spec: Spec, why: str | None, cross: dict
                 severity=None, readability: bool = False) -> dict:
     """One output row."""
     from . import crossdoc
-    from .runner import FileResult
+    from .document import parse
+    from .runner import FileResult, lint_source
     from .verdict import verdict
 
     rid = name
     if isinstance(rec, dict) and spec.id_field and rec.get(spec.id_field) is not None:
         rid = str(rec[spec.id_field])
     group = _group(rec, spec) if spec.group_by else None
+    tf = _text_and_format(rec, spec) if why is None and isinstance(rec, dict) and isinstance(rec.get(spec.text_field), str) \
+        else None
     if why is not None:
         result = FileResult(rid, error=why)
-    else:
+    elif tf is None:  # the API says what is wrong with the record (or decodes its bytes)
         result = next(linter.lint_records([rec], text_field=spec.text_field, id_field=spec.id_field,
                                           format_field=spec.format_field, format=spec.format))
         if result.path.startswith("#") and rid == name:
             result.path = rid  # the API numbers records from 0 within its call: name it by its place
             if result.error and result.error.startswith("#0"):
                 result.error = rid + result.error[2:]
-    tf = None
-    if result.error is None and (cross or readability):
-        tf = _text_and_format(rec, spec)
+        if result.error is None and (cross or readability):
+            tf = _text_and_format(rec, spec)
+    else:  # what Linter.lint_text does, keeping the parsed document for the passes below
+        result = lint_source(tf[0], rid, linter.rules(rid), linter._severity_for, fmt=tf[1])
+    doc = result.document
+    if result.error is not None:
+        tf = None
     if tf is not None and cross:
         freq = cross["frequent"].get(group or "", {})
         if freq:
             text, fmt = tf
-            cands = [(hkey(k), s, e) for k, s, e in crossdoc.candidates(text, fmt)]
+            if doc is None:
+                doc = parse(text, rid, fmt)
+            cands = [(hkey(k), s, e) for k, s, e in crossdoc.document_candidates(doc)]
             extra = crossdoc.findings(cands, freq, cross["docs"].get(group or "", 0), counts=freq,
                                       source=text, severity=severity or crossdoc.Severity.WARNING)
-            if extra and fmt != "text":
-                from .document import parse
-
-                extra = crossdoc.suppressed(extra, parse(text, rid, fmt))
+            extra = crossdoc.suppressed(extra, doc) if extra else extra
             if extra:
                 result.diagnostics = crossdoc.merge(result.diagnostics, extra)
                 result.verdict = verdict(result.diagnostics)
+    result.document = None
     row = {"id": rid}
     if spec.group_by:
         row["group"] = group
@@ -370,10 +377,9 @@ def lint_record(linter, rec, name: str, spec: Spec, why: str | None, cross: dict
     if readability:
         row["readability"] = None
         if tf is not None:
-            from .document import parse
             from .readability import document_stats
 
-            row["readability"] = document_stats(parse(tf[0], rid, tf[1]))
+            row["readability"] = document_stats(doc if doc is not None else parse(tf[0], rid, tf[1]))
     return row
 
 
