@@ -4,7 +4,8 @@
 lower-case ASCII strings such that every match of the pattern, and every text a lookahead of
 it inspects, contains at least one of them; or ``None`` when no such set can be proved (the
 pattern can match without any literal, e.g. ``\\d+`` or an optional group). This is the
-literal extraction of RE2's FilteredRE2 and ripgrep, done on Python's own parser.
+literal extraction of RE2's FilteredRE2 and ripgrep, done on Python's own parser
+(:func:`lint.regex.literal_sets`).
 
 Texts are compared after :func:`fold`, which maps every character that Python's
 case-insensitive matching equates with an ASCII letter onto that lower-case letter, so a
@@ -16,9 +17,7 @@ every built-in rule and on generated texts.
 """
 from __future__ import annotations
 
-import re
-from re import _constants as C
-from re import _parser as P
+from .regex import CASELESS, literal_sets
 
 # the non-ASCII characters that re.IGNORECASE equates with an ASCII letter (its simple
 # lower-case mapping or its special equivalences); tests/test_literals.py derives this from
@@ -48,77 +47,13 @@ def _score(alts: frozenset) -> tuple:
     return (min(len(s) for s in alts), -len(alts))
 
 
-def _best(options):
-    best = None
-    for alts in options:
-        if alts is not None and (best is None or _score(alts) > _score(best)):
-            best = alts
-    return best
-
-
-def _literal(ch: int) -> str | None:
-    """A character a run may hold: ASCII, or a caseless symbol fold leaves alone."""
-    if ch < 128:
-        return chr(ch)
-    c = chr(ch)
-    return c if c in CASELESS else None
-
-
-#: non-ASCII symbols with no case: re.IGNORECASE equates them with nothing else and fold
-#: maps nothing onto them (tests/test_literals.py checks both over every code point)
-CASELESS = frozenset("©®™—–’‘“”«»…•·€£¥§¶°")
-
-
-def _seq(items) -> list:
-    """A sequence's requirements: every element's and every literal run's set (all hold)."""
-    out = []
-    run: list[str] = []
-
-    def flush():
-        if run:
-            out.append(frozenset(["".join(run).lower()]))
-            run.clear()
-
-    for op, av in items:
-        ch = _literal(av) if op is C.LITERAL else None
-        if ch is not None:
-            run.append(ch)
-            continue
-        flush()
-        out.extend(_node(op, av))
-    flush()
-    return out
-
-
-def _node(op, av) -> list:
-    if op is C.SUBPATTERN:
-        return _seq(av[-1])
-    if op is C.ATOMIC_GROUP:
-        return _seq(av)
-    if op is C.BRANCH:  # one set: the union of each branch's best set
-        out = set()
-        for branch in av[1]:
-            best = _best(_seq(branch))
-            if best is None:
-                return []
-            out |= best
-        return [frozenset(out)]
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        lo, _hi, item = av
-        return _seq(item) if lo >= 1 else []
-    if op is C.ASSERT:  # a positive lookaround inspects text that must be there
-        return _seq(av[1])
-    return []  # classes, ANY, boundaries, negative lookarounds, back references, ...
-
-
 def requirements(pattern: str, flags: int = 0, keep: int = 3) -> tuple[frozenset, ...] | None:
     """Up to ``keep`` sets, best first, each of which every match meets (contains one of its
     strings); None when there is none (see the module docstring)."""
-    try:
-        tree = P.parse(pattern, flags)
-    except (re.error, TypeError, ValueError):
+    found = literal_sets(pattern, flags)
+    if found is None:
         return None
-    sets = [s for s in set(_seq(tree.data)) if "" not in s and len(s) < MAX_STRINGS]
+    sets = [s for s in set(found) if "" not in s and len(s) < MAX_STRINGS]
     if not sets:
         return None
     return tuple(sorted(sets, key=_score, reverse=True)[:keep])

@@ -3,7 +3,7 @@
 Building the rule set means parsing ~70 YAML files, reading the data lists and compiling a few
 hundred regular expressions with Python's (pure-Python) regex compiler. The result is pickled
 to ``$COPYDESK_CACHE_DIR``, else ``$XDG_CACHE_HOME/copydesk``, else ``~/.cache/copydesk``; the
-patterns in it are stored compiled (:mod:`lint.regexcache`), so loading it costs a few
+patterns in it are stored compiled (:mod:`lint.regex`), so loading it costs a few
 milliseconds.
 
 One file per set of pack folders. It holds a small header (the key, and the files read while
@@ -72,10 +72,10 @@ def cache_file(folders) -> Path | None:
 
 
 def cache_key(folders, fingerprint: str) -> str:
-    from .regexcache import MAGIC
+    from .regex import cache_tag
 
     parts = (str(FORMAT), __version__, sys.version, str(sys.hexversion), sys.implementation.cache_tag or "",
-             str(MAGIC), _code_stamp(), _folders_id(folders), fingerprint)
+             cache_tag(), _code_stamp(), _folders_id(folders), fingerprint)
     return sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -151,13 +151,13 @@ def load(folders, fingerprint: str):
 def _body(data: bytes, offset: int, fingerprint: str):
     """The cached rules (the pickle after the metas), or None."""
     try:
-        from . import regexcache
+        from . import regex
 
         stream = io.BytesIO(data)
         stream.seek(offset)
-        regexcache.start_load()
+        regex.start_load()
         ruleset, patterns = pickle.load(stream)
-        regexcache.verify_loaded()
+        regex.verify_loaded()
         from .packs import RuleSet
 
         if type(ruleset) is not RuleSet or ruleset.fingerprint != fingerprint \
@@ -169,7 +169,7 @@ def _body(data: bytes, offset: int, fingerprint: str):
             if type(r) is not Rule or not _valid_meta(r.meta) or not callable(getattr(r.impl, "check", None)) \
                     or type(getattr(r.impl, "requires", ())) is not tuple:
                 return None
-        regexcache.provide(patterns)
+        regex.provide(patterns)
         return ruleset
     except Exception:  # noqa: BLE001
         return None
@@ -246,10 +246,10 @@ def save(folders, ruleset, recorder, deps) -> bool:
         body = io.BytesIO()
         pickle.dump({"key": cache_key(folders, ruleset.fingerprint),
                      "deps": [(str(p), file_digest(p)) for p in deps]}, body, protocol=pickle.HIGHEST_PROTOCOL)
-        from .regexcache import statics
+        from .regex import statics
 
         # the metadata first (a run may need nothing else), then the rules, with the document
-        # parsers' own patterns (regexcache.static), stored compiled too
+        # parsers' own patterns (lint.regex.static), stored compiled too
         pickle.dump([r.meta for r in ruleset.rules], body, protocol=pickle.HIGHEST_PROTOCOL)
         _Pickler(body, recorder).dump((ruleset, statics()))
         path.parent.mkdir(parents=True, exist_ok=True)

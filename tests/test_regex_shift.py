@@ -1,4 +1,4 @@
-"""regexcache._shift: patterns that open with lookarounds are reordered to open with a character
+"""lint.regex._stored._shift: patterns that open with lookarounds are reordered to open with a character
 (the regex engine then skips ahead in C). The matches must be exactly those of re.compile."""
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from lint import regexcache
+from lint import regex
 from lint.packs import load_rules
 from lint.runner import lint_source
 
-pytestmark = pytest.mark.skipif(not (regexcache.ENABLED and regexcache._self_test()),
+pytestmark = pytest.mark.skipif(not regex.stored(),
                                 reason="the private regex compiler API is not usable on this interpreter")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -40,7 +40,7 @@ def _spans(rx, text):
 @pytest.mark.parametrize("pattern", CASES)
 @pytest.mark.parametrize("flags", [0, re.IGNORECASE])
 def test_a_reordered_pattern_matches_what_re_compile_matches(pattern, flags):
-    shifted = regexcache._sre.compile(*regexcache._args(pattern, flags, shift=True))
+    shifted = regex._stored.build(pattern, flags, shift=True)
     plain = re.compile(pattern, flags)
     assert shifted.pattern == plain.pattern and shifted.groupindex == plain.groupindex
     assert shifted != plain, "expected the pattern to be reordered"
@@ -59,10 +59,11 @@ def test_a_reordered_pattern_matches_what_re_compile_matches(pattern, flags):
 ])
 def test_patterns_it_does_not_apply_to_are_left_alone(pattern):
     plain = re.compile(pattern)
-    built = regexcache._sre.compile(*regexcache._args(pattern, 0, shift=True))
+    built = regex._stored.build(pattern, 0, shift=True)
     assert built == plain
 
 
+@pytest.mark.fresh_rules  # built twice, once per setting (tests/conftest.py shares one rule set otherwise)
 def test_findings_are_the_same_with_and_without_reordering(monkeypatch):
     """Every built-in rule over the fixture articles: identical findings with the reordering
     off (patterns as re.compile makes them) and on."""
@@ -70,8 +71,8 @@ def test_findings_are_the_same_with_and_without_reordering(monkeypatch):
     texts = [(str(p), p.read_text(encoding="utf-8")) for p in articles]
 
     def findings(shift):
-        monkeypatch.setattr(regexcache, "SHIFT", shift)
-        monkeypatch.setattr(regexcache, "_BUILT", {})
+        monkeypatch.setattr(regex, "SHIFT", shift)
+        monkeypatch.setattr(regex, "_BUILT", {})
         rules = [r for r in load_rules().rules]
         out = []
         for path, text in texts:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lint import packs, regexcache, rulecache
+from lint import packs, regex, rulecache
 from lint.cli import main
 from lint.packs import builtin_pack_dir, load_rules
 from lint.runner import lint_source
@@ -81,11 +81,11 @@ def test_a_hit_gives_the_same_rules_and_findings(cache_dir, monkeypatch):
     assert [r.meta for r in hit.rules] == [r.meta for r in built.rules]
     assert hit.fingerprint == built.fingerprint == first.fingerprint
     assert _findings(hit.rules) == _findings(built.rules)
-    if regexcache.ENABLED:
+    if regex.stored():
         stored = _patterns(hit)
         assert len(stored) > 100
         for p in stored:  # rebuilt without the compiler, yet identical (flags, groups, opcodes)
-            assert p == regexcache._sre.compile(*regexcache._args(p.pattern, p.flags)), p.pattern
+            assert p == regex._stored.build(p.pattern, p.flags), p.pattern
 
 
 def test_the_cli_output_is_the_same_on_a_hit(cache_dir, tmp_path, monkeypatch):
@@ -117,9 +117,9 @@ def test_a_stored_pattern_that_does_not_rebuild_is_not_used(cache_dir, monkeypat
     load_rules(cache=True)
 
     def broken(*args):
-        raise regexcache.StaleRegex("simulated")
+        raise regex.StaleRegex("simulated")
 
-    monkeypatch.setattr(regexcache, "_rebuild", broken)
+    monkeypatch.setattr(regex._stored, "rebuild", broken)
     assert [r.meta for r in load_rules(cache=True).rules] == reference
 
 
@@ -211,22 +211,24 @@ def test_clean_removes_the_rule_cache(cache_dir, tmp_path, monkeypatch):
 
 def test_the_parsers_static_patterns_come_back_compiled_from_the_cache(cache_dir, monkeypatch):
     """The Markdown parser's module-level patterns are stored with the rule set and handed back
-    on a hit (regexcache.static), equal to what re.compile makes; a pattern the store does not
+    on a hit (regex.static), equal to what re.compile makes; a pattern the store does not
     hold (an edited one) is compiled as usual."""
-    from lint.document import markdown
+    from lint.document import markdown  # noqa: F401 - its patterns registered (lint.regex.static)
 
     load_rules(cache=True)
-    monkeypatch.setattr(regexcache, "_PROVIDED", {})
+    monkeypatch.setattr(regex, "_PROVIDED", {})
     cached = load_rules(cache=True)
-    assert regexcache._PROVIDED == {}  # the metadata first; the rules (and patterns) when asked for
+    assert regex._PROVIDED == {}  # the metadata first; the rules (and patterns) when asked for
     assert cached.rules
-    provided = regexcache._PROVIDED
-    assert (markdown._FENCE.pattern, 0) in provided and len(provided) >= 40
+    provided = regex._PROVIDED
+    registered = regex.statics()  # whatever the parsers compile at import through lint.regex.static
+    assert set(registered) <= set(provided)
     for (pattern, flags), p in provided.items():
-        assert p == regexcache._sre.compile(*regexcache._args(pattern, flags)), pattern  # as built fresh
-    key = (markdown._ATX.pattern, 0)
-    assert regexcache.static(*key) is provided[key]  # the stored one, not a fresh compile
-    fresh = regexcache.static(r"#{1,7}(?=[ \t]|$)")  # an edited pattern: compiled here
+        assert p == (regex._stored.build(pattern, flags) if regex.stored() else re.compile(pattern, flags)), pattern  # as built fresh
+    if registered:
+        key = next(iter(registered))
+        assert regex.static(*key) is provided[key]  # the stored one, not a fresh compile
+    fresh = regex.static(r"#{1,7}(?=[ \t]|$)")  # an edited pattern: compiled here
     assert fresh.match("####### x") and fresh is not provided.get((fresh.pattern, 0))
 
 

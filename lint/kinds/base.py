@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import regexcache
+from .. import regex
 from ..packs import data_path, read_list
 
 _LIST_REF = re.compile(r"\{\{([a-z][a-z0-9_-]*)\}\}")
@@ -158,6 +158,6 @@ def normalise(text: str) -> str:
 
 def compile_regex(pattern: str, ignorecase: bool = False) -> re.Pattern:
     try:
-        return regexcache.compile(pattern, re.IGNORECASE if ignorecase else 0)
+        return regex.compile(pattern, re.IGNORECASE if ignorecase else 0)
     except re.error as exc:
         raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None

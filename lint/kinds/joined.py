@@ -28,16 +28,10 @@ the separator as they fail at the string's end, or succeed, and then the span sh
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
-try:
-    from re import _constants as C
-    from re import _parser as P
-except ImportError:  # pragma: no cover - other implementations
-    C = P = None
-
 SEP = "\n"
-_NL = ord(SEP)
 
 #: False: every rule runs block by block (tests compare both ways)
 ENABLED = True
@@ -113,84 +107,14 @@ class Twins:
 
 def prepare(regex):
     """The regex to run over a :class:`View` in place of ``regex``, or None when it cannot (see
-    the module docstring). A pattern with ``^`` or ``$`` runs as its ``re.MULTILINE`` twin,
-    whose anchors match at the separators: right for views whose blocks hold no newline of
-    their own (:attr:`View.multiline_ok`)."""
-    if P is None:
+    the module docstring; the analysis is :func:`lint.regex.joinable`). A pattern with ``^`` or
+    ``$`` runs as its ``re.MULTILINE`` twin, whose anchors match at the separators: right for
+    views whose blocks hold no newline of their own (:attr:`View.multiline_ok`)."""
+    from .. import regex as engine
+
+    anchored = engine.joinable(regex.pattern, regex.flags)
+    if anchored is None:
         return None
-    try:
-        tree = P.parse(regex.pattern, regex.flags)
-    except Exception:  # pragma: no cover - it compiled once already
-        return None
-    if tree.getwidth()[0] == 0:
-        return None
-    anchors: list = []
-    if not _ok(tree, regex.flags, False, anchors):
-        return None
-    if not anchors or regex.flags & C.SRE_FLAG_MULTILINE:
+    if not anchored or regex.flags & re.MULTILINE:
         return regex
-    from .. import regexcache
-
-    return regexcache.compile(regex.pattern, regex.flags | C.SRE_FLAG_MULTILINE)
-
-
-_BOUNDARIES = _LINE_ANCHORS = None
-
-
-def _ok(seq, flags: int, in_look: bool, anchors: list) -> bool:
-    global _BOUNDARIES, _LINE_ANCHORS
-    if _BOUNDARIES is None:
-        _BOUNDARIES = {C.AT_BOUNDARY, C.AT_NON_BOUNDARY}
-        _LINE_ANCHORS = {C.AT_BEGINNING, C.AT_END}
-    for op, av in seq:
-        if op is C.AT:
-            if av in _LINE_ANCHORS:
-                anchors.append(av)
-            elif av not in _BOUNDARIES:
-                return False
-        elif op in (C.ATOMIC_GROUP, C.POSSESSIVE_REPEAT, C.GROUPREF_EXISTS):
-            return False
-        elif op is C.SUBPATTERN:
-            _, add, _, sub = av
-            if not _ok(sub, flags | add, in_look, anchors):
-                return False
-        elif op is C.BRANCH:
-            if not all(_ok(b, flags, in_look, anchors) for b in av[1]):
-                return False
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
-            if not _ok(av[2], flags, in_look, anchors):
-                return False
-        elif op in (C.ASSERT, C.ASSERT_NOT):
-            if not _ok(av[1], flags, True, anchors):
-                return False
-        elif in_look and _matches_newline(op, av, flags):
-            return False
-    return True
-
-
-def _matches_newline(op, av, flags: int) -> bool:
-    if op is C.LITERAL:
-        return av == _NL
-    if op is C.NOT_LITERAL:
-        return av != _NL
-    if op is C.ANY:
-        return bool(flags & C.SRE_FLAG_DOTALL)
-    if op is C.IN:
-        negate = False
-        found = False
-        for iop, iav in av:
-            if iop is C.NEGATE:
-                negate = True
-            elif iop is C.LITERAL:
-                found = found or iav == _NL
-            elif iop is C.RANGE:
-                found = found or iav[0] <= _NL <= iav[1]
-            elif iop is C.CATEGORY:
-                found = found or iav in (C.CATEGORY_SPACE, C.CATEGORY_NOT_DIGIT, C.CATEGORY_NOT_WORD,
-                                         C.CATEGORY_LINEBREAK)
-            else:
-                return True  # unknown item: assume the worst
-        return found != negate
-    if op in (C.GROUPREF,):
-        return True  # what the group matched: assume the worst
-    return True  # anything else in a lookaround: assume the worst
+    return engine.compile(regex.pattern, regex.flags | re.MULTILINE)

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 
-from .. import regexcache
+from .. import regex
 from .base import Hit, Kind, normalise
 
 _WORD = r"[^\W\d_][\w'’.-]*"
@@ -86,11 +86,11 @@ class Lines(Kind):
         self.tiny_words = data.get("tiny_words", 2)
         if self.min_run < 2 or self.head_min_run < self.min_run or self.max_lines < self.min_run:
             raise ValueError("need 2 <= min_run <= head_min_run and min_run <= max_lines")
-        self._word = regexcache.compile(_WORD)
-        self._lower_word = regexcache.compile(r"[a-z]+(?:'[a-z]+)?")
+        self._word = regex.compile(_WORD)
+        self._lower_word = regex.compile(r"[a-z]+(?:'[a-z]+)?")
         self.short_limit = max(self.max_words, self.comment_words, data.get("lone_words", 14))
-        self._skel_word = regexcache.compile(r"\w+")
-        self._pipe = regexcache.compile(r"\||•")
+        self._skel_word = regex.compile(r"\w+")
+        self._pipe = regex.compile(r"\||•")
         self.lone_words = data.get("lone_words", 14)
         self.lone_separated_words = data.get("lone_separated_words", 10)
         self.lone_labels = {normalise(e) for name in data.get("lone_lists", ()) for e in self.lists.get(name, ())}
@@ -376,7 +376,7 @@ def _hit(doc, blocks, piece, why):
 
 def _compile(pattern: str):
     try:
-        return regexcache.compile(pattern, re.IGNORECASE)
+        return regex.compile(pattern, re.IGNORECASE)
     except re.error as exc:
         raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from .. import regexcache
+from .. import regex
 from .base import Hit, Kind, normalise
 
 # compiled in setup(), so that they are stored with the rule (lint.rulecache)
@@ -46,9 +46,9 @@ class Menu(Kind):
         self.min_evidence = data.get("min_evidence", 2)
         if self.min_blocks < 2 or self.min_evidence < 1 or self.max_words < 1:
             raise ValueError("'min_blocks' must be at least 2, 'min_evidence' and 'max_words' at least 1")
-        self._end = regexcache.compile(_END)
-        self._start = regexcache.compile(_START, re.UNICODE)
-        self._number = regexcache.compile(_LONG_NUMBER)
+        self._end = regex.compile(_END)
+        self._start = regex.compile(_START, re.UNICODE)
+        self._number = regex.compile(_LONG_NUMBER)
 
     def is_label(self, block) -> bool:
         if block.kind != "paragraph" or block.n_words > self.max_words:

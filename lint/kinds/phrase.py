@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import regexcache
+from .. import regex
 from ..packs import note_read, parse_marked
 from .base import Hit, Kind
 
@@ -145,7 +145,7 @@ class Phrase(Kind):
     def _regex(entry) -> re.Pattern:
         rx = entry["regex"]
         if rx is None:
-            rx = entry["regex"] = regexcache.compile(entry["pattern"], re.IGNORECASE)
+            rx = entry["regex"] = regex.compile(entry["pattern"], re.IGNORECASE)
         return rx
 
     def __getstate__(self):

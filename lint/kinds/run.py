@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .. import regexcache
+from .. import regex
 from .base import Hit, Kind, compile_regex, normalise
 
 # compiled in setup(), so that they are stored with the rule (lint.rulecache)
@@ -40,7 +40,7 @@ class Run(Kind):
         self.min_words = data.get("min_words", 2)
         self.max_items = data.get("max_items", 10)
         self.header_max_words = data.get("header_max_words", 8)
-        self._end, self._start = regexcache.compile(_END), regexcache.compile(_START, re.UNICODE)
+        self._end, self._start = regex.compile(_END), regex.compile(_START, re.UNICODE)
 
     def is_header(self, text: str) -> bool:
         if len(text.split()) > self.header_max_words:

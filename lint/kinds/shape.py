@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..document.sentences import sentences
-from .. import regexcache
+from .. import regex
 from .base import Hit, Kind
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -33,7 +33,7 @@ class Shape(Kind):
         self.max_words = data.get("max_words", 40)
         # a block without a word of the rarest feature list cannot match: skip it cheaply
         rarest = min(self.features, key=lambda f: len(f[1]))[1]
-        self.prefilter = regexcache.compile(r"(?<![^\W\d_])(?:" + "|".join(
+        self.prefilter = regex.compile(r"(?<![^\W\d_])(?:" + "|".join(
             re.escape(w) for w in sorted(rarest, key=len, reverse=True)) + r")(?![^\W\d_])", re.IGNORECASE)
 
     def check(self, doc, blocks):
