@@ -139,3 +139,103 @@ def test_fixture_fixes_are_idempotent():
     once = _fixed(codes, text)
     assert once != text
     assert _fixed(codes, once) == once
+
+
+# -- hyphens standing for dashes (SEG021-SEG023) ---------------------------------------------
+
+def test_hyphen_before_a_name_finds_a_glued_source_and_a_glued_list():
+    text = ("Relief work goes on in the flooded county-Xinhua\n"
+            "The countries on the left are all fairly equal-Japan, Finland and Norway.")
+    assert _found("SEG021", text) == ["county-Xinhua", "equal-Japan"]
+
+
+@pytest.mark.parametrize("text", [
+    "The anti-Brexit march, the mid-July heat and the pro-Russia rebels.",
+    "The then-President and his step-Father met an ex-Soviet officer and al-Assad.",
+    "A trans-Atlantic flight from Stratford-upon-Avon.",
+    "Relief work goes on in the flooded county - Xinhua",
+    "The Rolls-Royce plant and Sino-US talks.",
+])
+def test_hyphen_before_a_name_leaves_prefixes_particles_and_names_alone(text):
+    assert _found("SEG021", text) == []
+
+
+def test_hyphen_before_a_number_finds_a_clause_that_starts_with_a_figure():
+    text = "It takes us into space-2.5 million parts. It came closer-40000 years ago."
+    assert _found("SEG022", text) == ["space-2.5", "closer-40000"]
+
+
+@pytest.mark.parametrize("text", [
+    "The COVID-19 ward, the top-10 list, the under-18 team and the post-2008 slump.",
+    "Take exit-12 and call room-204; the flight-370 search went on.",
+    "A near-50:50 split and a near-50/50 chance.",
+    "The level-3 alert and the grade-2 listing.",
+])
+def test_hyphen_before_a_number_leaves_labels_prefixes_and_ratios_alone(text):
+    assert _found("SEG022", text) == []
+
+
+def test_hyphen_before_an_adverb_complements_hyphen_as_dash():
+    text = "We have no other light source-therefore, it must shine. Two black holes-each ten times heavier."
+    assert _found("SEG023", text) == ["source-therefore", "holes-each"]
+    # SEG006 has its own words; the two rules never report the same hyphen
+    assert _found("SEG006", text) == []
+    assert _found("SEG023", "Seen under a microscope-it is different.") == []
+
+
+@pytest.mark.parametrize("text", ["A thank-you note.", "An odd-even scheme and a break-even year.",
+                                  "A do-it-yourself kit.", "Sold as-is.", "A so-so match."])
+def test_hyphen_before_an_adverb_leaves_compounds_alone(text):
+    assert _found("SEG023", text) == []
+
+
+# -- ungrouped counts in an article that groups nothing (SEG024, kind docstyle) ----------------
+
+def test_two_different_ungrouped_counts_in_an_ungrouped_article_are_reported():
+    text = ("The number of returning antelopes was 4860, an increase of 338.\n"
+            "A total of 2045 cases were confirmed (1455 cases were discharged).")
+    assert _found("SEG024", text) == ["4860", "2045", "1455"]
+
+
+def test_one_grouped_number_anywhere_turns_the_rule_off():
+    text = ("The number of returning antelopes was 4860, an increase of 338.\n"
+            "A total of 2045 cases were confirmed (1455 cases were discharged).\n"
+            "The reserve covers 45,000 square kilometres.")
+    assert _found("SEG024", text) == []
+
+
+def test_a_single_ungrouped_count_is_a_house_style_not_a_habit():
+    assert _found("SEG024", "The number of returning antelopes was 4860, an increase of 338.") == []
+    # the same number twice (a headline and its lead) is one piece of evidence
+    assert _found("SEG024", "Antelopes reach 4860, a record\nThe herd reached 4860, a record.") == []
+
+
+def test_years_labels_and_times_are_not_counts():
+    text = "In 1712 the ship sailed, in 1725 it was retired.\nRoad 1230 and Room 4411 were closed; 2300 GMT."
+    assert _found("SEG024", text) == []
+
+
+def test_what_seg014_reports_is_left_to_it():
+    text = "The council counted 4404 fishermen and 2600 sheds; the herd was 4860, a record."
+    assert _found("SEG014", text) == ["4404", "2600"]
+    assert _found("SEG024", text) == ["4860"]
+
+
+def _docstyle(tmp_path, extra):
+    from lint.kinds.docstyle import DocStyle
+    path = tmp_path / "T001-x.yaml"
+    path.write_text("code: T001\n", encoding="utf-8")
+    data = {"patterns": [r"\d{4}"], **extra}
+    return DocStyle(type("M", (), {"code": "T001"})(), path, data)
+
+
+def test_docstyle_needs_absent_and_a_real_docpattern_to_defer_to(tmp_path):
+    with pytest.raises(ValueError, match="absent"):
+        _docstyle(tmp_path, {})
+    with pytest.raises(ValueError, match="defer_to"):
+        _docstyle(tmp_path, {"absent": [","], "defer_to": "nope.yaml"})
+    (tmp_path / "T002-y.yaml").write_text("code: T002\nkind: pattern\npatterns: ['a']\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a docpattern"):
+        _docstyle(tmp_path, {"absent": [","], "defer_to": "T002-y.yaml"})
+    with pytest.raises(ValueError, match="defer_to"):
+        _docstyle(tmp_path, {"absent": [","], "defer_to": "../T002-y.yaml"})
