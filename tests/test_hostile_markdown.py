@@ -1,11 +1,12 @@
-"""Issue 16, Markdown: containers nested hundreds of levels deep (lists by indentation, block
-quotes, both) cost the parser a bounded amount of work per line. Past MAX_NESTING containers the
-file is refused with one line ("nested too deeply"), and that refusal comes before the lines are
-re-read at every level; below it, a line's indentation is never read character by character
-at every level (a line nested 3,200 levels deep is 6,400 columns wide).
+"""Issue 16 and 17, Markdown: containers nested hundreds of levels deep (lists by indentation,
+block quotes, both) cost the parser a bounded amount of work per line. Past MAX_NESTING
+containers the file is refused with one line ("nested too deeply"); markdown-it-py's own limit
+(maxNesting, past which it silently drops the rest of the file) is above what MAX_NESTING
+containers reach, so it never drops text from a file that is linted; a line's indentation is
+measured by C string searches, not character by character.
 
-No test here is timed: work is counted (characters read one by one from the source, and calls
-of the per-line helpers). ``bench/nested_lists.py`` prints wall times."""
+No test here is timed: work is counted (calls of markdown-it-py's block and inline rules).
+``bench/nested_lists.py`` prints wall times."""
 from __future__ import annotations
 
 import random
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lint.cli import main
-from lint.document import Document, parse
+from lint.document import parse
 from lint.document import markdown as md
 
 SHAPES = {
@@ -30,62 +31,41 @@ SHAPES = {
 }
 
 
-class _Counted(str):
-    """The source, counting what the parser reads from it one index (or slice) at a time."""
-
-    reads = 0
-    budget = None
-
-    def __getitem__(self, key):
-        cls = type(self)
-        cls.reads += 1
-        if cls.budget is not None and cls.reads > cls.budget:
-            raise _OverBudget
-        return str.__getitem__(self, key)
-
-
-class _OverBudget(Exception):
-    pass
-
-
-def _work(source: str, monkeypatch, budget: int | None = None) -> tuple[int, str]:
-    """(characters and slices read + per-line helper calls, outcome) of parsing ``source``."""
+def _work(source: str, monkeypatch) -> tuple[int, str]:
+    """(calls of markdown-it-py's block and inline rules, outcome) of parsing ``source``."""
     calls = [0]
-    for name in ("indent", "deindent", "blank", "track", "interrupts"):
-        original = getattr(md._Parser, name)
+    mdit = md.markdown_it()
+    for ruler in (mdit.block.ruler, mdit.inline.ruler):
+        for rule in ruler.__rules__:
+            def counted(*args, _fn=rule.fn):
+                calls[0] += 1
+                return _fn(*args)
 
-        def counted(self, *args, _original=original):
-            calls[0] += 1
-            return _original(self, *args)
-
-        monkeypatch.setattr(md._Parser, name, counted)
-    _Counted.reads, _Counted.budget = 0, budget
-    doc = Document(path="x.md", source=_Counted(source), format="markdown")
+            monkeypatch.setattr(rule, "fn", counted)
+        monkeypatch.setattr(ruler, "__cache__", None)
     try:
-        md.parse_markdown(doc)
+        parse(source, "x.md")
         outcome = "parsed"
     except RecursionError:
         outcome = "refused"
-    except _OverBudget:
-        outcome = "over budget"
     finally:
-        _Counted.budget = None
         monkeypatch.undo()
-    return _Counted.reads + calls[0], outcome
+        for ruler in (mdit.block.ruler, mdit.inline.ruler):
+            ruler.__cache__ = None
+    return calls[0], outcome
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_deep_nesting_costs_work_linear_in_the_lines(monkeypatch, shape):
     make = SHAPES[shape]
-    lines = {n: max(1, make(n).count("\n")) for n in (1600, 3200)}
-    # generous: a few dozen operations per line and level of nesting the parser goes through
-    budget = {n: 40 * lines[n] * (md.MAX_NESTING + 1) for n in lines}
     work = {}
     for n in (1600, 3200):
-        work[n], outcome = _work(make(n), monkeypatch, budget[n])
+        lines = max(1, make(n).count("\n"))
+        work[n], outcome = _work(make(n), monkeypatch)
         assert outcome == "refused", (shape, n, outcome)
-    # twice the levels: twice the lines, and (with the depth bounded) about twice the work; the
-    # parser before issue 16 did 4-8 times the work for twice the levels
+        # generous: a few dozen rule calls per line and level of nesting parsed
+        assert work[n] <= 40 * lines * (md.MAX_NESTING + 1), (shape, n, work[n])
+    # twice the levels: twice the lines, and (with the depth bounded) about twice the work
     assert work[3200] <= 2.5 * work[1600], (shape, work)
 
 
@@ -110,6 +90,25 @@ def test_the_nesting_limit(shape):
         parse(make(md.MAX_NESTING + 1), "x.md")
 
 
+@pytest.mark.parametrize("shape, blocks", [("bullets", md.MAX_NESTING), ("quoted lists", md.MAX_NESTING),
+                                           ("quotes", 1), ("one line", 1)])
+def test_at_the_limit_no_text_is_dropped(shape, blocks):
+    """markdown-it-py's maxNesting would skip the rest of the file without a word: at
+    MAX_NESTING containers (its deepest paragraphs included) everything after is still read."""
+    source = SHAPES[shape](md.MAX_NESTING) + "\n\nThe last paragraph.\n"
+    texts = [b.text for b in parse(source, "x.md").blocks]
+    assert texts[-1] == "The last paragraph."
+    assert len(texts) == blocks + 1 and texts[-2] in ("x", "item", f"item {md.MAX_NESTING - 1}"), texts
+
+
+def test_deep_inline_nesting_keeps_its_text():
+    """Inline nesting past markdown-it-py's limit is read as text, never dropped."""
+    for source in ("*" * 400 + "core" + "*" * 400, "[" * 400 + "core" + "](u)" * 400,
+                   "_a " * 300 + "core" + " a_" * 300):
+        texts = [b.text for b in parse(source + "\n", "x.md").blocks]
+        assert any("core" in t for t in texts), source[:20]
+
+
 def test_a_too_deep_list_is_one_error_and_the_run_goes_on(tmp_path):
     (tmp_path / "deep.md").write_text(SHAPES["bullets"](200), encoding="utf-8")
     (tmp_path / "ok.md").write_text("The harbour reopened. .\n", encoding="utf-8")
@@ -120,39 +119,33 @@ def test_a_too_deep_list_is_one_error_and_the_run_goes_on(tmp_path):
     assert "SEG001" in result.output  # the other file was linted
 
 
-# -- the shortcuts read the same columns as the character loop they replace --------------------
+# -- the line markers found by string searches are markdown-it-py's own -------------------------
 
-def _indent(src, ln):
-    col, i = 0, ln.s
-    while i < ln.e and src[i] in " \t":
-        col = col + 4 - col % 4 if src[i] == "\t" else col + 1
-        i += 1
-    return col, i
+def _upstream_markers(src: str) -> tuple:
+    from markdown_it.rules_block.state_block import StateBlock
 
-
-def _deindent(src, ln, width):
-    col, i = 0, ln.s
-    while i < ln.e and col < width and src[i] in " \t":
-        col = col + 4 - col % 4 if src[i] == "\t" else col + 1
-        i += 1
-    return i
+    st_ = StateBlock(src, md.markdown_it(), {}, [])
+    return st_.bMarks, st_.eMarks, st_.tShift, st_.sCount, st_.bsCount, st_.lineMax
 
 
-class _Checked(md._Parser):
-    def indent(self, ln):
-        got, want = super().indent(ln), _indent(self.src, ln)
-        assert got[1] == want[1] and (got[0] == want[0] or min(got[0], want[0]) >= md._WIDE), (ln, got, want)
-        return got
+def _our_markers(src: str) -> tuple:
+    captured = []
+    mdit = md.markdown_it()
+    original = mdit.block.tokenize
 
-    def deindent(self, ln, width):
-        got = super().deindent(ln, width)
-        assert got.s == _deindent(self.src, ln, width), (ln, width)
-        return got
+    def capture(state, start, end):
+        captured.append((list(state.bMarks), list(state.eMarks), list(state.tShift), list(state.sCount),
+                         list(state.bsCount), state.lineMax))
+        raise StopIteration
 
-    def blank(self, ln):
-        got = super().blank(ln)
-        assert got == (not self.src[ln.s:ln.e].strip(" \t")), ln
-        return got
+    mdit.block.tokenize = capture
+    try:
+        mdit.block.parse(src, mdit, {}, [])
+    except StopIteration:
+        pass
+    finally:
+        mdit.block.tokenize = original
+    return captured[0] if captured else None
 
 
 PIECES = [" ", "  ", "\t", "    ", " \t", "- ", "* ", "1. ", "10) ", "> ", ">", "text", "`` ` ``",
@@ -160,28 +153,23 @@ PIECES = [" ", "  ", "\t", "    ", " \t", "- ", "* ", "1. ", "10) ", "> ", ">", 
           "|---|---|", " " * 70, "\t" * 17]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
-def test_the_shortcuts_read_what_the_loops_read(monkeypatch, source):
-    monkeypatch.setattr(md, "_Parser", _Checked)
-    try:
-        parse(source, "x.md")
-    except RecursionError:
-        pass
+def test_the_line_markers_are_upstreams(source):
+    if not source:
+        return
+    assert _our_markers(source) == _upstream_markers(source)
 
 
-def test_the_shortcuts_on_deep_random_documents(monkeypatch):
-    monkeypatch.setattr(md, "_Parser", _Checked)
+def test_the_line_markers_on_deep_random_documents():
     rnd = random.Random(16)
     for _ in range(40):
         lines = []
         for _k in range(rnd.randrange(1, 80)):
             lead = "".join(rnd.choice([" ", "  ", "\t", "> "]) for _ in range(rnd.randrange(0, 40)))
             lines.append(lead + rnd.choice(["- a", "1. b", "text", "", "    code", "> q"]))
-        try:
-            parse("\n".join(lines) + "\n", "x.md")
-        except RecursionError:
-            pass
+        source = "\n".join(lines) + rnd.choice(["\n", "", "  ", "\t\n "])
+        assert _our_markers(source) == _upstream_markers(source)
 
 
 # -- the parser's own patterns --------------------------------------------------------------------
