@@ -10,9 +10,11 @@
 Every built-in pattern passes the check, or is in REVIEWED with the reason it is safe."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,6 +110,8 @@ def test_every_builtin_pattern_passes_or_is_reviewed_or_is_time_limited():
     for pattern in refused_static:
         assert any(k in pattern for k in REVIEWED_STATIC), pattern
     for k in REVIEWED_STATIC:
+        if not any(k in pattern for pattern, _ in regexcache._STATIC):
+            continue  # the parser no longer has the pattern (the markdown-it-py parser): a stale entry
         assert any(k in pattern for pattern in refused_static), ("reviewed, not refused", k)
 
 
@@ -121,15 +125,36 @@ REVIEWED_STATIC = {
 }
 
 
-@pytest.mark.parametrize("line", ["Photo: " + "A&" * 30 + "a!", "Read more about " + "x" * 3000 + " a b c d e",
-                                  "Links: " + "http://abc" * 200 + ' "', "Updated: " + "1" * 60 + "x"])
-def test_a_slow_builtin_rule_is_stopped_on_a_crafted_line(tmp_path, line):
-    article = tmp_path / "story.txt"
-    article.write_text(line + "\n", encoding="utf-8")
-    code, out, err = _run(tmp_path, str(article), env={"COPYDESK_RULE_TIME_LIMIT": "0.5"})
-    assert "Traceback" not in out + err
-    errors = [ln for ln in out.splitlines() if "more than 0.5 s" in ln]
-    assert code == 2 and len(errors) == 1 and any(c in errors[0] for c in packs.SLOW_BUILTINS), out
+#: lines that made CAP004, UI011, UI015 and UI019 backtrack for minutes before their patterns
+#: were rewritten (possessive repeats, atomic groups), and longer relatives of them
+CRAFTED = {
+    "cap004-amp": "Photo: " + "A&" * 3000 + "a!",
+    "cap004-names": "Photo: " + "Ana de " * 2000 + "!",
+    "cap004-slashes": "A/" * 2000 + "x!",
+    "cap004-wire": "AP" + "/agencies" * 2000 + "x",
+    "ui015-word": "Read more about " + "x" * 30000 + " a b c d e",
+    "ui019-glued": "Links: " + "http://abc" * 3000 + ' "',
+    "ui019-labels": "http://abc" + "Foo :" * 2000 + "x",
+    "ui011-digits": "Updated: " + "1" * 5000 + "x",
+    "ui011-words": "Updated " + "sat" * 2000 + "!",
+    "ui011-ordinals": "Updated " + "1st" * 2000 + "!",
+}
+
+
+def test_crafted_lines_that_hung_the_rewritten_builtin_rules_lint_at_once(tmp_path):
+    assert packs.SLOW_BUILTINS == {}, "no built-in rule needs the time limit"
+    for name, line in CRAFTED.items():
+        (tmp_path / f"{name}.txt").write_text(line + "\n", encoding="utf-8")
+    (tmp_path / "real.txt").write_text("Photo: Ana Ruiz, AP\n\nThe plant opened in 2015, and production has "
+                                       "doubled since then, the company said.\n", encoding="utf-8")
+    started = time.monotonic()
+    code, out, err = _run(tmp_path, "--select", "CAP004,UI011,UI015,UI019", "--format", "json", "--jobs", "1", ".")
+    took = time.monotonic() - started
+    assert "Traceback" not in err and code == 1, (code, err)
+    found = {Path(f["path"]).stem: [d["code"] for d in f["diagnostics"]] for f in json.loads(out)["files"]}
+    assert found.pop("real") == ["CAP004"]  # the rewritten pattern still finds a credit line
+    assert found == {name: [] for name in CRAFTED}
+    assert took < 30, f"{took:.1f} s"  # seconds (mostly start-up); each line took minutes before
 
 
 # -- user packs ---------------------------------------------------------------------------------
