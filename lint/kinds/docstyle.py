@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import yaml
-
+from ..packs import load_yaml
 from .base import compile_regex
 from .docpattern import DocPattern
 
@@ -35,7 +34,7 @@ class DocStyle(DocPattern):
             other = self.path.parent / data["defer_to"]
             if other.parent != self.path.parent or not other.is_file():
                 raise ValueError(f"defer_to: no rule file {data['defer_to']!r} beside this one")
-            spec = yaml.safe_load(other.read_text(encoding="utf-8"))
+            spec = load_yaml(other)
             if not isinstance(spec, dict) or spec.get("kind") != "docpattern":
                 raise ValueError(f"defer_to: {data['defer_to']!r} is not a docpattern rule")
             self.defer = DocPattern(SimpleNamespace(code=spec.get("code", "")), other, spec)
