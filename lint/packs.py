@@ -235,7 +235,7 @@ def _examples(path, data, kind_name):
 
 def load_rule(path: Path, user: bool = False) -> Rule:
     """One rule file. ``user``: a rule of a user's pack (not the built-in one): every pattern it
-    compiles is checked for exponential backtracking first (:func:`lint.regexcache.check_backtracking`),
+    compiles is checked for exponential backtracking first (:func:`lint.regex.check_backtracking`),
     and its checks run with a time limit per document (:class:`TimeLimited`)."""
     from .kinds import KINDS
 
@@ -301,7 +301,7 @@ def load_rule(path: Path, user: bool = False) -> Rule:
         default_enabled=enabled, demote_after=demote_after, fail=fails, passes=passes, fixes=fixes,
         options={k: data[k] for k in kind_cls.OPTIONS if k in data},
     )
-    from .regexcache import UnsafeRegex, guarded
+    from .regex import UnsafeRegex, guarded
 
     try:
         if user:
@@ -330,9 +330,9 @@ def load_rule(path: Path, user: bool = False) -> Rule:
 
 
 #: built-in rules with a pattern that backtracks for minutes on a crafted line (found by
-#: lint.regexcache.check_backtracking, confirmed by timing; tests/test_hostile_regex.py keeps
-#: this list equal to what the check refuses, less the patterns reviewed as safe there): they
-#: run with the time limit of a user's rule until their patterns are rewritten. Empty: CAP004,
+#: lint.regex.check_backtracking, confirmed by timing; tests/test_hostile_regex.py keeps this
+#: list equal to what the check refuses, less the patterns reviewed as safe there): they run
+#: with the time limit of a user's rule until their patterns are rewritten. Empty: CAP004,
 #: UI011, UI015 and UI019 were rewritten with possessive repeats and atomic groups (the same
 #: findings on the fixtures and the evaluation sets, linear on their crafted lines).
 SLOW_BUILTINS: dict[str, str] = {}
@@ -489,7 +489,7 @@ def load_rules(extra_dirs=(), include_builtin: bool = True, cache: bool = False)
         return _build(folders, fp)
     global _READS
     from . import rulecache
-    from .regexcache import Recorder
+    from .regex import Recorder
 
     previous, _READS = _READS, []
     try:

@@ -1,6 +1,6 @@
 """Issue 16, rule patterns: a user's rule pack cannot hang a run.
 
-1. At load, every pattern a user's rule compiles is read (lint.regexcache.check_backtracking):
+1. At load, every pattern a user's rule compiles is read (lint.regex.check_backtracking):
    a repeated part whose repetitions can split one text in more than one way (a nested
    quantifier such as ``(a+)+``, a repeated group that can match empty text, overlapping
    alternatives under a repeat) is refused, on one line naming the rule, its file and the part.
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from lint import packs, regexcache
-from lint.regexcache import UnsafeRegex, check_backtracking
+from lint import packs, regex
+from lint.regex import UnsafeRegex, check_backtracking
 
 HANG = 120  # seconds: a run of one small file that reaches this hung
 
@@ -77,20 +77,20 @@ REVIEWED = packs.REVIEWED_BUILTINS
 
 
 def test_every_builtin_pattern_passes_or_is_reviewed_or_is_time_limited():
-    from lint.document import markdown  # noqa: F401 - the parsers' own patterns (regexcache.static)
+    from lint.document import markdown  # noqa: F401 - the parsers' own patterns (regex.static)
 
     refused: dict[str, list[str]] = {}
     by_pattern = {}
-    regexcache.SEEN = []
+    regex.SEEN = []
     try:
         for path in packs.rule_files(packs.builtin_pack_dir()):
-            start = len(regexcache.SEEN)
+            start = len(regex.SEEN)
             rule = packs.load_rule(path)
-            for pattern, flags in regexcache.SEEN[start:]:
+            for pattern, flags in regex.SEEN[start:]:
                 by_pattern.setdefault((pattern, flags), rule.meta.code)
             assert isinstance(rule.impl, packs.TimeLimited) == (rule.meta.code in packs.SLOW_BUILTINS)
     finally:
-        regexcache.SEEN = None
+        regex.SEEN = None
     assert len(by_pattern) > 100
     for (pattern, flags), code in by_pattern.items():
         try:
@@ -102,7 +102,7 @@ def test_every_builtin_pattern_passes_or_is_reviewed_or_is_time_limited():
         "refused, not listed:", set(refused) - set(REVIEWED) - set(packs.SLOW_BUILTINS),
         "listed, not refused (take them off the list):", set(REVIEWED) | set(packs.SLOW_BUILTINS) - set(refused))
     refused_static = []
-    for key in list(regexcache._STATIC):  # the Markdown parser's own patterns
+    for key in list(regex._STATIC):  # the Markdown parser's own patterns
         try:
             check_backtracking(*key)
         except UnsafeRegex:
@@ -110,7 +110,7 @@ def test_every_builtin_pattern_passes_or_is_reviewed_or_is_time_limited():
     for pattern in refused_static:
         assert any(k in pattern for k in REVIEWED_STATIC), pattern
     for k in REVIEWED_STATIC:
-        if not any(k in pattern for pattern, _ in regexcache._STATIC):
+        if not any(k in pattern for pattern, _ in regex._STATIC):
             continue  # the parser no longer has the pattern (the markdown-it-py parser): a stale entry
         assert any(k in pattern for pattern in refused_static), ("reviewed, not refused", k)
 
