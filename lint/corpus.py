@@ -10,8 +10,9 @@ The engine, without the command line (lint/corpus_cli.py parses options and call
   a whole input; a worker holds one batch of records and writes its rows as it goes.
 - **Pass 1** (the cross-document reduction, when UI025 is selected): each partition maps its
   documents to the counting keys of their short lines (lint.crossdoc.candidates, hashed to 64
-  bits with blake2b: the same in every process), as one Counter of (group, key) per partition;
-  a tree reduction on the cluster (``dask.bag`` fold, ``split_every`` 8) adds them, and the
+  bits with blake2b: the same in every process) with the document's fingerprint (copies of an
+  article count once), as one set of (group, key, fingerprint) per partition; a tree
+  reduction on the cluster (``dask.bag`` fold, ``split_every`` 8) unites them, and the
   frequent keys (lint.crossdoc.frequent, per ``--group-by`` group) are selected on the worker
   that holds the total, so only they travel back.
 - **Pass 2**: the rule set is built once in the client (a :class:`lint.Linter`), scattered to
@@ -242,7 +243,9 @@ def count_part(part: Part, spec: Spec) -> tuple[Counter, Counter]:
     group (only records that can be linted count)."""
     from . import crossdoc
 
-    keys: Counter = Counter()
+    from .document import parse
+
+    keys: set = set()
     docs: Counter = Counter()
     for name, rec, why in records(part, spec):
         tf = None if why else _text_and_format(rec, spec)
@@ -250,7 +253,12 @@ def count_part(part: Part, spec: Spec) -> tuple[Counter, Counter]:
             continue
         g = _group(rec, spec)
         docs[g] += 1
-        keys.update({(g, hkey(k)) for k, _, _ in crossdoc.candidates(*tf)})
+        try:
+            doc = parse(tf[0], name, tf[1])
+        except Exception:  # noqa: BLE001 - pass 2 reports the record's error
+            continue
+        fp = crossdoc.document_fingerprint(doc)
+        keys.update((g, hkey(k), fp) for k, _, _ in crossdoc.document_candidates(doc))
     return keys, docs
 
 
@@ -261,10 +269,12 @@ def _add(a, b):
 
 
 def _select(total, min_docs: int, min_share: float) -> dict:
-    """The frequent keys per group, from the reduced counters (runs where the total is)."""
-    keys, docs = total
+    """The frequent keys per group, from the reduced sets (runs where the total is): a key
+    counts once per distinct document fingerprint (copies of an article count once)."""
+    triples, docs = total
+    counts: Counter = Counter((g, h) for g, h, _ in triples)
     out: dict = {"docs": dict(docs), "frequent": {}}
-    for (g, h), n in keys.items():
+    for (g, h), n in counts.items():
         if n >= min_docs and n >= min_share * docs.get(g, 0):
             out["frequent"].setdefault(g, {})[h] = n
     return out
@@ -277,7 +287,7 @@ def reduce_counts(client, parts, spec: Spec, min_docs: int, min_share: float) ->
     if not parts:
         return {"docs": {}, "frequent": {}}
     bag = db.from_sequence(parts, npartitions=len(parts)).map(count_part, spec)
-    total = bag.fold(_add, _add, initial=(Counter(), Counter()), split_every=8)
+    total = bag.fold(_add, _add, initial=(set(), Counter()), split_every=8)
     from functools import partial
 
     return client.compute(total.apply(partial(_select, min_docs=min_docs, min_share=min_share))).result()

@@ -23,8 +23,15 @@ PROSE = [
 ]
 
 
-def _article(rng: random.Random, furniture: list[str]) -> str:
-    lines = rng.sample(PROSE, 3)
+def _own(n) -> str:
+    """A long line of prose only article ``n`` has (its fingerprint: see document_fingerprint)."""
+    tag = "".join("abcdefghij"[int(c)] for c in str(n))  # digits are masked in keys: letters differ
+    return (f"In the session the harbour board heard from more witnesses than expected, among them "
+            f"pilot {tag.title()}, engineers and owners of the small boats moored along the quay.")
+
+
+def _article(rng: random.Random, furniture: list[str], n=None) -> str:
+    lines = rng.sample(PROSE, 3) + [_own(n if n is not None else rng.randrange(10**9))]
     for f in furniture:
         lines.insert(rng.randrange(len(lines) + 1), f)
     return "\n".join(lines) + "\n"
@@ -84,7 +91,7 @@ def test_frequent_needs_min_docs_and_min_share():
 
 def test_run_reports_furniture_in_every_document_and_nothing_else():
     rng = random.Random(3)
-    texts = [_article(rng, ["Share this story", "Comments are closed."] if i % 2 == 0 else ["Sign up today"])
+    texts = [_article(rng, ["Share this story", "Comments are closed."] if i % 2 == 0 else ["Sign up today"], n=i)
              for i in range(12)]
     texts += [_article(rng, ["A line only this page has"])]
     res = crossdoc.run([(t, "text") for t in texts], min_docs=4, min_share=0.1)
@@ -159,14 +166,29 @@ def test_rule_meta_and_per_document_check_is_silent():
 def test_fail_example_placed_in_a_run_reports_exactly_the_marked_spans(i):
     ex = UI025.meta.fail[i]
     n = UI025.impl.min_docs
-    res = crossdoc.run([(ex.text, ex.format)] * n, min_docs=n, min_share=UI025.impl.min_share)
-    for diags in res:
+    docs = [(ex.text + "\n\n" + _own(k) + "\n", ex.format) for k in range(n)]  # n distinct articles
+    for diags in crossdoc.run(docs, min_docs=n, min_share=UI025.impl.min_share):
         assert sorted((d.start, d.end) for d in diags) == sorted(ex.spans)
-    fewer = crossdoc.run([(ex.text, ex.format)] * (n - 1), min_docs=n, min_share=UI025.impl.min_share)
-    assert not any(fewer)
+    assert not any(crossdoc.run(docs[:-1], min_docs=n, min_share=UI025.impl.min_share))
+    # copies of one article are one document
+    assert not any(crossdoc.run([docs[0]] * n, min_docs=n, min_share=UI025.impl.min_share))
 
 
 @pytest.mark.parametrize("i", range(len(UI025.meta.passes)))
 def test_pass_example_placed_in_a_run_reports_nothing(i):
     ex = UI025.meta.passes[i]
-    assert not any(crossdoc.run([(ex.text, ex.format)] * 10))
+    assert not any(crossdoc.run([(ex.text + "\n\n" + _own(k) + "\n", ex.format) for k in range(10)]))
+
+
+def test_copies_of_an_article_count_once():
+    rng = random.Random(8)
+    body = _article(rng, ["The bottom line"], n=1)  # the article's own subheading
+    copies = [body.replace("\n", "\nShare this page\n", 1) if k % 2 else body for k in range(6)]
+    others = [_article(rng, ["Share this page"], n=k) for k in range(2, 6)]
+    texts = [(t, "text") for t in copies + others]
+    res = crossdoc.run(texts, min_docs=5, min_share=0.0)
+    found = {t[d.start:d.end] for (t, _), ds in zip(texts, res) for d in ds}
+    # "The bottom line" stands in six copies of one article; "Share this page" in 4 others + the copies
+    assert found == {"Share this page"}
+    fps = {crossdoc.fingerprint(t) for t in copies}
+    assert len(fps) == 1 and crossdoc.fingerprint(others[0]) not in fps
