@@ -238,15 +238,17 @@ def _text_and_format(rec, spec: Spec):
     return None if fmt is None else (text, fmt)
 
 
-def count_part(part: Part, spec: Spec) -> tuple[Counter, Counter]:
-    """Pass 1 of one partition: Counter of (group, hashed key) -> documents, and documents per
-    group (only records that can be linted count)."""
+def count_part(part: Part, spec: Spec, lines: bool = True, srules=()) -> tuple[set, Counter, Counter]:
+    """Pass 1 of one partition: the set of (group, hashed key, fingerprint) of its documents'
+    short lines (``lines``), documents per group (only records that can be linted count), and
+    with ``srules`` (lint.crossdoc.style_rules) the Counter of (group, rule code, form) ->
+    documents using that form."""
     from . import crossdoc
-
     from .document import parse
 
     keys: set = set()
     docs: Counter = Counter()
+    styles: Counter = Counter()
     for name, rec, why in records(part, spec):
         tf = None if why else _text_and_format(rec, spec)
         if tf is None:
@@ -257,40 +259,58 @@ def count_part(part: Part, spec: Spec) -> tuple[Counter, Counter]:
             doc = parse(tf[0], name, tf[1])
         except Exception:  # noqa: BLE001 - pass 2 reports the record's error
             continue
-        fp = crossdoc.document_fingerprint(doc)
-        keys.update((g, hkey(k), fp) for k, _, _ in crossdoc.document_candidates(doc))
-    return keys, docs
+        if lines:
+            fp = crossdoc.document_fingerprint(doc)
+            keys.update((g, hkey(k), fp) for k, _, _ in crossdoc.document_candidates(doc))
+        if srules:
+            styles.update((g, code, i) for code, i in crossdoc.style_usage(doc, srules))
+    return keys, docs, styles
 
 
 def _add(a, b):
-    a[0].update(b[0])
-    a[1].update(b[1])
+    for x, y in zip(a, b):
+        x.update(y)
     return a
 
 
-def _select(total, min_docs: int, min_share: float) -> dict:
+def _select(total, min_docs: int | None, min_share: float | None, style_docs: int | None) -> dict:
     """The frequent keys per group, from the reduced sets (runs where the total is): a key
-    counts once per distinct document fingerprint (copies of an article count once)."""
-    triples, docs = total
-    counts: Counter = Counter((g, h) for g, h, _ in triples)
-    out: dict = {"docs": dict(docs), "frequent": {}}
-    for (g, h), n in counts.items():
-        if n >= min_docs and n >= min_share * docs.get(g, 0):
-            out["frequent"].setdefault(g, {})[h] = n
+    counts once per distinct document fingerprint (copies of an article count once); and the
+    house style's majority forms per group."""
+    from . import crossdoc
+
+    triples, docs, styles = total
+    out: dict = {"docs": dict(docs), "frequent": {}, "styles": {}}
+    if min_docs is not None:
+        counts: Counter = Counter((g, h) for g, h, _ in triples)
+        for (g, h), n in counts.items():
+            if n >= min_docs and n >= min_share * docs.get(g, 0):
+                out["frequent"].setdefault(g, {})[h] = n
+    if style_docs is not None:
+        per_group: dict = {}
+        for (g, code, i), n in styles.items():
+            per_group.setdefault(g, Counter())[(code, i)] = n
+        for g, c in per_group.items():
+            major = crossdoc.majorities(c, min_docs=style_docs)
+            if major:
+                out["styles"][g] = major
     return out
 
 
-def reduce_counts(client, parts, spec: Spec, min_docs: int, min_share: float) -> dict:
-    """Pass 1 on the cluster: a dask.bag map over the partitions and a tree reduction."""
+def reduce_counts(client, parts, spec: Spec, min_docs: int | None, min_share: float | None, srules=(),
+                  style_docs: int | None = None) -> dict:
+    """Pass 1 on the cluster: a dask.bag map over the partitions and a tree reduction.
+    ``min_docs`` None: no repeated lines (UI025 off); ``srules`` empty: no house style."""
+    from functools import partial
+
     import dask.bag as db
 
     if not parts:
-        return {"docs": {}, "frequent": {}}
-    bag = db.from_sequence(parts, npartitions=len(parts)).map(count_part, spec)
-    total = bag.fold(_add, _add, initial=(set(), Counter()), split_every=8)
-    from functools import partial
-
-    return client.compute(total.apply(partial(_select, min_docs=min_docs, min_share=min_share))).result()
+        return {"docs": {}, "frequent": {}, "styles": {}}
+    bag = db.from_sequence(parts, npartitions=len(parts)).map(count_part, spec, min_docs is not None, tuple(srules))
+    total = bag.fold(_add, _add, initial=(set(), Counter(), Counter()), split_every=8)
+    select = partial(_select, min_docs=min_docs, min_share=min_share, style_docs=style_docs if srules else None)
+    return client.compute(total.apply(select)).result()
 
 
 # --------------------------------------------------------------------------- pass 2
@@ -334,7 +354,7 @@ def merge_summaries(a: dict, b: dict) -> dict:
 
 
 def lint_record(linter, rec, name: str, spec: Spec, why: str | None, cross: dict | None,
-                severity=None, readability: bool = False) -> dict:
+                severity=None, readability: bool = False, srules=(), severity_for=None) -> dict:
     """One output row."""
     from . import crossdoc
     from .document import parse
@@ -376,6 +396,14 @@ def lint_record(linter, rec, name: str, spec: Spec, why: str | None, cross: dict
             if extra:
                 result.diagnostics = crossdoc.merge(result.diagnostics, extra)
                 result.verdict = verdict(result.diagnostics)
+    if tf is not None and cross and srules and cross.get("styles", {}).get(group or ""):
+        if doc is None:
+            doc = parse(tf[0], rid, tf[1])
+        extra = crossdoc.style_findings(doc, srules, cross["styles"][group or ""], result.diagnostics, severity_for)
+        extra = crossdoc.suppressed(extra, doc) if extra else extra
+        if extra:
+            result.diagnostics = crossdoc.merge(result.diagnostics, extra)
+            result.verdict = verdict(result.diagnostics)
     result.document = None
     row = {"id": rid}
     if spec.group_by:
@@ -396,7 +424,16 @@ def lint_record(linter, rec, name: str, spec: Spec, why: str | None, cross: dict
 def lint_part(part: Part, spec: Spec, linter, cross: dict | None, out_dir: str, out_kind: str,
               opts: dict) -> dict:
     """Pass 2 of one partition: lint its records into its part file; its summary back."""
-    rows_iter = (lint_record(linter, rec, name, spec, why, cross, opts.get("severity"), opts.get("readability", False))
+    srules, severity_for = (), None
+    if opts.get("house_style"):
+        from . import crossdoc
+
+        rules = linter.rules()
+        srules = crossdoc.style_rules(rules)
+        sev = {r.meta.code: (linter._severity_for(r.meta) if linter._severity_for else r.meta.severity) for r in rules}
+        severity_for = sev.get
+    rows_iter = (lint_record(linter, rec, name, spec, why, cross, opts.get("severity"), opts.get("readability", False),
+                             srules, severity_for)
                  for name, rec, why in records(part, spec))
     summary = _empty_summary()
     if spec.group_by:
@@ -492,6 +529,7 @@ class Options:
     resume: bool = False
     progress: bool = True
     cross_doc: bool = True
+    house_style: bool = False  # house style by majority across the corpus (or each --group-by group)
 
 
 def out_kind(output: str) -> str:
@@ -573,9 +611,14 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
         severity = linter._severity_for(ui025.meta) if linter._severity_for else ui025.meta.severity
     min_docs = getattr(getattr(ui025, "impl", None), "min_docs", None)
     min_share = getattr(getattr(ui025, "impl", None), "min_share", None)
+    from . import crossdoc
+
+    srules = crossdoc.style_rules(rules) if opts.house_style else []
+    style_docs = min_docs or crossdoc.MIN_DOCS
     options = {"spec": asdict(opts.spec), "partition_bytes": opts.partition_bytes, "cross_doc": ui025 is not None,
                "min_docs": min_docs, "min_share": min_share, "rules": sorted(r.meta.code for r in rules),
-               "severity": str(severity) if severity else None, "readability": readability, "output": kind}
+               "severity": str(severity) if severity else None, "readability": readability, "output": kind,
+               "house_style": [r[0] for r in srules]}
     sig = signature(files, parts, options)
 
     parts_dir = opts.output + ".parts"
@@ -606,12 +649,12 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
     try:
         cross = None
         t_cross = 0.0
-        if ui025 is not None:
+        if ui025 is not None or srules:
             if manifest.get("cross") is not None:
                 cross = _cross_from_json(manifest["cross"])
             else:
                 t0 = time.monotonic()
-                cross = reduce_counts(client, parts, opts.spec, min_docs, min_share)
+                cross = reduce_counts(client, parts, opts.spec, min_docs, min_share, srules, style_docs)
                 t_cross = time.monotonic() - t0
                 manifest["cross"] = _cross_to_json(cross)
                 _atomic_json(manifest_path, manifest)
@@ -622,7 +665,7 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
         if todo:
             [linter_f] = client.scatter([linter], broadcast=True)
             [cross_f] = client.scatter([cross], broadcast=True) if cross is not None else [None]
-            popts = {"severity": severity, "readability": readability}
+            popts = {"severity": severity, "readability": readability, "house_style": bool(srules)}
             futures = [client.submit(lint_part, p, opts.spec, linter_f, cross_f, os.path.abspath(parts_dir), kind,
                                      popts, key=f"copydesk-part-{p.index}-{os.getpid()}-{started}", pure=False)
                        for p in todo]
@@ -652,8 +695,11 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
         n = g["documents"] - g["errors"]
         g["verdict_rate"] = round(g["likely_mt"] / n, 4) if n else 0.0
     total["cross_document"] = None if cross is None else {
-        "rule": "UI025", "min_docs": min_docs, "min_share": min_share,
+        "rule": "UI025" if ui025 is not None else None, "min_docs": min_docs, "min_share": min_share,
         "frequent_lines": sum(len(v) for v in cross["frequent"].values()),
+        "house_style": {g: {code: {"majority": next(r[5][m][0] for r in srules if r[0] == code),
+                                   "documents": n, "of": t} for code, (m, n, t) in v.items()}
+                        for g, v in cross.get("styles", {}).items()},
         "seconds": round(t_cross, 3)}
     total["partitions"] = len(parts)
     total["seconds"] = round(elapsed, 3)
@@ -677,11 +723,13 @@ def _collect(futures, index_of, manifest, manifest_path, progress, on_partition)
 
 def _cross_to_json(cross: dict) -> dict:
     return {"docs": cross["docs"], "frequent": {g: [[h, n] for h, n in sorted(v.items())]
-                                                for g, v in cross["frequent"].items()}}
+                                                for g, v in cross["frequent"].items()},
+            "styles": {g: {c: list(t) for c, t in v.items()} for g, v in cross.get("styles", {}).items()}}
 
 
 def _cross_from_json(obj: dict) -> dict:
-    return {"docs": obj["docs"], "frequent": {g: {h: n for h, n in v} for g, v in obj["frequent"].items()}}
+    return {"docs": obj["docs"], "frequent": {g: {h: n for h, n in v} for g, v in obj["frequent"].items()},
+            "styles": {g: {c: tuple(t) for c, t in v.items()} for g, v in obj.get("styles", {}).items()}}
 
 
 def _concatenate(parts_dir: str, indexes, kind: str, output: str, spec: Spec, readability: bool) -> None:
@@ -720,9 +768,13 @@ def render_summary(s: dict) -> str:
         out.write("by rule: " + ", ".join(f"{k} {v:,}" for k, v in top[:15])
                   + (f", … {len(top) - 15} more" if len(top) > 15 else "") + "\n")
     cd = s.get("cross_document")
-    if cd:
+    if cd and cd.get("rule"):
         out.write(f"cross-document: {cd['frequent_lines']:,} lines repeated in >= {cd['min_docs']} documents "
                   f"and >= {cd['min_share']:.0%} of their group ({cd['seconds']:.1f} s)\n")
+    for g, styles in sorted(((cd or {}).get("house_style") or {}).items()):
+        for code, st in sorted(styles.items()):
+            out.write(f"house style{' of ' + g if g else ''}: {code} {st['majority']} "
+                      f"({st['documents']:,} of {st['of']:,} documents)\n")
     for g, gs in sorted((s.get("groups") or {}).items()):
         out.write(f"  group {g or '(none)'}: {gs['documents']:,} documents, {gs['with_findings']:,} with findings, "
                   f"{sum(gs['by_rule'].values()):,} findings, verdict rate {gs['verdict_rate']:.2%}\n")

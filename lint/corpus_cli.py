@@ -49,7 +49,8 @@ def _split(values) -> list[str]:
 @click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
               help="A copydesk.toml or pyproject.toml.")
 @click.option("--house-style", type=click.Choice(["majority", "off"]), default="off", show_default=True,
-              help="House style by majority across the corpus (not implemented yet: only 'off').")
+              help="majority: report forms (Mr./Mr, -ise/-ize …) that differ from the corpus's majority "
+                   "(per --group-by group), under the consistency rule's code.")
 def corpus(inputs, output, text_field, id_field, format_field, fmt, group_by, workers, scheduler, partition_size,
            resume, no_progress, no_cross_doc, select, extend_select, ignore, config_path, house_style):
     """Lint JSONL or Parquet records on Dask: INPUT is a .jsonl, .jsonl.gz or .parquet file or a
@@ -59,8 +60,6 @@ def corpus(inputs, output, text_field, id_field, format_field, fmt, group_by, wo
     from .runner import InputError
     from .corpus import CorpusError, Options, Spec, render_summary, run
 
-    if house_style != "off":
-        raise click.UsageError("--house-style majority is not implemented yet")
     settings: dict = {}
     if select:
         settings["select"] = _split(select)
@@ -77,7 +76,8 @@ def corpus(inputs, output, text_field, id_field, format_field, fmt, group_by, wo
                    spec=Spec(text_field=text_field, id_field=id_field or None, format_field=format_field,
                              format=fmt, group_by=group_by),
                    config=config, workers=workers, scheduler=scheduler, partition_bytes=_size(partition_size),
-                   resume=resume, progress=not no_progress, cross_doc=not no_cross_doc)
+                   resume=resume, progress=not no_progress, cross_doc=not no_cross_doc,
+                   house_style=house_style == "majority")
     try:
         summary = run(opts)
     except (CorpusError, ConfigError, InputError) as exc:

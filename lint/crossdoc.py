@@ -273,3 +273,86 @@ def run(texts: Iterable[tuple[str, str]], *, min_docs: int = MIN_DOCS, min_share
     keys = frequent(counter, len(texts), min_docs=min_docs, min_share=min_share)
     return [findings(c, keys, len(texts), counts=counter, source=t, severity=severity)
             for c, (t, _f) in zip(cands, texts)]
+
+
+# --------------------------------------------------------------------------- house style by majority
+#
+# The consistency rules (CONS001 honorifics Mr/Mr., CONS002 -ise/-ize, …) find a document that
+# mixes two forms. Across a run there is a second signal: the run's own house style. Pass 1
+# counts, per rule, how many documents use each form (``style_usage``; Counters add); a form
+# that more documents use than all the other forms together, and at least ``min_docs``, is the
+# run's majority (``majorities``); pass 2 reports, in every document, the matches of the other
+# forms (``style_findings``), under the rule's own code, so --select/--ignore of the rule apply,
+# and never a span the document-level rule already reported. Opt-in (`copydesk corpus
+# --house-style majority`): a corpus may hold several houses' styles, and --group-by keeps
+# them apart.
+
+def style_rules(rules) -> list[tuple]:
+    """What pass 1 and pass 2 need of the selected consistency rules, small and picklable:
+    ``(code, name, category, zones, skip_quotes, ((variant name, compiled regex), …))``."""
+    out = []
+    for r in rules:
+        if r.meta.kind == "consistency" and getattr(r.impl, "variants", None):
+            out.append((r.meta.code, r.meta.name, r.meta.category, tuple(r.meta.zones),
+                        r.meta.quote_policy == "skip", tuple(r.impl.variants)))
+    return out
+
+
+def _style_hits(doc, rule):
+    from .kinds.consistency import Consistency
+
+    code, _name, _cat, zones, skip_quotes, variants = rule
+    blocks = [b for b in doc.blocks if not zones or b.zone in zones]
+    for i, (vname, rx) in enumerate(variants):
+        for block, s, e, text in Consistency._by_block(blocks, rx, skip_quotes):
+            src_s, src_e = block.to_source(s, e)
+            yield i, src_s, src_e, text
+
+
+def style_usage(doc, srules) -> set[tuple[str, int]]:
+    """The (rule code, variant index) pairs the parsed document uses, and (code, -1) for each
+    rule it uses any form of."""
+    used = {(rule[0], i) for rule in srules for i, _s, _e, _t in _style_hits(doc, rule)}
+    return used | {(code, -1) for code, _ in used}
+
+
+def majorities(counter: Mapping[tuple[str, int], int], *, min_docs: int = MIN_DOCS) -> dict:
+    """code -> (majority form's index, documents using it, documents using any form: the
+    count of ``(code, -1)``). A form is the majority when more than half of the documents
+    using the rule's forms use it, and at least ``min_docs``."""
+    by_code: dict = {}
+    for (code, i), n in counter.items():
+        by_code.setdefault(code, {})[i] = n
+    out = {}
+    for code, uses in by_code.items():
+        total = uses.pop(-1, None)
+        if not uses:
+            continue
+        total = total if total is not None else sum(uses.values())
+        major = max(sorted(uses), key=lambda i: uses[i])
+        if uses[major] >= min_docs and uses[major] * 2 > total:
+            out[code] = (major, uses[major], total)
+    return out
+
+
+def style_findings(doc, srules, major: dict, existing=(), severity_for=None) -> list[Diagnostic]:
+    """The matches of a non-majority form in the parsed document (see above). ``existing``:
+    the document's diagnostics (a span its own rule reported is not reported again);
+    ``severity_for(code)`` the severity (default warning)."""
+    taken = {(d.code, d.start, d.end) for d in existing}
+    out = []
+    for rule in srules:
+        code, name, category, _z, _q, variants = rule
+        if code not in major:
+            continue
+        m, n, total = major[code]
+        for i, s, e, text in _style_hits(doc, rule):
+            if i == m or (code, s, e) in taken:
+                continue
+            sev = severity_for(code) if severity_for else Severity.WARNING
+            out.append(Diagnostic(code, name, category, sev,
+                                  f"House style of this run: '{' '.join(text.split())}' uses {variants[i][0]}, but "
+                                  f"{n} of the {total} documents that use either form use {variants[m][0]}",
+                                  s, e))
+    out.sort(key=Diagnostic.sort_key)
+    return out

@@ -316,3 +316,20 @@ def test_a_bad_record_is_one_error_row_and_the_run_goes_on(tmp_path, client):
     assert any(k.startswith("more.jsonl.gz@") for k in errors)
     assert all(r["diagnostics"] == [] for r in rows if r["error"])
     assert sum(1 for r in rows if not r["error"]) == 18
+
+
+@pytest.mark.cluster
+def test_house_style_by_majority_across_the_corpus(tmp_path, client):
+    docs = [{"id": f"u{k}", "text": f"Mr Hale{'x' * k} opened the new pier on Monday, the council said.\n"}
+            for k in range(8)]
+    docs += [{"id": "d1", "text": "Mr. Okafor opened the new pier on Monday, the council said.\n"},
+             {"id": "s1", "text": "The pier opened on Monday, the council said.\n"}]
+    src = _write_jsonl(tmp_path / "docs.jsonl", docs)
+    on = _run(tmp_path, client, [src], tmp_path / "on.jsonl", format_field=None, house_style=True)
+    rows = _by_id(engine.read_output(tmp_path / "on.jsonl"))
+    [d] = rows["d1"]["diagnostics"]
+    assert d["code"] == "CONS001" and "8 of the 9 documents" in d["message"] and d["start"]["offset"] == 0
+    assert not any(rows[k]["diagnostics"] for k in rows if k != "d1")
+    assert on["cross_document"]["house_style"][""]["CONS001"]["documents"] == 8
+    _run(tmp_path, client, [src], tmp_path / "off.jsonl", format_field=None)
+    assert not any(r["diagnostics"] for r in engine.read_output(tmp_path / "off.jsonl"))

@@ -192,3 +192,28 @@ def test_copies_of_an_article_count_once():
     assert found == {"Share this page"}
     fps = {crossdoc.fingerprint(t) for t in copies}
     assert len(fps) == 1 and crossdoc.fingerprint(others[0]) not in fps
+
+
+# -- house style by majority ------------------------------------------------------------------
+
+def test_house_style_reports_the_minority_form_of_the_run():
+    from lint.document import parse
+
+    srules = crossdoc.style_rules(RULES)
+    assert "CONS001" in [r[0] for r in srules]
+    docs = [f"Mr Smith{k} spoke first. The council met.\n" for k in range(6)] + \
+           ["Mr. Brown spoke first. The council met.\n", "Mr. Brown and Mr Smith met.\n"]
+    counter = Counter()
+    for t in docs:
+        counter.update(crossdoc.style_usage(parse(t, "a.txt", "text"), srules))
+    major = crossdoc.majorities(counter, min_docs=5)
+    m, n, total = major["CONS001"]
+    assert (n, total) == (7, 8) and "undotted" in srules[[r[0] for r in srules].index("CONS001")][5][m][0]
+    found = crossdoc.style_findings(parse(docs[6], "a.txt", "text"), srules, major)
+    assert [(d.code, docs[6][d.start:d.end]) for d in found] == [("CONS001", "Mr. Brown")]
+    assert "7 of the 8 documents" in found[0].message
+    # a span the document's own rule reported is not reported twice
+    assert crossdoc.style_findings(parse(docs[6], "a.txt", "text"), srules, major, existing=found) == []
+    # no majority: fewer than min_docs, or no form used by more than half
+    assert crossdoc.majorities(counter, min_docs=8) == {}
+    assert crossdoc.majorities(Counter({("CONS001", 0): 5, ("CONS001", 1): 5})) == {}
