@@ -58,6 +58,9 @@ _ONLY_COMMENTS = static(r"(?:[ \t]*(?><!--(?:>|->|[\s\S]*?-->)))*[ \t]*$")
 _FIGCAPTION_OPEN = static(r"<figcaption(?=[\s>/])", re.I)
 _FIGCAPTION_CLOSE = static(r"</figcaption\s*>", re.I)
 _TAG_NAME = static(r"</?([A-Za-z][A-Za-z0-9-]*)")
+# content without a character that starts an inline construct of markdown-it-py (code, emphasis,
+# strikethrough, links, images, footnotes, autolinks, HTML, entities, escapes, line breaks)
+_NO_INLINE = static(r"[^\\`*_~\[<&\n]*")
 _TASK = static(r"\[[ xX]\][ \t]+(?=\S)")
 # bare URLs (GFM "extended autolinks") and e-mail addresses
 _BARE_URL = static(r"(?<![^\s*_~(\[\"'“‘])(?:https?://|www\.)[\w\-]+(?:\.[\w\-]+)*[^\s<]*", re.I)
@@ -66,19 +69,19 @@ _FOOTNOTE_REF = static(r"\[\^[^\]\s]+\]")
 _TRAILING_ENTITY = static(r"&[A-Za-z0-9]+;$")
 
 
+_WDOT = static(r"[wW]\.")
+
+
 def _first_url_start(text: str) -> int:
     """The first offset where :data:`_BARE_URL` could match in ``text``, or -1 if nowhere: a
     match has "://" after "http" or "https", or starts with "www." (only w and W match "w"
     under re.I)."""
-    starts = []
     k = text.find("://")
-    if k >= 0:
-        starts.append(max(0, k - len("https")))
-    for w in ("w.", "W."):
-        k = text.find(w)
-        if k >= 0:
-            starts.append(max(0, k - len("ww")))
-    return min(starts, default=-1)
+    m = _WDOT.search(text)
+    if m is None:
+        return max(0, k - len("https")) if k >= 0 else -1
+    w = max(0, m.start() - len("ww"))
+    return w if k < 0 else min(w, max(0, k - len("https")))
 
 
 # == markdown-it-py ==================================================================================
@@ -150,6 +153,8 @@ def _fast_block_parse(md):
             self.bMarks, self.eMarks, self.tShift, self.sCount = bm, em, ts, sc
             self.bsCount = [0] * (n + 1)
             self.lineMax = n
+            if isinstance(env, dict):
+                env["copydesk.lines"] = (bm, em)  # for the Aligner
 
     def parse(src, md, env, out_tokens):
         if not src:
@@ -172,7 +177,13 @@ def markdown_it():
         md = MarkdownIt("commonmark", {"maxNesting": _MDIT_MAX_NESTING})
         md.enable(["table", "strikethrough"])
         md.use(footnote_plugin)
+        # hrefs are never read: no percent-encoding or punycode of link destinations
+        md.normalizeLink = md.normalizeLinkText = lambda url: url
         md.core.ruler.disable("text_join")
+        # inline parsing runs per block (_Parser.children), only where the text has markup;
+        # footnote definitions stay where they are in the source (footnote_tail would move
+        # them to the end, and drop those it saw no reference to)
+        md.core.ruler.disable(["inline", "footnote_tail"])
         for r in md.inline.ruler.__rules__:
             r.fn = _record(r.fn)
         md.inline.ruler.__cache__ = None
@@ -343,8 +354,9 @@ class _FrontMatter:
 
 # == blocks ==========================================================================================
 
-_CONTAINERS = {"blockquote_open": "blockquote", "list_item_open": "list.item", "footnote_open": "paragraph"}
-_CLOSERS = {"blockquote_close", "list_item_close", "footnote_close"}
+_CONTAINERS = {"blockquote_open": "blockquote", "list_item_open": "list.item",
+               "footnote_reference_open": "paragraph"}
+_CLOSERS = {"blockquote_close", "list_item_close", "footnote_reference_close"}
 
 
 class _Parser:
@@ -366,7 +378,9 @@ class _Parser:
             text = head + src[fm_end:]
         self.al = al = Aligner(text)
         md = markdown_it()
-        tokens = md.parse(al.norm) if al.norm.strip() else []
+        self.env: dict = {}  # reference and footnote definitions, for the inline parses
+        tokens = md.parse(al.norm, self.env) if al.norm.strip() else []
+        al.set_lines(*self.env.get("copydesk.lines", ([], [])))
         stack: list[str] = []
         depth = 0
         first_para = False  # the next paragraph is a list item's first (a task checkbox)
@@ -463,9 +477,8 @@ class _Parser:
                 while r_end > rest and norm[r_end - 1] in " \t":
                     r_end -= 1
                 content = norm[rest:r_end]
-                toks = markdown_it().parseInline(content)
                 kind = "caption" if self.in_figcaption else (stack[-1] if stack else "paragraph")
-                self.emit(toks[0], kind, list(range(rest, r_end + 1)), rest, e_line)
+                self.emit(_Inline(content), kind, range(rest, r_end + 1), rest, e_line)
                 return
         self.html_region(start, end)
 
@@ -493,7 +506,7 @@ class _Parser:
         to_src = al.to_source
         if pos is None:
             # not placed: markdown-it-py's text, as one inexact stretch of the block's source
-            text = _plain_text(t.children or [])
+            text = _plain_text(self.children(t.content) or [])
             text = " ".join(text.split())
             if not text.replace(MASK, "").strip():
                 return
@@ -502,7 +515,15 @@ class _Parser:
             tm.entity(text, s, e)
             self.items.append(Block(kind, text, tm, s, e))
             return
-        atoms = self.inline_atoms(t.content, t.children or [], pos)
+        v = t.content
+        if _NO_INLINE.fullmatch(v):
+            # nothing markdown-it-py's inline rules would act on: the whole content is text
+            atoms = [("lit", 0, len(v), v)] if v else []
+            if _first_url_start(v) >= 0 or "@" in v:
+                atoms = _bare_links(v, atoms)
+            atoms = self.to_source_atoms(v, pos, atoms)
+        else:
+            atoms = self.inline_atoms(v, self.children(v), pos)
         if atoms is None:
             self.emit(t, kind, None, src_start, src_end)
             return
@@ -512,10 +533,20 @@ class _Parser:
                 k, s, e, text = atoms[0]
                 atoms[0] = ("lit", s + m.end(), e, text[m.end():])
                 atoms.insert(0, ("gap", s, s + m.end(), ""))
-        atoms = _spacing(atoms)
+        if len(atoms) > 1:
+            atoms = _spacing(atoms)
         tm = self.build(atoms, to_src(src_start), to_src(src_end))
         if tm is not None:
             self.items.append(Block(kind, tm.text(), tm, to_src(src_start), to_src(src_end)))
+
+    def children(self, content: str) -> list:
+        """markdown-it-py's inline tokens for a block's content (the core inline rule is off:
+        blocks of plain text skip it)."""
+        md = markdown_it()
+        tokens: list = []
+        if content:
+            md.inline.parse(content, md, self.env, tokens)
+        return tokens
 
     def inline_atoms(self, v: str, children, pos: list[int]) -> list | None:
         """(kind, source start, source end, text) for the inline tokens, in source order; None
@@ -637,7 +668,12 @@ class _Parser:
         out = []
         for kind, a, b, text in atoms:
             if kind == "lit":
-                # a literal in runs of consecutive source characters (a table cell's "\|" is not)
+                if pos[b - 1] - pos[a] == b - 1 - a:  # consecutive source characters
+                    s = to_src(pos[a])
+                    e = to_src(pos[b - 1]) + 1
+                    out.append(("lit" if src.startswith(text, s) and e - s == b - a else "ent", s, e, text))
+                    continue
+                # in runs of consecutive source characters (a table cell's "\|" is not)
                 r = a
                 while r < b:
                     q = r + 1
@@ -653,6 +689,14 @@ class _Parser:
         return out
 
     def build(self, atoms: list, src_start: int, src_end: int) -> TextMap | None:
+        if len(atoms) == 1 and atoms[0][0] == "lit":  # the commonest block: one literal
+            _k, s, e, text = atoms[0]
+            if text and not text[0].isspace() and not text[-1].isspace() and text.replace(MASK, ""):
+                tm = TextMap()
+                tm.gap(src_start, s)
+                tm.literal(self.src, s, e)
+                tm.gap(e, max(src_end, e))
+                return tm
         # trim leading and trailing whitespace
         lo, hi = 0, len(atoms)
         while lo < hi:
@@ -706,6 +750,15 @@ class _Parser:
             last = e
         tm.gap(tm.src_end, max(src_end, tm.src_end))
         return tm
+
+
+class _Inline:
+    """An inline block made here (text after a comment), as markdown-it-py's inline token."""
+
+    __slots__ = ("content",)
+
+    def __init__(self, content: str) -> None:
+        self.content = content
 
 
 def _end(v: str, pos: list[int], i: int) -> int:

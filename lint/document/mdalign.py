@@ -19,12 +19,11 @@ from __future__ import annotations
 import bisect
 import re
 
-_LF = re.compile(r"\n")
 _CR = re.compile(r"\r\n?")
 
 
 class Aligner:
-    __slots__ = ("source", "norm", "orig", "starts")
+    __slots__ = ("source", "norm", "orig", "starts", "ends")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -50,17 +49,20 @@ class Aligner:
             norm = norm.replace("\x00", "\ufffd")
         self.norm = norm
         self.orig = orig
-        starts = [0]
-        starts.extend(m.end() for m in _LF.finditer(norm))
-        self.starts = starts
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def set_lines(self, starts: list[int], ends: list[int]) -> None:
+        """Where lines start and end (markdown-it-py's ``bMarks`` and ``eMarks``, read by its
+        block parser anyway)."""
+        self.starts, self.ends = starts, ends
 
     # -- lines ------------------------------------------------------------------------------------
     def line(self, n: int) -> tuple[int, int]:
         """(start, end) of normalized line ``n`` (end before its LF)."""
-        starts = self.starts
-        s = starts[n] if n < len(starts) else len(self.norm)
-        e = starts[n + 1] - 1 if n + 1 < len(starts) else len(self.norm)
-        return s, e
+        if n < len(self.starts):
+            return self.starts[n], self.ends[n]
+        return len(self.norm), len(self.norm)
 
     def first_nonblank(self, n: int) -> int:
         s, e = self.line(n)
@@ -77,10 +79,15 @@ class Aligner:
         return offset if self.orig is None else self.orig[offset]
 
     # -- content -----------------------------------------------------------------------------------
-    def paragraph(self, content: str, first_line: int) -> list[int] | None:
+    def paragraph(self, content: str, first_line: int):
         """Normalized offsets of ``content`` (a paragraph's lines, stripped), one per character
-        and one more for its end; a LF stands at the end of its line's content."""
+        and one more for its end (a list, or a range when they are consecutive); a LF stands at
+        the end of its line's content."""
         norm = self.norm
+        if "\n" not in content:  # one line: a range (no list of offsets)
+            s, e = self.line(first_line)
+            if norm.endswith(content, s, e):
+                return range(e - len(content), e + 1)
         pos: list[int] = []
         lines = content.split("\n")
         last = len(lines) - 1
@@ -105,12 +112,11 @@ class Aligner:
             pos.append(off + len(c))  # the LF after it (or the end)
         return pos
 
-    def slice(self, content: str, start: int, end: int, skip: str = " \t") -> list[int] | None:
+    def slice(self, content: str, start: int, end: int, skip: str = " \t"):
         """Normalized offsets of ``content`` found in ``[start, end)`` (plus its end)."""
         k = self.norm.find(content, start, end)
         if k >= 0:
-            pos = list(range(k, k + len(content) + 1))
-            return pos
+            return range(k, k + len(content) + 1)
         got = self.greedy(content, start, end, skip)
         if got is None:
             return None
