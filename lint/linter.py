@@ -6,6 +6,7 @@ from collections import defaultdict
 from .document import Document
 from .document.sentences import inside
 from .literals import doc_met
+from .regex.gate import for_document as gate_for
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 from .packs import Rule
 from .suppress import collect, is_suppressed
@@ -57,6 +58,8 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
         doc.suppressions = collect(doc)
     by_zone: dict[tuple, list] = {}
     out: list[Diagnostic] = []
+    if "gate" not in doc.memo:  # patterns that cannot match this document (lint.regex.gate)
+        doc.memo["gate"] = gate_for(doc, rules)
     for rule in rules:
         meta = rule.meta
         if getattr(rule.impl, "diagnostics", None) is not None:  # a backend (LanguageTool)

@@ -17,6 +17,8 @@ every built-in rule and on generated texts.
 """
 from __future__ import annotations
 
+import os
+
 from .regex import CASELESS, literal_sets
 
 # the non-ASCII characters that re.IGNORECASE equates with an ASCII letter (its simple
@@ -107,20 +109,101 @@ def all_met(sets, folded: str) -> bool:
     return True
 
 
+#: the literal accelerator: one Aho-Corasick pass per document answers every presence test of
+#: the strings seen so far (ahocorasick_rs, :class:`Presence`). False, or COPYDESK_ACCEL=0, or
+#: no ahocorasick_rs: one ``in`` per string. The answers are the same either way.
+ACCEL = os.environ.get("COPYDESK_ACCEL", "1").strip().lower() not in ("0", "off", "no", "false")
+_AC: list = []  # [the ahocorasick_rs module or None], imported at the first automaton
+
+
+def _ahocorasick():
+    """ahocorasick_rs, imported when first needed (a one-file run never needs it), or None."""
+    if not _AC:
+        try:
+            import ahocorasick_rs
+        except ImportError:  # pragma: no cover - the dependency is declared; a broken install is slower
+            ahocorasick_rs = None
+        _AC.append(ahocorasick_rs)
+    return _AC[0]
+
+
+class _Vocabulary:
+    """The strings documents are asked about, learned as they are asked (a rule set's strings
+    depend on its rules and on which rules a document reaches), and one automaton over them,
+    rebuilt before a document when strings were added since the last build."""
+
+    def __init__(self):
+        self.strings: list[str] = []
+        self.index: dict[str, int] = {}
+        self.pending: set[str] = set()
+        self.automaton = None
+        self.builds = 0
+
+    def learn(self, strings) -> None:
+        self.pending.update(s for s in strings if s and s not in self.index)
+
+    def ready(self):
+        """The automaton over every string learned so far (None: none learned, or no library)."""
+        if self.pending:
+            ac = _ahocorasick()
+            if ac is None:  # pragma: no cover
+                return None
+            for s in sorted(self.pending):
+                if s not in self.index:
+                    self.index[s] = len(self.strings)
+                    self.strings.append(s)
+            self.pending.clear()
+            # every occurrence of every string (overlapping, standard semantics): a string is
+            # reported if and only if it occurs in the text, as `in` says
+            self.automaton = ac.AhoCorasick(self.strings, matchkind=ac.MatchKind.Standard,
+                                            store_patterns=False)
+            self.builds += 1
+        return self.automaton
+
+
+VOCABULARY = _Vocabulary()
+
+
 class Presence(dict):
     """``s in text`` for the literal strings of a whole rule set, each computed once: rules share
     strings (a rule's set is the union of its patterns' sets, which are tested again), and on
-    a whole document's text a string that is absent costs a full scan every time."""
+    a whole document's text a string that is absent costs a full scan every time.
 
-    __slots__ = ("text",)
+    With the accelerator (:data:`ACCEL`), the first question runs one Aho-Corasick pass over
+    the text that finds which of the known strings (:data:`VOCABULARY`) occur; a string not
+    known yet is answered with ``in`` and learned for the next document."""
+
+    __slots__ = ("text", "found")
 
     def __init__(self, text: str):
         super().__init__()
         self.text = text
+        self.found: set | None = None
 
     def __missing__(self, s: str) -> bool:
-        found = self[s] = s in self.text
-        return found
+        found = self.found
+        if found is None:
+            found = self.found = self._scan()
+        i = VOCABULARY.index.get(s)
+        if i is not None and found is not _OFF:
+            hit = i in found
+        else:
+            hit = s in self.text
+            if found is not _OFF:
+                VOCABULARY.pending.add(s)
+        self[s] = hit
+        return hit
+
+    def _scan(self):
+        if not ACCEL:
+            return _OFF
+        automaton = VOCABULARY.ready()
+        if automaton is None:
+            return set()
+        return {i for i, _, _ in automaton.find_matches_as_indexes(self.text, overlapping=True)}
+
+
+_OFF: set = set()  # the accelerator is off: every answer is `in`
 
 
 def doc_met(sets, present: Presence) -> bool:

@@ -254,9 +254,17 @@ def save(folders, ruleset, recorder, deps) -> bool:
         _Pickler(body, recorder).dump((ruleset, statics()))
         path.parent.mkdir(parents=True, exist_ok=True)
         write_then_rename(str(path), body.getvalue(), prefix=f".{PREFIX}")
-        return True
     except Exception:  # noqa: BLE001 - read-only home, full disk, an unpicklable rule: only slower
         return False
+    try:
+        # the Hyperscan gate's database of the patterns just built (lint.regex.gate): built
+        # here, once per rule set, so that runs only load it
+        from .regex import gate
+
+        gate.prebuild()
+    except Exception:  # noqa: BLE001 - optional: runs without it are only slower
+        pass
+    return True
 
 
 def clean() -> int:
@@ -265,8 +273,11 @@ def clean() -> int:
     n = 0
     if d is None or not d.is_dir():
         return 0
+    from .regex import gate
+
     for p in d.iterdir():
-        if p.name.startswith((PREFIX, f".{PREFIX}")) and p.name.endswith((SUFFIX, ".tmp")):
+        if (p.name.startswith((PREFIX, f".{PREFIX}")) and p.name.endswith((SUFFIX, ".tmp"))) \
+                or p.name.startswith((gate.PREFIX, f".{gate.PREFIX}")):
             try:
                 p.unlink()
                 n += 1

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from ..model import Applicability
 from .. import literals
+from ..regex import gate
 from . import joined
 from .base import Hit, Kind, compile_regex
 
@@ -67,18 +68,30 @@ class Pattern(Kind):
         # one pass over the joined blocks when every pattern allows it (lint.kinds.joined);
         # the prefilter's twin, if any, comes last
         self.twins = joined.Twins(self.regexes + ([self.prefilter] if self.prefilter is not None else []))
+        gate.register(self.regexes)
+
+    def __setstate__(self, state):  # a stored rule set (lint.rulecache): registered as when built
+        self.__dict__.update(state)
+        gate.register(self.regexes)
+
+    def gate_patterns(self) -> list:
+        """The patterns a gate (lint.regex.gate) may skip when it proves they cannot match."""
+        return list(self.regexes)
 
     def active(self, doc) -> list:
-        """(regex, fix cap) of the patterns whose literal requirements ``doc`` meets."""
+        """(regex, fix cap) of the patterns whose literal requirements ``doc`` meets (and that
+        the document's gate, if any, does not rule out)."""
         present = doc.present
+        g = doc.memo.get("gate")
         return [(rx, cap) for rx, cap, req in zip(self.regexes, self.caps, self.reqs)
-                if not req or literals.doc_met(req, present)]
+                if (not req or literals.doc_met(req, present)) and (g is None or g.may_match(rx))]
 
     def active_view(self, doc) -> list:
         """(regex, fix cap, view regex) of the active patterns."""
         present = doc.present
+        g = doc.memo.get("gate")
         return [(rx, cap, vrx) for rx, cap, req, vrx in zip(self.regexes, self.caps, self.reqs, self.twins.regexes)
-                if not req or literals.doc_met(req, present)]
+                if (not req or literals.doc_met(req, present)) and (g is None or g.may_match(rx))]
 
     def check(self, doc, blocks):
         view = self.twins.view(doc, blocks)

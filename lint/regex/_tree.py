@@ -555,3 +555,124 @@ def _matches_newline(op, av, flags: int) -> bool:
                 return True  # unknown item: assume the worst
         return found != negate
     return True  # back references and anything else in a lookaround: assume the worst
+
+
+# == a superset pattern for a prefilter engine (lint.regex.gate) =================================
+#
+# ``superset(pattern, flags)`` writes a pattern, in the syntax Hyperscan and PCRE share, that
+# matches every text any match of ``pattern`` consumes (and more): lookarounds, anchors and word
+# boundaries consume nothing and are dropped; a back reference becomes "any text"; atomic
+# groups and possessive repeats become plain ones; large repeat bounds are loosened. Each
+# character item keeps its exact ASCII members, asked of Python's own engine with the
+# pattern's flags, and takes in every non-ASCII character unless it provably matches none (a
+# class of ASCII literals, or one whose only non-ASCII partners under IGNORECASE are known).
+# So a text in which the superset finds nothing holds no match of the pattern, whatever Python's
+# Unicode tables say: a gate built on it can only skip a pattern that could not have matched.
+
+_NON_ASCII = r"\x{80}-\x{10FFFF}"
+_CASE_PARTNERS: dict[int, str] | None = None
+_MAX_BOUND = 64
+
+
+def _case_partners() -> dict[int, str]:
+    """ASCII code point -> the non-ASCII characters IGNORECASE matches it with (asked of re over
+    every code point once)."""
+    global _CASE_PARTNERS
+    if _CASE_PARTNERS is None:
+        text = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+        out: dict[int, str] = {}
+        for ch in set(re.findall(r"[\x00-\x7f]", text, re.IGNORECASE)):
+            for a in range(128):
+                if re.fullmatch(re.escape(chr(a)), ch, re.IGNORECASE):
+                    out[a] = out.get(a, "") + ch
+        _CASE_PARTNERS = out
+    return _CASE_PARTNERS
+
+
+def _hs_char(c: int) -> str:
+    return "\\x{%x}" % c
+
+
+def _ascii_members(item_pattern: str, flags: int) -> list[int]:
+    rx = re.compile(item_pattern, flags & (re.IGNORECASE | re.ASCII | re.DOTALL))
+    return [a for a in range(128) if rx.fullmatch(chr(a))]
+
+
+def _class(members: list[int], extra: str = "", non_ascii: bool = False) -> str:
+    if not members and not extra and not non_ascii:
+        return "[^\\x{0}-\\x{10FFFF}]"  # matches nothing
+    parts = [_hs_char(a) for a in members] + [_hs_char(ord(c)) for c in extra]
+    if non_ascii:
+        parts.append(_NON_ASCII)
+    return "[" + "".join(parts) + "]"
+
+
+def _superset_item(op, av, flags: int) -> str:
+    C = _C
+    if op is C.LITERAL:
+        if not flags & re.IGNORECASE:
+            return _hs_char(av)
+        if av < 128:
+            return _class(_ascii_members(re.escape(chr(av)), flags), _case_partners().get(av, ""))
+        return _class(_ascii_members(re.escape(chr(av)), flags), non_ascii=True)
+    if op in (C.NOT_LITERAL, C.ANY, C.IN):
+        text = _unparse_item(op, av, False)
+        members = _ascii_members(text, flags)
+        non_ascii = True
+        if op is C.IN and not any(iop in (C.NEGATE, C.CATEGORY) for iop, _ in av) and all(
+                (iav if iop is C.LITERAL else iav[1]) < 128 for iop, iav in av if iop in (C.LITERAL, C.RANGE)):
+            if len(av) != sum(1 for iop, _ in av if iop in (C.LITERAL, C.RANGE)):
+                pass  # an item of another kind: every non-ASCII character, to be safe
+            elif flags & re.IGNORECASE:
+                partners = _case_partners()
+                return _class(members, "".join(partners.get(a, "") for a in members))
+            else:
+                return _class(members)
+        return _class(members, non_ascii=non_ascii)
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return ""
+    if op is C.SUBPATTERN:
+        return "(?:" + _superset_seq(av[3].data, _sub_flags(flags, av)) + ")"
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return "(?:" + _superset_seq(av.data, flags) + ")"
+    if op in _REPEATS:
+        lo, hi, p = av
+        body = _superset_seq(p.data, flags)
+        if not body:
+            return ""
+        lo = min(lo, _MAX_BOUND)
+        hi = None if hi == C.MAXREPEAT or hi > _MAX_BOUND else hi
+        if hi == 0:
+            return ""
+        q = "{%d,}" % lo if hi is None else ("{%d}" % lo if lo == hi else "{%d,%d}" % (lo, hi))
+        return "(?:" + body + ")" + q
+    if op is C.BRANCH:
+        return "(?:" + "|".join(_superset_seq(b.data, flags) for b in av[1]) + ")"
+    if op is C.GROUPREF_EXISTS:
+        yes = _superset_seq(av[1].data, flags)
+        no = _superset_seq(av[2].data, flags) if av[2] is not None else ""
+        return "(?:" + yes + "|" + no + ")"
+    if op is C.GROUPREF:
+        return "[\\x{0}-\\x{10FFFF}]*"
+    raise ValueError(f"no superset for {op}")
+
+
+def _superset_seq(data, flags: int) -> str:
+    return "".join(_superset_item(op, av, flags) for op, av in data)
+
+
+def superset(pattern: str, flags: int = 0) -> str | None:
+    """A pattern (Hyperscan/PCRE syntax, code points as ``\\x{...}``) that matches every text
+    a match of ``pattern`` consumes (see above); None when it cannot be written (or could
+    match empty text: then it says nothing)."""
+    if not AVAILABLE:  # pragma: no cover
+        return None
+    try:
+        tree = _parser.parse(pattern, flags)
+        flags = int(flags) | tree.state.flags
+        if tree.getwidth()[0] == 0:
+            return None
+        out = _superset_seq(tree.data, flags)
+    except Exception:  # noqa: BLE001 - anything unexpected: no superset, the pattern always runs
+        return None
+    return out or None

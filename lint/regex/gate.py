@@ -1,0 +1,249 @@
+"""A Hyperscan gate: one scan per document tells which patterns cannot match it, so they are
+skipped; Python's ``re`` still produces every finding.
+
+Each gated pattern is compiled into one Hyperscan database as its superset
+(:func:`lint.regex._tree.superset`: lookarounds and anchors dropped, character items widened so
+that they take in at least what Python's engine takes), with ``HS_FLAG_PREFILTER`` on top (so
+that anything Hyperscan cannot do exactly it may only widen). A document's blocks are joined
+with newlines and scanned once; a pattern the scan does not report has no match in any block of
+the document, and the rule need not run it. A pattern that has no superset, that Hyperscan
+refuses, or that can match empty text is never gated.
+
+Hyperscan is optional (``pip install copydesk[fast]``): without it, or with
+``COPYDESK_ACCEL=0``, :func:`for_patterns` gives None and every pattern runs. Compiling the
+database takes a while, so it is stored (``hyperscan.dumpb``) in the rule-set cache folder,
+keyed by the superset patterns, this module's version and Hyperscan's, and loaded from there;
+a database that cannot be read is built again.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from . import _tree
+
+_hs = None  # the hyperscan module, imported when first needed (:func:`available`)
+_TRIED = False
+
+#: False (or COPYDESK_ACCEL=0) turns the gate off; the output is the same either way
+ENABLED = os.environ.get("COPYDESK_ACCEL", "1").strip().lower() not in ("0", "off", "no", "false")
+#: bump when the superset translation or the database's flags change (part of the stored key)
+VERSION = 1
+#: the database files of the cache folder
+PREFIX, SUFFIX = "hsgate-", ".db"
+
+
+def available() -> bool:
+    """Is the gate on, and Hyperscan importable? (Imports it the first time.)"""
+    global _hs, _TRIED
+    if not ENABLED:
+        return False
+    if not _TRIED:
+        _TRIED = True
+        try:
+            import hyperscan
+        except ImportError:  # the optional dependency is absent: nothing is gated
+            hyperscan = None
+        _hs = hyperscan
+    return _hs is not None
+
+
+#: documents this process has asked for a gate: the first is not gated (a one-file run does
+#: not import Hyperscan nor load the database for one scan)
+_DOCS = [0]
+
+
+class Gate:
+    """One database over some patterns: :meth:`scan` gives the set of indexes (into the list
+    it was built from) of the patterns that may match a text; ``gated[i]`` says whether pattern
+    ``i`` is in the database at all (if not, it may always match)."""
+
+    def __init__(self, db, gated: list[bool], patterns):
+        self.db = db
+        self.gated = gated
+        self.scratch = _hs.Scratch(db) if db is not None else None
+        #: (pattern, flags) -> its id in the database, for the gated ones
+        self.index = {p: i for i, p in enumerate(patterns) if gated[i]}
+
+    def scan(self, text: str) -> set[int]:
+        found: set[int] = set()
+        if self.db is None:
+            return found
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: not UTF-8 (nothing is skipped)
+            return {i for i, g in enumerate(self.gated) if g}
+
+        def on_match(i, start, end, flags, context):
+            found.add(i)
+
+        self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
+        return found
+
+
+#: every (pattern, flags) a gate-offering rule of this process has (:func:`register`)
+_REGISTRY: dict[tuple[str, int], None] = {}
+#: sorted registry -> the gate over it (None: no stored database, or nothing gated)
+_MEMO: dict[tuple, Gate | None] = {}
+#: a pattern whose superset is longer than this is not gated: the long ones are wide shapes
+#: (runs of capitalised names, [A-Z][\w.'-]* four times over) that take most of the database's
+#: compile time (1.5 s of 2.1 s for two of them) and rule out almost nothing
+MAX_LENGTH = 2000
+
+
+def register(regexes) -> None:
+    """Patterns a rule offers for gating (``pattern`` kinds, as they are built or loaded)."""
+    global _SORTED
+    for rx in regexes:
+        key = (rx.pattern, int(rx.flags))
+        if key not in _REGISTRY:
+            _REGISTRY[key] = None
+            _SORTED = None
+
+
+_SORTED: tuple | None = None
+
+
+def _key() -> tuple:
+    global _SORTED
+    if _SORTED is None:
+        _SORTED = tuple(sorted(_REGISTRY))
+    return _SORTED
+
+
+def current(build: bool = False) -> Gate | None:
+    """The gate over every registered pattern: loaded from the cache folder, or None when it was
+    never built there (a run never pays for the build unless ``build``: :func:`prebuild`)."""
+    if not available() or not _REGISTRY:
+        return None
+    key = _key()
+    if key in _MEMO and (_MEMO[key] is not None or not build):
+        return _MEMO[key]
+    try:
+        gate = _build(list(key), build)
+    except Exception:  # noqa: BLE001 - the gate only ever saves time: without it, run everything
+        gate = None
+    _MEMO[key] = gate
+    return gate
+
+
+def prebuild() -> bool:
+    """Build and store the database of the registered patterns now (after a rule set is built
+    and stored: :func:`lint.rulecache.save`), so that runs find it ready. False: not possible."""
+    return current(build=True) is not None
+
+
+def _flags() -> int:
+    return _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_PREFILTER
+
+
+def _build(patterns, build: bool) -> Gate | None:
+    from .._sha import sha256
+
+    import sys
+
+    # keyed by the patterns themselves (the supersets are only computed to build: they ask
+    # Python's engine, so the key names the interpreter), this code's version and Hyperscan's
+    version = getattr(_hs, "__version__", "?")
+    digest = sha256("\0".join([str(VERSION), version, str(MAX_LENGTH), sys.version]
+                              + [f"{f}\1{p}" for p, f in patterns])
+                    .encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    path = _cache_path(digest)
+    stored = _load(path)
+    if stored is not None and len(stored[1]) == len(patterns):
+        return Gate(stored[0], stored[1], patterns)
+    if not build:
+        return None
+    sup = [_tree.superset(p, f) for p, f in patterns]
+    gated = [s is not None and len(s) <= MAX_LENGTH for s in sup]
+    db = _compile(sup, gated)
+    if db is None:  # one pattern Hyperscan refuses sinks the database: find it, leave it out
+        for i, s in enumerate(sup):
+            if gated[i] and _compile([s], [True]) is None:
+                gated[i] = False
+        db = _compile(sup, gated)
+    if db is None:
+        return None
+    _save(path, db, gated)
+    return Gate(db, gated, patterns)
+def _compile(sup, gated):
+    exprs = [s.encode() for s, g in zip(sup, gated) if g]
+    if not exprs:
+        return None
+    try:
+        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+        db.compile(expressions=exprs, ids=[i for i, g in enumerate(gated) if g], flags=[_flags()] * len(exprs))
+        return db
+    except Exception:  # noqa: BLE001 - refused (too large, empty, unsupported)
+        return None
+
+
+def _cache_path(digest: str):
+    from ..rulecache import cache_dir
+
+    d = cache_dir()
+    return None if d is None else d / f"{PREFIX}{digest}{SUFFIX}"
+
+
+def _load(path):
+    if path is None:
+        return None
+    try:
+        import pickle
+        import stat
+
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+            return None
+        with open(path, "rb") as fh:
+            gated, blob = pickle.load(fh)
+        if type(gated) is not list or not all(type(g) is bool for g in gated) or type(blob) is not bytes:
+            return None
+        return _hs.loadb(blob, mode=_hs.HS_MODE_BLOCK), gated
+    except Exception:  # noqa: BLE001 - absent, corrupt, another Hyperscan: build it again
+        return None
+
+
+def _save(path, db, gated) -> None:
+    if path is None:
+        return
+    try:
+        import pickle
+
+        from .._atomic import write_then_rename
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_then_rename(str(path), pickle.dumps((gated, _hs.dumpb(db)), protocol=pickle.HIGHEST_PROTOCOL),
+                          prefix=f".{PREFIX}")
+    except Exception:  # noqa: BLE001 - read-only or full: only slower next time
+        pass
+
+
+class DocGate:
+    """A document's answers: :meth:`may_match` is False for a pattern the scan proved cannot
+    match any of its blocks (the scan runs at the first question)."""
+
+    __slots__ = ("gate", "text", "found")
+
+    def __init__(self, gate: Gate, text: str):
+        self.gate, self.text, self.found = gate, text, None
+
+    def may_match(self, rx: re.Pattern) -> bool:
+        i = self.gate.index.get((rx.pattern, rx.flags))
+        if i is None:
+            return True
+        if self.found is None:
+            self.found = self.gate.scan(self.text)
+        return i in self.found
+
+
+def for_document(doc, rules=None) -> DocGate | None:
+    """The gate for ``doc`` (None: nothing gated). The document's blocks are joined with
+    newlines: every block's text is a substring of what is scanned."""
+    _DOCS[0] += 1
+    if _DOCS[0] < 2 or not available():
+        return None
+    gate = current()
+    if gate is None:
+        return None
+    return DocGate(gate, "\n".join(b.text for b in doc.blocks))

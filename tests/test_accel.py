@@ -1,0 +1,234 @@
+"""The accelerators change nothing but speed: the Aho-Corasick presence pass (lint.literals) and
+the Hyperscan gate (lint.regex.gate) against the plain path: the same answers, the same
+findings, the same JSON."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lint import literals
+from lint.regex import _tree, gate
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+sys.path.insert(0, str(ROOT / "bench"))
+
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - the optional extra copydesk[fast]
+    hyperscan = None
+needs_hyperscan = pytest.mark.skipif(hyperscan is None, reason="hyperscan is not installed (copydesk[fast])")
+
+ALPHABET = "abcdeks ’—«\u017f\u212a\u0130\u0131é\n."
+
+
+@given(st.lists(st.tuples(st.text(ALPHABET, max_size=60), st.lists(st.text(ALPHABET, min_size=1, max_size=4),
+                                                                    max_size=12)), min_size=1, max_size=8))
+@settings(max_examples=200)
+def test_presence_answers_what_in_answers(docs):
+    """Document after document (the vocabulary is learned across them, the automaton rebuilt),
+    every question gets the answer ``s in text`` gets."""
+    saved = literals.VOCABULARY
+    literals.VOCABULARY = literals._Vocabulary()
+    try:
+        for text, asked in docs:
+            present = literals.Presence(text)
+            for s in asked + asked[::-1]:
+                assert present[s] is (s in text), (text, s)
+        assert not docs[-1][1] or literals.VOCABULARY.strings or len(docs) == 1
+    finally:
+        literals.VOCABULARY = saved
+
+
+def test_presence_uses_the_automaton_after_the_first_document(monkeypatch):
+    monkeypatch.setattr(literals, "VOCABULARY", literals._Vocabulary())
+    monkeypatch.setattr(literals, "ACCEL", True)
+    first = literals.Presence("read more about it")
+    assert first["read more"] and not first["share this"]
+    assert literals.VOCABULARY.automaton is None  # the first document: plain `in`, strings learned
+    second = literals.Presence("please share this story")
+    assert second["share this"] and not second["read more"]
+    assert second.found is not None and literals.VOCABULARY.builds == 1
+    monkeypatch.setattr(literals, "ACCEL", False)
+    third = literals.Presence("read more")
+    assert third["read more"] and third.found is literals._OFF
+
+
+# -- the gate's superset patterns ---------------------------------------------------------------
+
+#: texts with what differs between Python's and other engines' idea of a character: case
+#: partners outside ASCII, separators \s takes, digits and letters of other scripts, marks
+ODD = ("The KELVIN \u212a and long \u017f, \u0130stanbul \u0131, \x1cfs\x1dgs \u00a0nbsp\u2003em, "
+       "digits \u0663\u0664 \uff11, combining e\u0301, Straße, ΣΑΣ σας, \U0001d400 math, ‘quotes’ “x” — end.\n"
+       "Photo: AP / Reuters. Read more: Click here. Updated: 12:30 GMT 1,250 10000 (AP) — said.The .\n")
+
+
+def _texts() -> list[str]:
+    from corpus import generate
+
+    out = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.iterdir())
+           if p.suffix in (".txt", ".md", ".html")]
+    out.append(ODD)
+    out.append(ODD.upper())
+    out.append(ODD.lower())
+    return out
+
+
+def _rule_patterns():
+    from lint.packs import load_rules
+
+    found = []
+    for r in load_rules().rules:
+        offer = getattr(r.impl, "gate_patterns", None)
+        if offer is not None:
+            found.extend(offer())
+    return found
+
+
+@pytest.fixture(scope="module")
+def built_gate(tmp_path_factory):
+    """The gate over the built-in rules' patterns, built once (into a temporary cache folder)."""
+    old = os.environ.get("COPYDESK_CACHE_DIR")
+    os.environ["COPYDESK_CACHE_DIR"] = str(tmp_path_factory.mktemp("gate-cache"))
+    try:
+        patterns = _rule_patterns()
+        assert gate.available()
+        g = gate.current(build=True)
+        assert g is not None
+        yield g, patterns
+    finally:
+        if old is None:
+            os.environ.pop("COPYDESK_CACHE_DIR", None)
+        else:
+            os.environ["COPYDESK_CACHE_DIR"] = old
+
+
+@needs_hyperscan
+def test_every_match_of_a_builtin_pattern_is_seen_by_the_gate(built_gate):
+    """For every built-in gated pattern and every test text: where Python's engine finds a
+    match, the gate's scan of that text (and of the matched text alone) reports the pattern."""
+    g, patterns = built_gate
+    texts = _texts()
+    gated = [rx for rx in patterns if (rx.pattern, rx.flags) in g.index]
+    assert len(gated) > len(patterns) // 2
+    checked = 0
+    for text in texts:
+        found = g.scan(text)
+        for rx in gated:
+            spans = [m.group() for m in rx.finditer(text)]
+            if not spans:
+                continue
+            assert g.index[(rx.pattern, rx.flags)] in found, (rx.pattern, text[:80])
+            for consumed in spans[:3]:
+                if consumed:
+                    assert g.index[(rx.pattern, rx.flags)] in g.scan(consumed), (rx.pattern, consumed)
+            checked += 1
+    assert checked > 20
+    # and it rules patterns out: on a plain sentence most gated patterns cannot match
+    assert len(g.scan("The council met on Tuesday.")) < len(gated) // 2
+
+
+@pytest.mark.parametrize("pattern,flags,text", [
+    (r"\bka\b", re.I, "\u212aA"),  # the Kelvin sign is a K under IGNORECASE
+    (r"st", re.I, "\u017fT"),  # the long s
+    (r"[a-z]+", re.I, "\u0130"),  # dotted capital I
+    (r"x\sy", 0, "x\x1cy"),  # \s takes the ASCII separators
+    (r"\d\d", 0, "\u0663\u0664"),  # Arabic-Indic digits
+    (r"e\Wé", 0, "e\u0301é"),  # a combining mark is not \w
+    (r"[^\W\d_]{3}", 0, "Σας"),
+    (r"(?<=a)b(?=c)", 0, "abc"),  # lookarounds consume nothing
+    (r"^(\w+) \1$", re.M, "ab ab"),  # a back reference
+    (r"(?>a+)b", 0, "aab"),
+    (r"x{2,200}", 0, "x" * 150),
+    (r"(?i:caf[eé])s?\b", 0, "CAFÉ"),
+    (r"[\u00e0-\u00ff]", re.I, "\u00c0"),
+])
+@needs_hyperscan
+def test_a_superset_matches_what_python_matches(pattern, flags, text):
+    from lint.regex.gate import _flags
+
+    assert gate.available()
+    m = re.search(pattern, text, flags)
+    assert m, "the case itself is wrong"
+    sup = _tree.superset(pattern, flags)
+    assert sup is not None
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=[sup.encode()], ids=[0], flags=[_flags()])
+    hits = []
+    db.scan(m.group().encode(), match_event_handler=lambda *a: hits.append(a))
+    assert hits, sup
+
+
+def test_a_superset_still_rules_things_out():
+    """Not vacuous: the superset of a pattern with a literal does not match text without it."""
+    sup = _tree.superset(r"(?<![\w.])Read more(?=:)", 0)
+    assert "\\x{52}\\x{65}\\x{61}\\x{64}" in sup  # 'Read', exact
+    assert _tree.superset(r"x?", 0) is None  # may match empty text: never gated
+
+
+# -- the whole linter both ways ---------------------------------------------------------------------
+
+def _check(paths, env_extra, cache_dir) -> str:
+    env = dict(os.environ, COPYDESK_CACHE_DIR=str(cache_dir), **env_extra)
+    r = subprocess.run([sys.executable, "-m", "lint", "check", "--format", "json", "--jobs", "1", *map(str, paths)],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode in (0, 1), r.stderr
+    return r.stdout
+
+
+def test_the_report_is_the_same_with_and_without_the_accelerators(tmp_path):
+    """The fixture articles and a generated corpus (with the articles of bench/corpus.py and the
+    odd characters above) through the CLI with both accelerators (the gate's database built by
+    the first, cached run) and with COPYDESK_ACCEL=0: byte-identical JSON."""
+    from corpus import generate
+
+    corpus = tmp_path / "corpus"
+    generate(corpus, 60, seed=11)
+    (corpus / "odd.txt").write_text(ODD * 3, encoding="utf-8")
+    (corpus / "odd.md").write_text("# " + ODD.upper() + "\n\n" + ODD, encoding="utf-8")
+    paths = [FIXTURES, corpus]
+    cache = tmp_path / "cache"
+    fast = _check(paths, {}, cache)  # builds the rule set and the gate's database
+    if hyperscan is not None:
+        assert list(cache.glob(f"{gate.PREFIX}*")), "the gate's database was stored"
+    fast_again = _check(paths, {}, cache)  # loads both
+    plain = _check(paths, {"COPYDESK_ACCEL": "0"}, cache)
+    assert plain.count('"code"') > 50
+    assert fast == fast_again == plain
+
+
+@needs_hyperscan
+def test_the_gate_skips_patterns_in_process(monkeypatch, tmp_path, built_gate):
+    """In one process: the gate is used from the second document on, it does rule patterns out,
+    and the findings are those of the plain path."""
+    from corpus import generate
+    from lint.runner import lint_source
+
+    from lint.packs import load_rules
+
+    rules = [r for r in load_rules().rules if r.meta.default_enabled]
+    texts = [p.read_text(encoding="utf-8") for p in generate(tmp_path / "c", 30, seed=3)]
+    said = {"no": 0, "yes": 0}
+    real = gate.DocGate.may_match
+
+    def counting(self, rx):
+        ok = real(self, rx)
+        said["yes" if ok else "no"] += 1
+        return ok
+
+    def run(on: bool):
+        monkeypatch.setattr(gate, "ENABLED", on)
+        return [[(d.code, d.start, d.end, d.message) for d in lint_source(t, f"a{i}.md", rules).diagnostics]
+                for i, t in enumerate(texts)]
+
+    monkeypatch.setattr(gate.DocGate, "may_match", counting)
+    with_gate = run(True)
+    assert said["no"] > 0
+    assert with_gate == run(False)
