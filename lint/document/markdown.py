@@ -61,6 +61,8 @@ _TAG_NAME = static(r"</?([A-Za-z][A-Za-z0-9-]*)")
 # content without a character that starts an inline construct of markdown-it-py (code, emphasis,
 # strikethrough, links, images, footnotes, autolinks, HTML, entities, escapes, line breaks)
 _NO_INLINE = static(r"[^\\`*_~\[<&\n]*")
+# the same, on one line with text at both ends, nothing masked, no e-mail address
+_PLAIN_LINE = static(r"[^\\`*_~\[<&\n\s@\ufffc](?:[^\\`*_~\[<&\n@\ufffc]*[^\\`*_~\[<&\n\s@\ufffc])?")
 _TASK = static(r"\[[ xX]\][ \t]+(?=\S)")
 # bare URLs (GFM "extended autolinks") and e-mail addresses
 _BARE_URL = static(r"(?<![^\s*_~(\[\"'“‘])(?:https?://|www\.)[\w\-]+(?:\.[\w\-]+)*[^\s<]*", re.I)
@@ -87,6 +89,11 @@ def _first_url_start(text: str) -> int:
 # == markdown-it-py ==================================================================================
 
 _MD = None
+
+
+#: inline rules whose tokens need no span: text (pending text only), line breaks (found by
+#: their LF), emphasis and strikethrough delimiters (markup between texts)
+_UNRECORDED = frozenset({"text", "newline", "emphasis", "strikethrough"})
 
 
 def _record(fn):
@@ -130,7 +137,7 @@ def _fast_block_parse(md):
                 end = find("\n", start)
                 if end < 0:
                     end = length
-                pos = blanks(src, start, end).end()
+                pos = blanks(src, start, end).end() if start < end and src[start] in " \t" else start
                 if pos == end == length:
                     break  # a last line of blanks without a line break: no marker (as upstream)
                 indent = pos - start
@@ -185,7 +192,8 @@ def markdown_it():
         # them to the end, and drop those it saw no reference to)
         md.core.ruler.disable(["inline", "footnote_tail"])
         for r in md.inline.ruler.__rules__:
-            r.fn = _record(r.fn)
+            if r.name not in _UNRECORDED:
+                r.fn = _record(r.fn)
         md.inline.ruler.__cache__ = None
         md.block.parse = _fast_block_parse(md)
         _MD = md
@@ -433,7 +441,17 @@ class _Parser:
         l0, l1 = t.map
         src_start = al.first_nonblank(l0)
         _s, src_end = al.line((setext or l1) - 1)  # a setext heading ends with its underline
-        pos = al.paragraph(t.content, l0) if t.content else None
+        c = t.content
+        if (l1 - l0 == 1 and al.orig is None and not task and _PLAIN_LINE.fullmatch(c)
+                and al.norm.endswith(c, src_start, src_end) and _first_url_start(c) < 0):
+            # the commonest block: one line of plain text, ending its line (what emit makes of it)
+            e = src_end
+            tm = TextMap()
+            tm.gap(src_start, e - len(c))
+            tm.literal(self.src, e - len(c), e)
+            self.items.append(Block(kind, c, tm, src_start, e))
+            return
+        pos = al.paragraph(c, l0) if c else None
         self.emit(t, kind, pos, src_start, src_end, task)
 
     def heading(self, t, open_tok) -> None:
