@@ -474,3 +474,77 @@ def test_random_documents_keep_maps_exact(source):
                                                  "<!--", "-->", "http://", "~~", "!["])), max_size=30))
 def test_arbitrary_soup_never_breaks_invariants(pieces):
     md("".join(w + sep for w, sep in pieces))
+
+
+# == issue 17: what the hand-written parser got wrong ======================================================
+
+def test_the_fixer_leaves_indented_code_in_a_list_item_alone():
+    """The hand-written parser linted indented code inside list items, and fix rewrote
+    ``run --until end. .`` there; CommonMark reads it as code."""
+    from lint.fixer import fix_source
+    from lint.packs import load_rules
+    from lint.runner import lint_source
+
+    rules = [r for r in load_rules().rules if r.meta.default_enabled]
+
+    def lint(text):
+        r = lint_source(text, "x.md", rules)
+        return r.document, r.diagnostics
+
+    source = ("The harbour reopened on Friday after the storm. .\n\n"
+              "- Run the tool:\n\n      run --until end. .\n\n- Then wait.\n")
+    fixed = fix_source(source, lint).fixed
+    assert "      run --until end. .\n" in fixed  # the code is untouched
+    assert fixed.startswith("The harbour reopened on Friday after the storm.\n")  # the prose is fixed
+
+
+def test_multi_line_reference_definitions_are_not_prose():
+    assert texts('[ref]:\n  /url\n  "the title"\n\nSee [ref].\n') == ["See ref."]
+    assert texts("[a\nb]: /url\n\nText [a b].\n") == ["Text a b."]
+
+
+def test_footnote_definitions_are_prose_without_their_label():
+    doc = md("A claim.[^1]\n\n[^1]: The source of the claim.\n    More of the note.\n")
+    assert [b.text for b in doc.blocks] == [f"A claim.{MASK}", "The source of the claim. More of the note."]
+    note = doc.blocks[1]
+    assert doc.source[note.map.parts[0][2]:note.map.parts[0][3]] == "[^1]: "
+
+
+def test_links_take_precedence_over_emphasis_as_commonmark_says():
+    assert texts("*[foo*](/u)") == ["*foo*"]
+    assert texts("[a *b](/u)* c") == ["a *b* c"]
+    assert texts("**a [b** c](/u) d") == ["**a b** c d"]
+
+
+def test_single_tildes_are_text():
+    # GFM strikethrough is "~~"; "10~20 yuan (150~300 yen)" is a range, not deleted text
+    assert texts("10~20 yuan (150~300 yen)") == ["10~20 yuan (150~300 yen)"]
+
+
+def test_tabs_markdown_it_expands_stay_display_only():
+    """A tab that markdown-it-py splits into spaces cannot be placed exactly: that block is
+    one entity (its findings display-only), its text is still markdown-it-py's."""
+    doc = md("- a\n \tb\n\nNext.\n")  # the continuation's tab is split: "  b" in markdown-it-py
+    assert [b.text for b in doc.blocks] == ["a b", "Next."]
+    item = doc.blocks[0]
+    assert [p[4] for p in item.map.parts if p[0] < p[1]] == ["entity"]
+    assert item.to_source(2, 3) == (item.src_start, item.src_end)  # widened to the whole block
+    assert not item.map.is_exact(2, 3)
+    assert doc.blocks[1].map.is_exact(0, 5)
+
+
+def test_most_text_is_placed_exactly_on_generated_articles():
+    """On articles like the ones Copydesk lints, every block's words are literal segments."""
+    import random
+
+    rnd = random.Random(17)
+    words = ["alpha", "beta", "*gamma*", "`code`", "[link](http://x.example/a)", "&amp;", "delta.",
+             "**bold**", "www.example.org", "<span>x</span>", "e\\*scaped", "~~gone~~"]
+    for _ in range(30):
+        paras = []
+        for _k in range(rnd.randrange(1, 6)):
+            line = " ".join(rnd.choice(words) for _ in range(rnd.randrange(3, 12)))
+            paras.append(rnd.choice(["", "- ", "> ", "## ", "1. "]) + line)
+        doc = md("\n\n".join(paras) + "\n")
+        for b in doc.blocks:
+            assert all(p[4] != "entity" or b.text[p[0]:p[1]] in (" ", "&", "*") for p in b.map.parts), b.map.parts
