@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from .config import Config, ConfigError, load_config, parse_settings, unknown_selectors
-from .runner import STDIN, FileResult, InputError
+from .runner import FileResult, InputError
 
 __all__ = ["Linter", "lint_text", "FileResult", "InputError", "ConfigError", "FORMATS", "to_config"]
 
@@ -181,12 +181,15 @@ class Linter:
     def lint_paths(self, paths, *, jobs: int = 0, cache: bool = True) -> list[FileResult]:
         """What ``copydesk check PATH…`` does, with this configuration for every file: discover
         the articles under ``paths``, lint them (``jobs`` worker processes, 0: one per core;
-        ``cache``: the result store of the working folder), results in order. A path that does
-        not exist is a result with ``error`` set."""
-        from .runner import discover
+        ``cache``: the result store of the working folder), add the cross-file evidence (lines
+        repeated across the files, UI025), results in order. A path that does not exist is a
+        result with ``error`` set."""
+        from .runner import Plan
 
-        files = discover([str(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)], errors=[])
-        return [self.lint_file(p) for p in files]
+        paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+        plan = Plan(paths, config=self.config, jobs=jobs, cache=cache, rules_cache=self._cache,
+                    ruleset=self._ruleset)  # None (an unpickled Linter): the plan loads it
+        return list(plan.results())
 
 
 def lint_text(text: str, *, format: str = "plain", config=None, path: str = "<text>") -> FileResult:

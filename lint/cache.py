@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from dataclasses import dataclass
 from stat import S_ISREG
 from zlib import crc32
 from pathlib import Path
@@ -30,7 +31,7 @@ from . import __version__
 from ._sha import sha256
 
 CACHE_DIR = ".copydesk_cache"
-FORMAT = 5  # raise when what a shard or the path index holds changes shape
+FORMAT = 6  # raise when what a shard or the path index holds changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
 FLUSH_AT = 500  # results held before they are written (memory stays flat on big runs)
 
@@ -71,33 +72,84 @@ def seen(st, before_ns: int):
     return stat_key(st) if st.st_mtime_ns < before_ns - RACY_NS else None
 
 
-# -- a result as stored: plain tuples (marshal writes and reads them fast) ---------------------
+# -- the codec: a result as stored ------------------------------------------------------------
 
-def to_payload(result) -> tuple:
-    """(findings, likely machine-translated, line starts, text length, findings as JSON,
-    verdict as JSON): what a report needs of a linted file. The line starts place findings
-    (line, column) without reading the file again; the JSON texts are what the JSON report
-    writes (the verdict is read back from its text when asked for)."""
-    diags = tuple(
-        (d.code, d.name, d.category, int(d.severity), d.message, d.start, d.end, d.confidence,
-         None if d.fix is None else (int(d.fix.applicability), d.fix.title,
-                                     tuple((e.start, e.end, e.content) for e in d.fix.edits)))
-        for d in result.diagnostics)
-    from .reporters.json import diagnostics_text, verdict_text
+@dataclass(frozen=True)
+class Stored:
+    """What a report needs of a linted file, as the result store keeps it, the workers send it
+    back and the JSON reporter copies it: the one codec of a stored result (``Stored.of`` a
+    result, ``to_dict``/``from_dict`` to and from the store, ``diagnostics()`` and ``verdict()``
+    back to objects).
 
-    # and the findings and verdict as the JSON report writes them: a warm JSON report copies them
-    verdict = verdict_text(result.verdict)  # the verdict is kept as text only (lint.runner.StoredResult)
-    likely = bool(result.verdict and result.verdict.get("likely_mt"))
-    if not diags:
-        return ((), likely, None, 0, "[]", verdict)
-    lines = result.lines
-    return (diags, likely, tuple(lines.starts), lines.length, diagnostics_text(result), verdict)
+    ``findings``: one row per finding, ``(code, name, category, severity, message, start, end,
+    confidence, fix)``, ``fix`` None or ``(applicability, title, ((start, end, content), …))``
+    (severities and applicabilities as ints). ``line_starts`` and ``length`` place the findings
+    (line, column) without reading the file again (None and 0 when there is nothing to place).
+    ``diagnostics_json`` and ``verdict_json`` are the JSON report's text of the file's
+    ``diagnostics`` and ``verdict`` values: a warm JSON report copies them. ``lines``: the
+    file's candidate lines for cross-file evidence (lint.crossdoc), as the worker found them
+    (lint.runner.candidate_lines: ``(key, start, end, offset, snippet, live)``).
+    """
+
+    findings: tuple
+    likely_mt: bool
+    line_starts: tuple | None
+    length: int
+    diagnostics_json: str
+    verdict_json: str | None
+    lines: tuple = ()
+
+    @classmethod
+    def of(cls, result, lines: tuple = ()) -> "Stored":
+        """Encode a linted file's result (lint.runner.FileResult)."""
+        diags = tuple(
+            (d.code, d.name, d.category, int(d.severity), d.message, d.start, d.end, d.confidence,
+             None if d.fix is None else (int(d.fix.applicability), d.fix.title,
+                                         tuple((e.start, e.end, e.content) for e in d.fix.edits)))
+            for d in result.diagnostics)
+        from .reporters.json import diagnostics_text, verdict_text
+
+        verdict = verdict_text(result.verdict)
+        likely = bool(result.verdict and result.verdict.get("likely_mt"))
+        if not diags and not lines:
+            return cls((), likely, None, 0, "[]", verdict, ())
+        index = result.lines
+        return cls(diags, likely, tuple(index.starts), index.length,
+                   diagnostics_text(result) if diags else "[]", verdict, tuple(lines))
+
+    def to_dict(self) -> dict:
+        """What the store writes (marshal: plain values only)."""
+        return {"findings": self.findings, "likely_mt": self.likely_mt, "line_starts": self.line_starts,
+                "length": self.length, "diagnostics_json": self.diagnostics_json,
+                "verdict_json": self.verdict_json, "lines": self.lines}
+
+    @classmethod
+    def from_dict(cls, value) -> "Stored | None":
+        """A stored entry back, or None when it is not what ``to_dict`` makes (a miss)."""
+        if not valid_payload(value):
+            return None
+        return cls(value["findings"], value["likely_mt"], value["line_starts"], value["length"],
+                   value["diagnostics_json"], value["verdict_json"], value["lines"])
+
+    def diagnostics(self) -> list:
+        """The findings as objects (lint.model.Diagnostic)."""
+        return _diagnostics(self.findings)
+
+    def verdict(self):
+        """The verdict (lint.verdict), read back from its JSON text."""
+        import json
+
+        return None if self.verdict_json is None else json.loads(self.verdict_json)
+
+    def line_index(self):
+        """The line index of the file (lint.model.LineIndex), when stored."""
+        from .model import LineIndex
+
+        return None if self.line_starts is None else LineIndex.from_starts(list(self.line_starts), self.length)
 
 
-def from_payload(payload) -> list:
-    """The findings of a stored result."""
-    diags = payload[0]
-    if not diags:
+def _diagnostics(rows) -> list:
+    if not rows:
         return []
     if not _MODEL:
         from .model import Applicability, Diagnostic, Edit, Fix, Severity
@@ -106,19 +158,12 @@ def from_payload(payload) -> list:
                       severity={int(s): s for s in Severity}, applicability={int(a): a for a in Applicability})
     diagnostic, severities = _MODEL["diagnostic"], _MODEL["severity"]
     out = []
-    for code, name, category, severity, message, start, end, confidence, fix in diags:
+    for code, name, category, severity, message, start, end, confidence, fix in rows:
         if fix is not None:
             edit = _MODEL["edit"]
             fix = _MODEL["fix"](tuple(edit(*e) for e in fix[2]), _MODEL["applicability"][fix[0]], fix[1])
         out.append(diagnostic(code, name, category, severities[severity], message, start, end, fix, confidence))
     return out
-
-
-def verdict_of(payload):
-    """The verdict of a stored result (kept as the JSON report's text of it)."""
-    import json
-
-    return None if payload[5] is None else json.loads(payload[5])
 
 
 _MODEL: dict = {}  # the model's classes, and enum members by value (an enum call per finding costs)
@@ -182,18 +227,30 @@ def _valid_path_entry(entry) -> bool:
             and len(entry[4]) == 32)
 
 
+_KEYS = ("findings", "likely_mt", "line_starts", "length", "diagnostics_json", "verdict_json", "lines")
+
+
 def valid_payload(payload) -> bool:
-    """Is ``payload`` what :func:`to_payload` makes? Every field's type, every finding's shape,
-    its severity, fix applicability and offsets, and the two JSON texts (a report copies them
-    as they are) are checked."""
+    """Is ``payload`` what :meth:`Stored.to_dict` makes? Its keys, every field's type, every
+    finding's shape, its severity, fix applicability and offsets, and the two JSON texts (a
+    report copies them as they are) are checked."""
     global _APPLICABILITIES, _SEVERITIES
-    if type(payload) is not tuple or len(payload) != 6:
+    if type(payload) is not dict or len(payload) != len(_KEYS):
         return False
-    diags, likely, starts, length, text, verdict = payload
+    try:
+        diags, likely, starts, length, text, verdict, lines = (payload[k] for k in _KEYS)
+    except KeyError:
+        return False
     if type(diags) is not tuple or type(likely) is not bool or type(text) is not str \
-            or type(length) is not int or not (verdict is None or type(verdict) is str):
+            or type(length) is not int or not (verdict is None or type(verdict) is str) \
+            or type(lines) is not tuple:
         return False
-    if not diags:
+    for c in lines:  # a candidate line of cross-file evidence (lint.runner.candidate_lines)
+        if type(c) is not tuple or len(c) != 6 or type(c[0]) is not str or type(c[1]) is not int \
+                or type(c[2]) is not int or type(c[3]) is not int or type(c[4]) is not str \
+                or type(c[5]) is not bool or not 0 <= c[3] <= c[1] <= c[2] <= c[3] + len(c[4]) <= length:
+            return False
+    if not diags and not lines:
         if starts is not None or length != 0 or text != "[]":
             return False
     else:
@@ -227,7 +284,8 @@ def valid_payload(payload) -> bool:
     # the reports copy these texts as they are: they must have the shape the JSON reporter
     # writes (one object per finding; the verdict an object). Parsing them costs more than the
     # rest of a warm run's work per file, so the shape is checked, not the JSON grammar.
-    if text[:1] != "[" or text[-1:] != "]" or (diags and text.count('"code":') != len(diags)):
+    if text[:1] != "[" or text[-1:] != "]" or (diags and text.count('"code":') != len(diags)) \
+            or (not diags and text != "[]"):
         return False
     if verdict is not None and (verdict[:1] != "{" or verdict[-1:] != "}"):
         return False
@@ -309,7 +367,7 @@ class Cache:
     # -- lookups
 
     def lookup(self, path: str, config: str, fmt: str):
-        """The stored result (payload) of ``path`` linted as ``fmt`` under ``config`` (see
+        """The stored result (:class:`Stored`) of ``path`` linted as ``fmt`` under ``config`` (see
         result_key), or None. The file's content is known from its stat when that matches
         the path index, else it is read and hashed."""
         try:
@@ -343,15 +401,15 @@ class Cache:
         hit = (shard if shard is not None else results.shard(name)).get(k)
         if hit is None and results.pending:
             hit = results.get(name, k)
-        return hit if hit is not None and valid_payload(hit) else None
+        return None if hit is None else Stored.from_dict(hit)
 
     # -- records
 
-    def put(self, path: str, stat, content_digest: bytes, k: bytes, payload) -> None:
+    def put(self, path: str, stat, content_digest: bytes, k: bytes, stored: Stored) -> None:
         """Record a result, and the stat of the file it came from (None: do not trust the
         stat next time, hash the content)."""
         self._paths.set(_path_shard(path), path, None if stat is None else (*stat, content_digest))
-        self._results.set(_RESULT_SHARD[k[-1]], k, payload)
+        self._results.set(_RESULT_SHARD[k[-1]], k, stored.to_dict())
         if self._results.n_pending >= FLUSH_AT:
             self.flush()
 

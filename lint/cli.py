@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import ConfigError, ConfigResolver, unknown_selectors
+from .config import ConfigError, ConfigResolver
 from .model import Severity
 from .packs import PackError, load_rules
 from .reporters import REPORTERS, chunks
 from .reporters.common import shown
-from .runner import STDIN, FileResult, InputError, discover, lint_source, read_source
+from .runner import STDIN, InputError, discover, file_excluder, read_source
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
@@ -63,7 +63,36 @@ def _interrupted() -> "NoReturn":  # noqa: F821
     sys.exit(EXIT_INTERRUPTED)
 
 
+#: subcommands that live in their own module, imported only when named (or listed by --help):
+#: name -> (module, attribute); a module that cannot be imported makes a command saying so
+_LAZY = {"corpus": ("lint.corpus_cli", "corpus")}
+
+
+def _missing_command(name: str, module: str, why: str) -> click.Command:
+    def run(args):
+        _fail(f"the '{name}' command is not available: {module} cannot be imported ({why})")
+
+    return click.Command(name, callback=run, params=[click.Argument(["args"], nargs=-1)],
+                         context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+                         help=f"(not available: {module} cannot be imported)", add_help_option=False)
+
+
 class _Group(click.Group):
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(_LAZY))
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None and name in _LAZY:
+            from importlib import import_module
+
+            module, attribute = _LAZY[name]
+            try:
+                command = getattr(import_module(module), attribute)
+            except (ImportError, AttributeError) as exc:
+                command = _missing_command(name, module, " ".join(str(exc).split()) or type(exc).__name__)
+        return command
+
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", True)
         try:
@@ -129,44 +158,7 @@ def entry(prog_name: str = "copydesk") -> "NoReturn":  # noqa: F821
     os._exit(code or 0)
 
 
-def _load(resolver: ConfigResolver, paths: list[str], cache: bool = True):
-    packs: list[Path] = []
-    probe = [Path(p) for p in paths if p != STDIN] or [Path.cwd()]
-    for p in probe:
-        config = resolver.for_path(p)
-        config.check_packs()
-        for pack in config.packs:
-            if pack not in packs:
-                packs.append(pack)
-    import gc
-
-    # the rule set is tens of thousands of objects made at once and kept for the whole run:
-    # collecting during its load finds nothing, and once frozen no later collection walks it
-    # (nor touches its pages in forked workers)
-    gc.disable()
-    try:
-        return load_rules(packs, cache=cache)
-    finally:
-        gc.enable()
-        gc.freeze()
-
-
-def _file_excluder(config):
-    """The exclusion test of a folder's files (discover): None when its configuration
-    excludes nothing."""
-    return config.is_excluded if config.exclude else None
-
-
-def _selected(ruleset, config, path, memo=None):
-    """The metadata of the rules ``config`` runs on ``path``. ``memo`` (a dict kept for one
-    run) reuses the answer for every file of a configuration that has no per-file ignores."""
-    if memo is not None and not config.per_file_ignores:
-        key = id(config)
-        if key not in memo:
-            memo[key] = (config, _selected(ruleset, config, path))  # the config kept alive: ids stay unique
-        return memo[key][1]
-    file_path = Path(path) if path != STDIN else None
-    return [m for m in ruleset.metas if config.rule_enabled(m, file_path)]
+_file_excluder = file_excluder  # lint.runner's: the exclusion test of a folder's files
 
 
 def _common(f):
@@ -214,64 +206,6 @@ def _common(f):
     return f
 
 
-def _report_filters(files, baseline, diff_base):
-    """The baseline and the changed lines, read before linting so that mistakes fail fast."""
-    known = changed = None
-    if baseline:
-        from .baseline import Baseline, BaselineError
-
-        try:
-            known = Baseline.load(baseline)
-        except BaselineError as exc:
-            _fail(str(exc))
-    if diff_base:
-        if STDIN in files:
-            _fail("--diff-base needs files in a git repository, not standard input")
-        from .gitdiff import GitDiffError, changed_lines
-
-        try:
-            changed = changed_lines(files, diff_base)
-        except GitDiffError as exc:
-            _fail(str(exc))
-    return known, changed
-
-
-def _fix_filter(filters, min_severity):
-    """What ``fix`` may change: in every round of its loop, only the findings that ``check``
-    with the same baseline, changed lines and --min-severity would report for that round's
-    text. A finding of a later round is placed on the original file's lines through the
-    earlier rounds' edits (lint.fixer.to_source). None: no filter."""
-    known, changed = filters
-    if known is None and changed is None and not min_severity:
-        return None
-    import dataclasses
-
-    from .fixer import to_source
-
-    floor = Severity.parse(min_severity) if min_severity else None
-    originals: dict[str, FileResult] = {}
-
-    def keep(r, rounds):
-        diags = r.diagnostics
-        if floor is not None:
-            diags = [d for d in diags if d.severity >= floor]
-        if known is not None:
-            diags = known.new_findings(dataclasses.replace(r, diagnostics=diags))
-        if changed is not None:
-            from .gitdiff import touches
-
-            if not rounds:  # a file's first round: fixes run one file after another
-                originals.clear()
-                originals[r.path] = r
-            lines = changed.get(os.path.realpath(r.path), set())
-            first = originals.get(r.path, r)
-            diags = [d for d in diags if touches(first, dataclasses.replace(
-                d, start=to_source(rounds, d.start), end=to_source(rounds, d.end)) if rounds else d, lines)]
-        return diags
-
-    return keep
-
-
 def _fix_rounds_line(r) -> str:
     """``path: round 1: SEG001 ×3, SEG005; round 2: UI004 (reported after round 1)``."""
     from collections import Counter
@@ -282,21 +216,6 @@ def _fix_rounds_line(r) -> str:
         codes = ", ".join(f"{c} ×{k}" if k > 1 else c for c, k in sorted(counts.items()))
         parts.append(f"round {n}: {codes}" + (f" (reported only after round {n - 1}'s changes)" if n > 1 else ""))
     return f"{shown(r.path)}: fixed by " + "; ".join(parts)
-
-
-def _apply_filters(results, filters, min_severity) -> None:
-    """Drop what is not to be reported: baselined, on unchanged lines, below --min-severity."""
-    known, changed = filters
-    if known is not None:
-        known.filter(results)
-    if changed is not None:
-        from .gitdiff import filter_results
-
-        filter_results(results, changed)
-    if min_severity:
-        floor = Severity.parse(min_severity)
-        for r in results:
-            r.diagnostics = [d for d in r.diagnostics if d.severity >= floor]
 
 
 def _write_baseline(results, path) -> "NoReturn":  # noqa: F821
@@ -418,142 +337,42 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
          no_source, unsafe_fixes, show_diff, fixing, jobs=0, no_cache=False, languagetool=None,
          output_file=None, min_severity=None, baseline=None, write_baseline=None, diff_base=None,
          statistics=False, no_progress=False, no_force_exclude=False):
+    """check, fix and report: the options make a run (lint.runner.Plan, the library layer);
+    here it is rendered and the exit status decided."""
     from .model import Applicability
-    from .runner import fix_file, fix_text
+    from .runner import Plan
 
-    paths = list(paths) or ["."]
-    if config_path and not Path(config_path).is_file():
-        _fail(f"{config_path}: configuration file not found")
-    resolver = ConfigResolver(Path(config_path) if config_path else None,
-                              cli_select=_split(select) or None, cli_ignore=_split(ignore),
-                              cli_extend_select=_split(extend_select))
-    ruleset = _load(resolver, paths, cache=not no_cache)
-    base_config = resolver.for_path(Path(paths[0]) if paths[0] != STDIN else Path.cwd())
-    cli_selectors = set(_split(select) + _split(ignore) + _split(extend_select))
-    checked_configs: set[int] = set()
-
-    def check_selectors(config) -> None:
-        """Every configuration the run uses (one per folder that has its own) names only known
-        rules; a selector is blamed on the command line when it came from there. Each is
-        checked once (callers test ``checked_configs``: this runs per file)."""
-        checked_configs.add(id(config))
-        bad = unknown_selectors(config, ruleset.metas)
-        if bad:  # LanguageTool's codes (LT:RULE_ID) are known only to its server
-            from .languagetool import is_lt_selector
-
-            bad = [s for s in bad if not is_lt_selector(s)]
-        if bad:
-            where = "" if config.path is None or all(s in cli_selectors for s in bad) else f"{config.path}: "
-            _fail(f"{where}unknown rule selector{'s' if len(bad) > 1 else ''}: {', '.join(bad)} (see `copydesk rules`)")
-
-    check_selectors(base_config)
-    lt_rule = None  # LanguageTool: --languagetool URL, or languagetool.url / languagetool.local
-    lt_url = languagetool or base_config.languagetool.get("url")
-    if lt_url or base_config.languagetool.get("local"):
-        from .languagetool import setup as lt_setup
-
-        lt_rule = lt_setup(lt_url, base_config, lambda p: resolver.for_path(Path(p)),
-                           lambda message: click.echo(f"copydesk: warning: {message}", err=True))
-    missing: list[tuple[str, str]] = []  # named on one line each, skipped: the run goes on
-    files = discover(paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p),
-                     file_excluder=lambda folder: _file_excluder(resolver.for_path(folder)), errors=missing,
-                     force_exclude=not no_force_exclude)
-    if missing:  # a broken link named on the command line and found again in a folder: once
-        named = {path for path, _ in missing}
-        files = [f for f in files if f not in named]
-    filters = _report_filters(files, None if write_baseline else baseline, diff_base)  # fail fast
-    minimum = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
-    fix_keep = _fix_filter(filters, min_severity) if fixing or show_diff else None
-    results: list[FileResult | None] = [FileResult(path, error=why) for path, why in missing]
-    tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
-    selected_memo: dict = {}
-    task_memo: dict = {}
-    by_code = None  # the rules themselves, built (or loaded) only when a file is linted here
-    plain = not (fixing or show_diff)
-    per_config: dict = {}  # id(config) -> (config, shared task part) when no per-file ignores
-    for path in files:
-        config = resolver.for_file(path) if path != STDIN else resolver.for_path(os.getcwd())
-        if id(config) not in checked_configs:
-            check_selectors(config)
-        if plain and path != STDIN:
-            known = per_config.get(id(config))  # every file of a folder's configuration: one lookup
-            if known is not None:
-                tasks.append((len(results), (path, *known[1])))
-                results.append(None)
-                continue
-        name = (stdin_filename or "<stdin>") if path == STDIN else path
-        selected = _selected(ruleset, config, name, selected_memo)
-        if plain and path != STDIN:  # first file of a configuration, or one with per-file ignores
-            metas = selected + ([lt_rule.meta] if lt_rule else [])
-            codes = tuple(m.code for m in metas)
-            shared = task_memo.get((codes, id(config)))  # one (codes, severities, prefix) per selection
-            if shared is None:
-                sev = {m.code: config.severity_for(m) for m in metas if config.severity_for(m) != m.severity}
-                prefix = f"{ruleset.fingerprint}|{','.join(codes)}|{sorted((k, int(v)) for k, v in sev.items())}"
-                shared = task_memo[codes, id(config)] = (codes, sev, prefix, config)  # config kept: ids stay unique
-            if not config.per_file_ignores:
-                per_config[id(config)] = (config, shared[:3])  # config kept: ids stay unique
-            tasks.append((len(results), (path, *shared[:3])))
-            results.append(None)
-            continue
-        by_code = by_code or ruleset.by_code()
-        rules = [by_code[m.code] for m in selected] + ([lt_rule] if lt_rule else [])
-        if path == STDIN:
-            try:
-                source = read_source(STDIN)
-            except InputError as exc:
-                results.append(FileResult(name, error=str(exc)))
-                continue
-            if show_diff:  # fixed in memory; the diff is printed
-                results.append(fix_text(source, name, rules, config.severity_for, minimum, keep=fix_keep))
-            elif fixing:
-                _fail("standard input cannot be fixed in place: `copydesk fix --diff -` prints the changes")
-            else:
-                results.append(lint_source(source, name, rules, config.severity_for))
-        elif fixing or show_diff:
-            results.append(fix_file(path, rules, config.severity_for, minimum, write=not show_diff, keep=fix_keep))
+    plan = Plan(paths, config_path=config_path, select=_split(select) or None, extend_select=_split(extend_select),
+                ignore=_split(ignore), stdin_filename=stdin_filename, jobs=jobs, cache=not no_cache,
+                languagetool=languagetool, warn=lambda message: click.echo(f"copydesk: warning: {message}", err=True),
+                force_exclude=not no_force_exclude,
+                fix=(Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE) if fixing or show_diff else None,
+                write=not show_diff, min_severity=min_severity, baseline=None if write_baseline else baseline,
+                diff_base=diff_base)
+    base_config = plan.base_config
+    n_tasks = plan.n_tasks  # configures every file, and fixes what a fix run names
     stream = chunks(fmt)
-    pending = iter(())  # the plain lint runs' results, in task order
+    # a clean file's text is dropped as it arrives (memory stays flat on big repos), unless the
+    # report shows every file's text (html: readability of every file); the JSON report places
+    # findings by line and column only: a stored result needs no text, unless a baseline
+    # matches findings by it
+    options = {"keep_clean_text": fmt == "html" or bool(write_baseline),
+               "read_text": fmt != "json" or bool(baseline or write_baseline)}
     materialise = True
-    if tasks:
-        from .cache import Cache
+    if n_tasks:
         from .progress import Progress, wanted
-        from .runner import iter_many
 
-        n_jobs = jobs or os.cpu_count() or 1
-        # the rules, for workers: only when some file has no stored result
-        rules_by_code = lambda: {**ruleset.by_code(), **({"LT": lt_rule} if lt_rule else {})}  # noqa: E731
-        bar = wanted(len(tasks), disabled=no_progress)
-        # LanguageTool's answers are never cached: they depend on the server
-        # a clean file's text is dropped as it arrives (memory stays flat on big repos),
-        # unless the report shows every file's text (html: readability of every file)
-        run = partial(iter_many, [t for _, t in tasks], rules_by_code, n_jobs,
-                      None if no_cache or lt_rule else Cache(),
-                      keep_clean_text=fmt == "html" or bool(write_baseline),
-                      # the JSON report places findings by line and column only: a stored
-                      # result needs no text, unless a baseline matches findings by it
-                      read_text=fmt != "json" or bool(baseline or write_baseline))
+        bar = wanted(n_tasks, disabled=no_progress)
         # a streamed report is written while later files are linted and holds no result it has
         # written; the progress bar (a terminal) and a baseline want every result first
         materialise = bar or not stream or bool(write_baseline) or show_diff
         if materialise:
-            with Progress(len(tasks)) as progress:  # erased before the report
-                pending = iter(run(progress=progress if bar else None))
-                results = [r if r is not None else next(pending) for r in results]
+            with Progress(n_tasks) as progress:  # erased before the report
+                results = list(plan.results(progress=progress if bar else None, **options))
         else:
-            pending = run()
-
-    def ordered():
-        if filters == (None, None) and not min_severity and all(r is None for r in results):
-            yield from pending  # every file a plain lint run, nothing to drop: as they come
-            return
-        for r in results:
-            r = r if r is not None else next(pending)
-            _apply_filters([r], filters, min_severity)
-            yield r
-
-    if materialise:
-        results = list(ordered())
+            ordered = plan.results(**options)
+    else:
+        results = list(plan.results(**options))
     if write_baseline:
         _write_baseline(results, write_baseline)
     tally = None
@@ -570,11 +389,10 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
     else:
         from .reporters.tally import Tally
 
-        metas = ruleset.metas + ([lt_rule.meta] if lt_rule else [])
-        ctx = {"show_source": not no_source, "rules": metas}
+        ctx = {"show_source": not no_source, "rules": plan.metas}
         tally = Tally()
         if stream:
-            output = stream(results if materialise else ordered(), ctx, tally)
+            output = stream(results if materialise else ordered, ctx, tally)
         else:
             output = REPORTERS[fmt](results, ctx)
             for r in results:

@@ -636,9 +636,11 @@ def find_config(start: Path) -> Config:
 
 class ConfigResolver:
     """Hands out the configuration (CLI overrides applied) for each file, parsing each config
-    file once and remembering the answer per folder."""
+    file once and remembering the answer per folder. ``explicit`` (a file) or ``config`` (a
+    Config) replaces discovery."""
 
-    def __init__(self, explicit: Path | None = None, cli_select=None, cli_ignore=(), cli_extend_select=()):
+    def __init__(self, explicit: Path | None = None, cli_select=None, cli_ignore=(), cli_extend_select=(),
+                 config: Config | None = None):
         self.explicit = Path(explicit) if explicit is not None else None
         self.cli_select = list(cli_select) if cli_select is not None else None
         self.cli_ignore = list(cli_ignore or ())
@@ -651,6 +653,8 @@ class ConfigResolver:
         self._by_file_folder: dict[str, Config] = {}
         if self.explicit is not None:
             self._explicit_config = self._apply(load_config(self.explicit))
+        elif config is not None:  # one configuration for every file (lint.api.Linter)
+            self._explicit_config = self._apply(config)
 
     def _apply(self, cfg: Config) -> Config:
         key = id(cfg)

@@ -6,7 +6,6 @@ import sys
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
-from .cache import from_payload, verdict_of
 from .document import format_for_path, parse
 from .model import Diagnostic, LineIndex
 
@@ -14,6 +13,7 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".copydesk_cache",
              ".tox", ".mypy_cache", ".pytest_cache"}
 STDIN = "-"
+CROSS_CODE = "UI025"  # the rule of cross-file evidence (lint.crossdoc): lines repeated across a run
 
 
 class InputError(Exception):
@@ -334,7 +334,8 @@ def _read_seen(path: str):
 def _lint_task(task) -> FileResult:
     """Lint one file in a worker (or in-process). ``task`` = (path, rule codes, severities,
     cache key prefix); the rule set itself was built once, in the parent, before the fork.
-    With a cache, the result carries what the parent records (``seen``: stat and digest)."""
+    With a cache, the result carries what the parent records: ``seen`` (stat and digest) and
+    ``stored`` (the result encoded for the store, lint.cache.Stored: made here, in parallel)."""
     path, codes, severities, prefix = task
     try:
         raw, source, stat = _read_seen(path)
@@ -344,10 +345,15 @@ def _lint_task(task) -> FileResult:
     severity_for = (lambda meta: severities.get(meta.code, meta.severity)) if severities else None
     result = lint_source(source, path, rules, severity_for)
     result.bom = raw.startswith(b"\xef\xbb\xbf")
+    lines = None
+    if _WORKER.get("candidates") and not result.error and CROSS_CODE in codes:
+        lines = result.candidates = candidate_lines(result.source, result.document)
     if _WORKER.get("record"):
-        from .cache import digest
+        from .cache import Stored, digest
 
         result.seen = (stat, digest(raw))
+        if not result.error:
+            result.stored = Stored.of(result, lines or ())
     # a report needs the text and the findings, not the parsed document (not worth pickling back
     # to the parent either) nor the bytes (only a fix needs them, and fix_file reads its own):
     # what a big run holds per file is then its text and its findings
@@ -356,8 +362,8 @@ def _lint_task(task) -> FileResult:
 
 
 class StoredResult(FileResult):
-    """A result from the store (lint.cache): its findings become objects, and its verdict a dict,
-    when first asked for.
+    """A result from the store (lint.cache.Stored, kept as ``stored``): its findings become
+    objects, and its verdict a dict, when first asked for.
     A warm JSON report needs none: it copies their stored JSON text and the tally counts the
     stored rows (``stored_rows``). Reading ``diagnostics`` makes them (``materialised``)."""
 
@@ -366,7 +372,7 @@ class StoredResult(FileResult):
     def diagnostics(self):
         d = self.__dict__
         if "diagnostics" not in d:
-            d["diagnostics"] = d["materialised"] = from_payload(d["payload"])
+            d["diagnostics"] = d["materialised"] = d["stored"].diagnostics()
         return d["diagnostics"]
 
     @diagnostics.setter
@@ -377,7 +383,7 @@ class StoredResult(FileResult):
     def verdict(self):  # kept as JSON text: read back when asked for
         d = self.__dict__
         if "verdict" not in d:
-            d["verdict"] = verdict_of(d["payload"])
+            d["verdict"] = d["stored"].verdict()
         return d["verdict"]
 
     @verdict.setter
@@ -386,11 +392,11 @@ class StoredResult(FileResult):
 
     @property
     def stored_rows(self):
-        """The stored findings as rows (lint.cache.to_payload), while ``diagnostics`` is as
+        """The stored findings as rows (lint.cache.Stored.findings), while ``diagnostics`` is as
         stored (never read, or read and not replaced since); else None."""
         d = self.__dict__
         if "diagnostics" not in d or d["diagnostics"] is d["materialised"]:
-            return d["payload"][0]
+            return d["stored"].findings
         return None
 
 
@@ -400,29 +406,32 @@ _RESULT_DEFAULTS = {f.name: f.default for f in fields(FileResult)
                     if f.name not in ("path", "diagnostics", "verdict") and f.default is not MISSING}
 
 
-def _from_store(task, payload, read_text: bool, fmt: str) -> FileResult:
+def _from_store(task, stored, read_text: bool, fmt: str) -> FileResult:
     path = task[0]
     result = StoredResult.__new__(StoredResult)
-    result.__dict__.update(_RESULT_DEFAULTS, path=path, format=fmt, payload=payload)
+    result.__dict__.update(_RESULT_DEFAULTS, path=path, format=fmt, stored=stored)
     if read_text:
         try:
             raw, result.source = read_raw(path)
         except InputError as exc:
             return FileResult(path, error=str(exc))
         result.bom = raw.startswith(b"\xef\xbb\xbf")
-    elif payload[2] is not None:
-        result._lines = LineIndex.from_starts(list(payload[2]), payload[3])  # findings placed without the text
+    elif stored.line_starts is not None:
+        result._lines = stored.line_index()  # findings placed without the text
+    if stored.lines:
+        result.candidates = stored.lines
     return result
 
 
 def _record(cache, task, result) -> None:
-    from .cache import result_key, to_payload
+    from .cache import result_key
 
     seen = result.__dict__.pop("seen", None)
-    if seen is None or result.error:
+    stored = result.__dict__.pop("stored", None)
+    if seen is None or stored is None or result.error:
         return
     stat, content = seen
-    cache.put(task[0], stat, content, result_key(task[3], result.format, content), to_payload(result))
+    cache.put(task[0], stat, content, result_key(task[3], result.format, content), stored)
 
 
 def _child_init():
@@ -449,7 +458,7 @@ def stop_workers() -> None:
 
 
 def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
-              keep_clean_text: bool = True, read_text: bool = True):
+              keep_clean_text: bool = True, read_text: bool = True, candidates: bool = False):
     """Lint many files, in parallel when ``jobs`` > 1. Each result is yielded, in task order,
     as soon as it and those before it are done, so that a report can be written while later
     files are linted and a big run need not hold every result. ``progress``, when given, is
@@ -458,7 +467,10 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
     findings). ``rules_by_code``: code -> rule, or a function that makes that mapping (called
     only when some file has no stored result). ``cache`` (lint.cache.Cache): stored results are looked up in this process
     first, only the other files go to workers, and their results are recorded. ``read_text``
-    False: a stored result comes without its file's text (the report needs only positions)."""
+    False: a stored result comes without its file's text (the report needs only positions).
+    ``candidates``: a file linted with the cross-file rule (CROSS_CODE) has its candidate lines
+    (lint.crossdoc) as ``candidates``; with a cache they are always found and stored, so that a
+    stored result has them as a fresh one does."""
     _WORKER.clear()
     tasks = list(tasks)
     stored = [None] * len(tasks)
@@ -469,21 +481,23 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
     todo = [t for t, hit in zip(tasks, stored) if hit is None]
     if todo and callable(rules_by_code):  # the rules: made only when a file is to be linted
         rules_by_code = rules_by_code()
-    _WORKER.update(rules=rules_by_code, record=cache is not None)
+    _WORKER.update(rules=rules_by_code, record=cache is not None, candidates=candidates or cache is not None)
 
     last = len(tasks) - 1
 
     def merged(linted):
         for i, (task, hit) in enumerate(zip(tasks, stored)):
             if hit is not None:
-                r = _from_store(task, hit, read_text and (keep_clean_text or bool(hit[0])), fmts[i])
+                r = _from_store(task, hit, read_text and (keep_clean_text or bool(hit.findings)), fmts[i])
             else:
                 r = next(linted)
                 if cache is not None:
                     _record(cache, task, r)
             if cache is not None and i == last:
                 cache.flush()  # before the last yield: a consumer that counts its results stops there
-            if not keep_clean_text and not r.error and not (hit[0] if hit is not None else r.diagnostics):
+            if not keep_clean_text and not r.error and not (hit.findings if hit is not None else r.diagnostics):
+                if r.source and getattr(r, "candidates", None):  # cross-file evidence may place findings
+                    r._lines = r.lines  # here: their lines and columns without the text
                 r.source = ""
             if progress is not None:
                 progress()
@@ -507,3 +521,402 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
         finally:
             if pool in _POOLS:
                 _POOLS.remove(pool)
+
+
+# -- the flow of a run: configuration, rules, files, tasks, filters ----------------------------
+
+class RunError(InputError):
+    """A mistake that stops a run before it lints anything (an unknown rule selector, a baseline
+    or a git revision that cannot be read): one line, exit status 2 in the CLI."""
+
+
+def load_ruleset(resolver, paths, cache: bool = True):
+    """The rule set of a run: the built-in rules and every pack that the configurations of
+    ``paths`` name (each checked to exist and hold rules)."""
+    from .packs import load_rules
+
+    packs: list[Path] = []
+    probe = [Path(p) for p in paths if p != STDIN] or [Path.cwd()]
+    for p in probe:
+        config = resolver.for_path(p)
+        config.check_packs()
+        for pack in config.packs:
+            if pack not in packs:
+                packs.append(pack)
+    import gc
+
+    # the rule set is tens of thousands of objects made at once and kept for the whole run:
+    # collecting during its load finds nothing, and once frozen no later collection walks it
+    # (nor touches its pages in forked workers)
+    gc.disable()
+    try:
+        return load_rules(packs, cache=cache)
+    finally:
+        gc.enable()
+        gc.freeze()
+
+
+def file_excluder(config):
+    """The exclusion test of a folder's files (discover): None when its configuration
+    excludes nothing."""
+    return config.is_excluded if config.exclude else None
+
+
+def selected_metas(ruleset, config, path, memo=None):
+    """The metadata of the rules ``config`` runs on ``path``. ``memo`` (a dict kept for one
+    run) reuses the answer for every file of a configuration that has no per-file ignores."""
+    if memo is not None and not config.per_file_ignores:
+        key = id(config)
+        if key not in memo:
+            memo[key] = (config, selected_metas(ruleset, config, path))  # the config kept alive: ids stay unique
+        return memo[key][1]
+    file_path = Path(path) if path != STDIN else None
+    return [m for m in ruleset.metas if config.rule_enabled(m, file_path)]
+
+
+class Filters:
+    """What a report leaves out: findings recorded in a baseline (``known``), findings on lines
+    unchanged since a git revision (``changed``: real path -> lines), findings below
+    ``min_severity``. Read before linting, so that mistakes fail fast (RunError)."""
+
+    def __init__(self, files=(), baseline=None, diff_base=None, min_severity=None):
+        from .model import Severity
+
+        self.known = self.changed = None
+        self.floor = Severity.parse(min_severity) if min_severity else None
+        if baseline:
+            from .baseline import Baseline, BaselineError
+
+            try:
+                self.known = Baseline.load(baseline)
+            except BaselineError as exc:
+                raise RunError(str(exc)) from None
+        if diff_base:
+            if STDIN in files:
+                raise RunError("--diff-base needs files in a git repository, not standard input")
+            from .gitdiff import GitDiffError, changed_lines
+
+            try:
+                self.changed = changed_lines(files, diff_base)
+            except GitDiffError as exc:
+                raise RunError(str(exc)) from None
+
+    @property
+    def empty(self) -> bool:
+        return self.known is None and self.changed is None and self.floor is None
+
+    def apply(self, results) -> None:
+        """Drop what is not to be reported, in place: baselined, on unchanged lines, below
+        the floor."""
+        if self.known is not None:
+            self.known.filter(results)
+        if self.changed is not None:
+            from .gitdiff import filter_results
+
+            filter_results(results, self.changed)
+        if self.floor is not None:
+            floor = self.floor
+            for r in results:
+                r.diagnostics = [d for d in r.diagnostics if d.severity >= floor]
+
+    def fix_keep(self):
+        """What ``fix`` may change: in every round of its loop, only the findings that ``check``
+        with the same filters would report for that round's text. A finding of a later round is
+        placed on the original file's lines through the earlier rounds' edits
+        (lint.fixer.to_source). None: no filter."""
+        if self.empty:
+            return None
+        import dataclasses
+
+        from .fixer import to_source
+
+        known, changed, floor = self.known, self.changed, self.floor
+        originals: dict[str, FileResult] = {}
+
+        def keep(r, rounds):
+            diags = r.diagnostics
+            if floor is not None:
+                diags = [d for d in diags if d.severity >= floor]
+            if known is not None:
+                diags = known.new_findings(dataclasses.replace(r, diagnostics=diags))
+            if changed is not None:
+                from .gitdiff import touches
+
+                if not rounds:  # a file's first round: fixes run one file after another
+                    originals.clear()
+                    originals[r.path] = r
+                lines = changed.get(os.path.realpath(r.path), set())
+                first = originals.get(r.path, r)
+                diags = [d for d in diags if touches(first, dataclasses.replace(
+                    d, start=to_source(rounds, d.start), end=to_source(rounds, d.end)) if rounds else d, lines)]
+            return diags
+
+        return keep
+
+
+class Plan:
+    """One run of ``check`` (or ``fix``) over ``paths``: the configuration of every file, the
+    rule set, the files found, the report filters, then the results (:meth:`results`), in the
+    order of the files, filtered. The CLI parses options into one and renders what it gives;
+    :meth:`lint.api.Linter.lint_paths` makes one too.
+
+    ``select``/``extend_select``/``ignore``: selectors applied over every configuration;
+    ``config_path`` replaces discovery, ``config`` (a lint.config.Config) too. ``fix``: None
+    (lint only) or the lowest Applicability applied; ``write`` False fixes in memory (a diff).
+    ``warn(message)`` is told what the run goes on without (LanguageTool not answering)."""
+
+    def __init__(self, paths, *, config_path=None, config=None, select=None, extend_select=(), ignore=(),
+                 stdin_filename=None, jobs: int = 0, cache: bool = True, rules_cache: bool | None = None,
+                 languagetool=None, warn=None, force_exclude: bool = True, fix=None, write: bool = True,
+                 min_severity=None, baseline=None, diff_base=None, cross_file: bool = True, ruleset=None):
+        from .config import ConfigResolver
+
+        self.paths = [str(p) for p in paths] or ["."]
+        if config_path and not Path(config_path).is_file():
+            raise RunError(f"{config_path}: configuration file not found")
+        self.resolver = resolver = ConfigResolver(
+            Path(config_path) if config_path else None, cli_select=list(select) if select else None,
+            cli_ignore=list(ignore or ()), cli_extend_select=list(extend_select or ()), config=config)
+        self.cli_selectors = set(list(select or ()) + list(ignore or ()) + list(extend_select or ()))
+        self.ruleset = ruleset if ruleset is not None else load_ruleset(
+            resolver, self.paths, cache=cache if rules_cache is None else rules_cache)
+        self.base_config = resolver.for_path(Path(self.paths[0]) if self.paths[0] != STDIN else Path.cwd())
+        self._checked: set[int] = set()
+        self.check_selectors(self.base_config)
+        self.lt_rule = None  # LanguageTool: --languagetool URL, or languagetool.url / languagetool.local
+        lt_url = languagetool or self.base_config.languagetool.get("url")
+        if lt_url or self.base_config.languagetool.get("local"):
+            from .languagetool import setup as lt_setup
+
+            self.lt_rule = lt_setup(lt_url, self.base_config, lambda p: resolver.for_path(Path(p)),
+                                    warn or (lambda message: None))
+        self.missing: list[tuple[str, str]] = []  # named on one line each, skipped: the run goes on
+        files = discover(self.paths, is_excluded=lambda p: resolver.for_path(p).is_excluded(p),
+                         file_excluder=lambda folder: file_excluder(resolver.for_path(folder)),
+                         errors=self.missing, force_exclude=force_exclude)
+        if self.missing:  # a broken link named on the command line and found again in a folder: once
+            named = {path for path, _ in self.missing}
+            files = [f for f in files if f not in named]
+        self.files = files
+        self.stdin_filename = stdin_filename
+        self.jobs, self.cache = jobs, cache
+        self.fix, self.write = fix, write
+        self.cross_file = cross_file
+        self.filters = Filters(files, baseline, diff_base, min_severity)  # fail fast
+
+    @property
+    def metas(self) -> list:
+        """Every rule's metadata (reporters' rule descriptions), LanguageTool's included."""
+        return self.ruleset.metas + ([self.lt_rule.meta] if self.lt_rule else [])
+
+    def check_selectors(self, config) -> None:
+        """Every configuration the run uses (one per folder that has its own) names only known
+        rules; a selector is blamed on the command line when it came from there. Each is
+        checked once."""
+        self._checked.add(id(config))
+        from .config import unknown_selectors
+
+        bad = unknown_selectors(config, self.ruleset.metas)
+        if bad:  # LanguageTool's codes (LT:RULE_ID) are known only to its server
+            from .languagetool import is_lt_selector
+
+            bad = [s for s in bad if not is_lt_selector(s)]
+        if bad:
+            where = "" if config.path is None or all(s in self.cli_selectors for s in bad) else f"{config.path}: "
+            raise RunError(f"{where}unknown rule selector{'s' if len(bad) > 1 else ''}: {', '.join(bad)} "
+                           "(see `copydesk rules`)")
+
+    @property
+    def n_tasks(self) -> int:
+        """How many files the run lints as a batch (cached, in parallel): a progress bar's length."""
+        return len(self.prepare()[1])
+
+    def results(self, *, keep_clean_text: bool = True, read_text: bool = True, progress=None):
+        """The results, in the order of the files (those that could not be found first), with
+        the filters applied: a generator; a plain lint run's results come as they are made
+        (a report can be written while later files are linted). ``keep_clean_text`` False: a
+        result without findings keeps no text; ``read_text`` False: a stored result comes
+        without its file's text (a report that needs only positions); ``progress()`` is called
+        once per linted file."""
+        results, tasks = self.prepare()
+        self._prepared = None  # a plan runs once
+        return self._results(results, tasks, keep_clean_text, read_text, progress)
+
+    _prepared = None
+
+    def prepare(self):
+        """Configure every file, fix the files a fix run names and standard input, and make
+        the batch of plain lint tasks: (results so far, None where a task's result goes;
+        tasks). Done once, by the first of ``n_tasks`` and ``results``."""
+        if self._prepared is None:
+            self._prepared = self._prepare()
+        return self._prepared
+
+    def _prepare(self):
+        from .model import Applicability
+
+        ruleset, lt_rule, resolver = self.ruleset, self.lt_rule, self.resolver
+        fixing = self.fix is not None
+        minimum = self.fix if fixing else Applicability.SAFE
+        fix_keep = self.filters.fix_keep() if fixing else None
+        results: list[FileResult | None] = [FileResult(path, error=why) for path, why in self.missing]
+        tasks: list[tuple[int, tuple]] = []  # plain lint runs: batched, cached, parallel
+        selected_memo: dict = {}
+        task_memo: dict = {}
+        by_code = None  # the rules themselves, built (or loaded) only when a file is linted here
+        plain = not fixing
+        per_config: dict = {}  # id(config) -> (config, shared task part) when no per-file ignores
+        for path in self.files:
+            config = resolver.for_file(path) if path != STDIN else resolver.for_path(os.getcwd())
+            if id(config) not in self._checked:
+                self.check_selectors(config)
+            if plain and path != STDIN:
+                known = per_config.get(id(config))  # every file of a folder's configuration: one lookup
+                if known is not None:
+                    tasks.append((len(results), (path, *known[1])))
+                    results.append(None)
+                    continue
+            name = (self.stdin_filename or "<stdin>") if path == STDIN else path
+            selected = selected_metas(ruleset, config, name, selected_memo)
+            if plain and path != STDIN:  # first file of a configuration, or one with per-file ignores
+                metas = selected + ([lt_rule.meta] if lt_rule else [])
+                codes = tuple(m.code for m in metas)
+                shared = task_memo.get((codes, id(config)))  # one (codes, severities, prefix) per selection
+                if shared is None:
+                    sev = {m.code: config.severity_for(m) for m in metas if config.severity_for(m) != m.severity}
+                    prefix = f"{ruleset.fingerprint}|{','.join(codes)}|{sorted((k, int(v)) for k, v in sev.items())}"
+                    shared = task_memo[codes, id(config)] = (codes, sev, prefix, config)  # config kept: ids unique
+                if not config.per_file_ignores:
+                    per_config[id(config)] = (config, shared[:3])  # config kept: ids stay unique
+                tasks.append((len(results), (path, *shared[:3])))
+                results.append(None)
+                continue
+            by_code = by_code or ruleset.by_code()
+            rules = [by_code[m.code] for m in selected] + ([lt_rule] if lt_rule else [])
+            if path == STDIN:
+                try:
+                    source = read_source(STDIN)
+                except InputError as exc:
+                    results.append(FileResult(name, error=str(exc)))
+                    continue
+                if fixing and not self.write:  # fixed in memory; the diff is printed
+                    results.append(fix_text(source, name, rules, config.severity_for, minimum, keep=fix_keep))
+                elif fixing:
+                    raise RunError("standard input cannot be fixed in place: `copydesk fix --diff -` prints the changes")
+                else:
+                    results.append(lint_source(source, name, rules, config.severity_for))
+            else:
+                results.append(fix_file(path, rules, config.severity_for, minimum, write=self.write, keep=fix_keep))
+        return results, tasks
+
+    def _results(self, results, tasks, keep_clean_text, read_text, progress):
+        filters = self.filters
+        pending = iter(())  # the plain lint runs' results, in task order
+        if tasks:
+            from .cache import Cache
+
+            ruleset, lt_rule = self.ruleset, self.lt_rule
+            # the rules, for workers: only when some file has no stored result
+            rules_by_code = lambda: {**ruleset.by_code(), **({"LT": lt_rule} if lt_rule else {})}  # noqa: E731
+            # LanguageTool's answers are never cached: they depend on the server
+            cross = self._cross_file_rule(tasks)
+            pending = iter(iter_many([t for _, t in tasks], rules_by_code, self.jobs or os.cpu_count() or 1,
+                                     None if not self.cache or lt_rule else Cache(), progress=progress,
+                                     keep_clean_text=keep_clean_text, read_text=read_text,
+                                     candidates=cross is not None))
+            if cross is not None:  # every result first: the evidence is in all of them
+                linted = list(pending)
+                cross_file_evidence([t for _, t in tasks], linted, cross, read_text=read_text)
+                pending = iter(linted)
+        if filters.empty and all(r is None for r in results):
+            yield from pending  # every file a plain lint run, nothing to drop: as they come
+            return
+        for r in results:
+            r = r if r is not None else next(pending)
+            filters.apply([r])
+            yield r
+
+    def _cross_file_rule(self, tasks):
+        """The metadata of the cross-file rule when this run is to look for lines repeated across
+        its files (a folder run: enough files select the rule to reach its ``min_docs``), else None."""
+        if not self.cross_file:
+            return None
+        meta = next((m for m in self.ruleset.metas if m.code == CROSS_CODE), None)
+        if meta is None or meta.kind != "repeats":
+            return None
+        from . import crossdoc
+
+        n = sum(1 for _, t in tasks if CROSS_CODE in t[1])
+        return meta if n >= max(2, meta.options.get("min_docs", crossdoc.MIN_DOCS)) else None
+
+
+def candidate_lines(source: str, document) -> tuple:
+    """A file's candidate lines for cross-file evidence (lint.crossdoc), as the worker finds them
+    and the store keeps them: ``(key, start, end, offset, snippet, live)``, where ``snippet`` is
+    ``source[offset:…]``, the source line of ``[start, end)`` with its line break and the two
+    characters before it (what lint.crossdoc.findings reads of the source to word the finding
+    and size its deletion: the reduction needs neither the file nor its text), and ``live``
+    False when a suppression comment silences the rule there (the line still counts)."""
+    from . import crossdoc
+
+    cands = crossdoc.document_candidates(document)
+    if not cands:
+        return ()
+    keys = frozenset(k for k, _, _ in cands)
+    live = {(d.start, d.end) for d in crossdoc.suppressed(crossdoc.findings(cands, keys, 1, source=source), document)}
+    out = []
+    for key, start, end in cands:
+        line_start = source.rfind("\n", 0, start) + 1
+        line_end = source.find("\n", end)
+        line_end = len(source) if line_end < 0 else line_end + 1
+        offset = max(0, line_start - 2)
+        out.append((key, start, end, offset, source[offset:line_end], (start, end) in live))
+    return tuple(out)
+
+
+def cross_file_evidence(tasks, results, meta, read_text: bool = True) -> int:
+    """The reduction of a run's cross-file evidence (lint.crossdoc): the candidate lines of every
+    file linted with the rule (``candidates``, found by the workers or kept in the store) are
+    counted, and each file where a frequent one stands gets its findings, merged into its result
+    (in place, before the report's filters). The same for any order of the files, any --jobs,
+    with or without the store; nothing is read again unless ``read_text`` asks for the text
+    of a file that gets findings (a report that shows them in context). Returns how many
+    findings were added."""
+    import dataclasses
+
+    from . import crossdoc
+    from .model import Edit
+    from .verdict import verdict
+
+    docs = [(t, r) for t, r in zip(tasks, results) if CROSS_CODE in t[1] and not r.error]
+    counter = crossdoc.count((c[0] for c in getattr(r, "candidates", ())) for _, r in docs)
+    keys = crossdoc.frequent(counter, len(docs), min_docs=meta.options.get("min_docs", crossdoc.MIN_DOCS),
+                             min_share=meta.options.get("min_share", crossdoc.MIN_SHARE))
+    added = 0
+    if not keys:
+        return added
+    n_docs = len(docs)
+    for task, r in docs:
+        severity = task[2].get(CROSS_CODE, meta.severity)
+        extra = []
+        for key, start, end, offset, snippet, live in getattr(r, "candidates", ()):
+            if not live or key not in keys:
+                continue
+            for d in crossdoc.findings([(key, start - offset, end - offset)], keys, n_docs, counts=counter,
+                                       source=snippet, severity=severity):
+                fix = d.fix and dataclasses.replace(d.fix, edits=tuple(
+                    Edit(e.start + offset, e.end + offset, e.content) for e in d.fix.edits))
+                extra.append(dataclasses.replace(d, start=d.start + offset, end=d.end + offset, fix=fix))
+        if not extra:
+            continue
+        if read_text and not r.source:  # a clean file's text was not kept: the report shows it
+            try:
+                r.source = read_raw(r.path)[1]
+            except InputError as exc:
+                r.error = str(exc)
+                continue
+        extra.sort(key=lambda d: d.sort_key())
+        r.diagnostics = crossdoc.merge(r.diagnostics, extra)
+        r.verdict = verdict(r.diagnostics)
+        added += len(extra)
+    return added

@@ -42,7 +42,8 @@ def _run(repo, *args):
 
 
 @pytest.fixture
-def repo(tmp_path, monkeypatch):
+def repo(tmp_path, monkeypatch, warm_rule_cache):
+    shutil.copytree(warm_rule_cache, tmp_path / "rule-cache")  # built once (conftest), not per test
     monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "rule-cache"))
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -101,9 +102,30 @@ def test_read_regular_refuses_what_is_not_a_regular_file(tmp_path):
 
 ONE = '[{"code": "SEG001"}]'  # the JSON text of one finding, as far as the store checks it
 _DIAG = ("SEG001", "doubled-period", "punctuation", 3, "m", 0, 1, 1.0, None)
-BAD_PAYLOADS = [
-    1, None, "x", b"x", (), [], {}, (1, 2), ((), False, None, 0, "[]"),  # wrong type or length
-    ((), False, None, 0, "[]", None, 7),
+_KEYS = ("findings", "likely_mt", "line_starts", "length", "diagnostics_json", "verdict_json")
+
+
+def _entry(*fields, lines=()):
+    """A stored entry (lint.cache.Stored.to_dict) from its fields in order."""
+    return {**dict(zip(_KEYS, fields)), "lines": lines}
+
+
+_RAW_BAD = [1, None, "x", b"x", (), [], {}, (1, 2), ((), False, None, 0, "[]", None),  # not a dict
+            _entry((), False, None, 0, "[]"),  # a key missing
+            {**_entry((), False, None, 0, "[]", None), "extra": 7},  # a key too many
+            _entry((), False, None, 0, "[]", None, lines=[("x", 0, 1, 0, "x\n", True)]),  # a list, not a tuple
+            # a candidate line is (key, start, end, snippet offset, snippet, live)
+            _entry((), False, (0,), 10, "[]", None, lines=("x",)),
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 1, 0, "x\n"),)),
+            _entry((), False, (0,), 10, "[]", None, lines=((1, 0, 1, 0, "x\n", True),)),
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 1, 0, "x\n", 1),)),
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 5, 2, 0, "x" * 6, True),)),  # end before start
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 11, 0, "x" * 11, True),)),  # past the text
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 2, 4, 3, "xx", True),)),  # before its snippet
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 2, 4, 0, "xx", True),)),  # past its snippet
+            _entry((), False, None, 0, "[]", None, lines=(("x", 0, 1, 0, "x\n", True),)),  # no line starts
+            ]
+BAD_PAYLOADS = _RAW_BAD + [_entry(*p) for p in [
     ("no", False, None, 0, "[]", None), ((), "no", None, 0, "[]", None),
     ((), False, None, "0", "[]", None), ((), False, None, 0, 5, None), ((), False, None, 0, "[]", 5),
     ((), False, None, 0, "[", None), ((), False, None, 0, "[]", "{"), ((), False, None, 0, "[]", "[]"),
@@ -122,7 +144,7 @@ BAD_PAYLOADS = [
     ((_DIAG[:8] + ((3, "t", ((0, 1)),)),), False, (0,), 10, ONE, None),
     ((_DIAG[:8] + ((3, "t", ((0, "1", ""),)),),), False, (0,), 10, ONE, None),
     ((_DIAG[:8] + ((3, "t"),),), False, (0,), 10, ONE, None),
-]
+]]
 BAD_PATH_ENTRIES = [1, None, "x", (), (1, 2, 3, 4), (1, 2, 3, 4, b"short"), ("1", 2, 3, 4, b"x" * 32),
                     (1, 2, 3, 4, "x" * 32), [1, 2, 3, 4, b"x" * 32]]
 
@@ -137,9 +159,15 @@ def _rewrite(files, value_for):
 def test_every_bad_payload_is_refused_and_a_good_one_taken():
     for bad in BAD_PAYLOADS:
         assert not store.valid_payload(bad), bad
-    assert store.valid_payload(((), False, None, 0, "[]", None))
-    assert store.valid_payload(((_DIAG,), True, (0, 5), 10, ONE, '{"likely_mt": true}'))
-    assert store.valid_payload(((_DIAG[:8] + ((3, "t", ((0, 1, ""),)),),), False, (0,), 10, ONE, None))
+    assert store.valid_payload(_entry((), False, None, 0, "[]", None))
+    assert store.valid_payload(_entry((_DIAG,), True, (0, 5), 10, ONE, '{"likely_mt": true}'))
+    assert store.valid_payload(_entry((_DIAG[:8] + ((3, "t", ((0, 1, ""),)),),), False, (0,), 10, ONE, None))
+    assert store.valid_payload(_entry((), False, (0, 5), 20, "[]", None, lines=(("share this", 0, 10, 0, "Share this\n", True),)))
+    good = _entry((_DIAG,), True, (0, 5), 10, ONE, '{"likely_mt": true}')
+    stored = store.Stored.from_dict(good)
+    assert stored.to_dict() == good and stored.diagnostics()[0].code == "SEG001"
+    assert stored.verdict() == {"likely_mt": True} and stored.line_index().position(6) == (2, 2)
+    assert store.Stored.from_dict(BAD_PAYLOADS[-1]) is None
 
 
 @pytest.mark.parametrize("bad", BAD_PAYLOADS, ids=range(len(BAD_PAYLOADS)))
@@ -170,10 +198,10 @@ def test_a_path_entry_pointing_to_a_malformed_result_is_a_miss(repo):
     _check("--format", "json", "corpus")
 
     def past_the_end(v):
-        if not v[0]:
+        if not v["findings"]:
             return v
-        d = v[0][0]
-        return ((d[:6] + (v[3] + 5,) + d[7:],) + v[0][1:],) + v[1:]
+        d = v["findings"][0]
+        return {**v, "findings": (d[:6] + (v["length"] + 5,) + d[7:],) + v["findings"][1:]}
 
     _rewrite(_shards(repo)[1], past_the_end)
     assert _check("--format", "json", "corpus") == want

@@ -34,7 +34,13 @@ def test_identical_json_with_and_without_cache_and_for_every_jobs_value(tmp_path
     victim = corpus / "copy0" / "clean-traps.txt"
     victim.write_text(victim.read_text(encoding="utf-8") + "\nSource link\n", encoding="utf-8")
     again = _report(["-j", "2", str(corpus)], tmp_path)
-    assert again["summary"]["diagnostics"] == base["summary"]["diagnostics"] + 1
+    # one more finding in that file (its own: SEG or UI rules), and as many more UI025 findings
+    # as the line's cross-file count now reaches (it stands in other articles of the run)
+    assert again == _report(["--no-cache", "-j", "1", str(corpus)], tmp_path)
+    victim_entry = next(f for f in again["files"] if f["path"].endswith("copy0/clean-traps.txt"))
+    own = [d for d in victim_entry["diagnostics"] if d["code"] != "UI025"]
+    assert len(own) == 1 and own[0]["start"]["line"] > 1
+    assert again["summary"]["diagnostics"] > base["summary"]["diagnostics"]
 
 
 def test_clean_removes_the_cache(tmp_path, monkeypatch):
@@ -92,3 +98,78 @@ def test_streamed_report_equals_the_collected_one(tmp_path, monkeypatch):
         assert streamed.exit_code == collected.exit_code == 2, args  # the broken file
         assert streamed.stdout == collected.stdout, args
         assert "broken.txt" in streamed.stdout and "not valid UTF-8" in streamed.stdout
+
+
+# -- cross-file evidence (lint.crossdoc, rule UI025): lines repeated across the files of a run ----
+
+_WORDS = ("the council ferry harbour vote week river budget school mayor bridge festival road plan "
+          "residents summer library market timetable").split()
+
+
+def _site(folder: Path, n: int = 9) -> Path:
+    """``n`` articles of one made-up site: their own prose, and the site's furniture."""
+    import random
+
+    rng = random.Random(7)
+    folder.mkdir(parents=True)
+    for i in range(n):
+        paras = [" ".join(rng.choice(_WORDS) for _ in range(15)).capitalize() + "." for _ in range(3)]
+        furniture = "Back to the Harwick front page" if i != 3 else "Back to the Harwick front page!"
+        if i % 3 == 0:  # Markdown, one with the finding silenced
+            off = "<!-- copydesk-disable-next-line UI025 -->\n" if i == 6 else ""
+            (folder / f"a{i}.md").write_text(f"# Story {i}\n\n{paras[0]}\n\n{off}{furniture}\n\n{paras[1]}\n\n"
+                                             f"{paras[2]}\n", encoding="utf-8")
+        else:
+            (folder / f"a{i}.txt").write_text(f"{paras[0]}\n\n{furniture}\n\n{paras[1]}\n\n{paras[2]}\n",
+                                              encoding="utf-8")
+    return folder
+
+
+def _check(*args):
+    result = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+def test_cross_file_evidence_is_the_same_for_every_jobs_and_with_the_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    site = _site(tmp_path / "site")
+    (tmp_path / "big").mkdir()
+    for i in range(3):  # more files than the in-process threshold: the worker pool runs
+        shutil.copytree(site, tmp_path / "big" / f"copy{i}")
+    for folder in ("site", "big"):
+        base = _check("--no-cache", "-j", "1", "--format", "json", folder)
+        found = json.loads(base[1])
+        ui025 = [(f["path"], d) for f in found["files"] for d in f["diagnostics"] if d["code"] == "UI025"]
+        holding = [f for f in found["files"] if "a6" not in f["path"]]
+        assert len(ui025) == len(holding), ui025  # every file holds the line, a6 silences it
+        path, first = ui025[0]
+        assert "Back to the Harwick front page" in first["message"] and " documents of this run" in first["message"]
+        assert first["fix"]["applicability"] == "unsafe"
+        text_base = _check("--no-cache", "-j", "1", folder)
+        assert text_base[1].count("UI025") == len(holding)
+        for args in (["-j", "2", "--no-cache"], ["-j", "1"], ["-j", "2"], ["-j", "3"], ["-j", "1"]):
+            assert _check(*args, "--format", "json", folder) == base, (folder, args)  # cold, then warm store
+            assert _check(*args, folder) == text_base, (folder, args)
+    # what lint.crossdoc's one-process reference finds (it knows no suppression comments)
+    from lint import crossdoc
+
+    files = sorted(site.iterdir())
+    fmts = {".txt": "text", ".md": "markdown"}
+    want = crossdoc.run([(p.read_text(encoding="utf-8"), fmts[p.suffix]) for p in files])
+    got = {f["path"]: [d for d in f["diagnostics"] if d["code"] == "UI025"]
+           for f in json.loads(_check("--format", "json", "site")[1])["files"]}
+    for p, ref in zip(files, want):
+        mine = got[f"site/{p.name}"]
+        if p.name.startswith("a6"):
+            assert len(ref) == 1 and mine == []
+            continue
+        assert [(d["start"]["offset"], d["end"]["offset"], d["message"], d["fix"]["edits"]) for d in mine] == \
+            [(d.start, d.end, d.message, [e.to_json() for e in d.fix.edits]) for d in ref]
+    # a selection without the rule, and a run of too few files, have none
+    assert "UI025" not in _check("--ignore", "UI025", "--format", "json", "site")[1]
+    assert "UI025" not in _check("--format", "json", "site/a1.txt", "site/a2.txt", "site/a4.txt")[1]
+    # an edited file leaves the evidence: it is counted again from what the files hold now
+    for p in sorted(site.iterdir())[:6]:
+        p.write_text(p.read_text(encoding="utf-8").replace("Back to the Harwick front page", ""), encoding="utf-8")
+    assert "UI025" not in _check("--format", "json", "site")[1]
+    assert "UI025" not in _check("--no-cache", "--format", "json", "site")[1]

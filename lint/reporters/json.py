@@ -172,13 +172,13 @@ def file_text(result) -> str:
     fixed shape (a warm run of a big repository is mostly this); the tests hold it to
     ``json.dumps``'s bytes."""
     out = ['{\n   "path": ', _string(shown(result.path)), ',\n   "diagnostics": ']
-    payload = result.__dict__.get("payload")  # a stored result (lint.runner.StoredResult)
-    if payload is not None and result.stored_rows is not None:  # its findings as stored: not filtered
-        out.append(payload[4])
+    stored = result.__dict__.get("stored")  # a stored result (lint.runner.StoredResult; lint.cache.Stored)
+    if stored is not None and result.stored_rows is not None:  # its findings as stored: not filtered
+        out.append(stored.diagnostics_json)
     else:
         out.append(diagnostics_text(result))
-    if payload is not None and "verdict" not in result.__dict__:  # a stored verdict, never read
-        text = payload[5]
+    if stored is not None and "verdict" not in result.__dict__:  # a stored verdict, never read
+        text = stored.verdict_json
     else:
         text = verdict_text(result.verdict)
     if text is not None:

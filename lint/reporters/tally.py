@@ -27,9 +27,9 @@ class Tally:
             self.add(r)
 
     def add(self, r) -> None:
-        rows = r.stored_rows if "payload" in r.__dict__ else None
-        if rows is not None:  # a stored result (lint.cache): its rows, no findings made to count them
-            found, likely = bool(rows), r.payload[1]  # the verdict is read back only when likely
+        rows = r.stored_rows if "stored" in r.__dict__ else None
+        if rows is not None:  # a stored result (lint.cache.Stored): its rows, no findings made to count them
+            found, likely = bool(rows), r.stored.likely_mt  # the verdict is read back only when likely
             items = ((code, name, _BY_VALUE[severity], fix is not None and fix[0] != _DISPLAY_ONLY)
                      for code, name, _, severity, _, _, _, _, fix in rows)
         else:
