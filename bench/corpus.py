@@ -1,12 +1,22 @@
 """A seeded generator of article corpora for benchmarks: realistic news-like prose in plain
 text and Markdown, with a share of the artifacts Copydesk looks for injected.
 
-    python bench/corpus.py OUT_DIR N [--seed S]
+    python bench/corpus.py OUT_DIR N [--seed S]          write N articles as files (bench/run.py)
+    python bench/corpus.py --bench [--sizes 10000,100000] [--workers 1,2] [--work DIR]
+
+``--bench`` measures ``copydesk corpus`` (lint/corpus.py) on generated JSONL corpora: documents
+per second on each number of local workers (a fresh LocalCluster per row, one thread per
+worker, started before the clock runs), the peak resident memory of each worker process and of
+the client (which should not grow with the corpus: records flow in partitions), and the cost of
+the cross-document reduction (UI025): pass 1's seconds, and the same run without it
+(``--no-cross-doc``) at the largest worker count of each size. One site's furniture lines recur
+in a tenth of the articles, so the reduction finds something to report.
 """
 from __future__ import annotations
 
 import argparse
 import random
+import time
 from pathlib import Path
 
 SUBJECTS = ["The minister", "The city council", "Local officials", "The company", "Analysts", "The regulator",
@@ -90,11 +100,104 @@ def generate(out: Path, n: int, seed: int = 1) -> list[Path]:
     return paths
 
 
+FURNITURE = ["Harbour Gazette is a member of the press standards council", "Get our morning briefing by email",
+             "Sign up"]
+
+
+def write_jsonl(path: Path, n: int, seed: int = 1) -> int:
+    """N generated records ({"id", "text", "format", "site"}) as JSONL; returns the bytes written."""
+    import json
+
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            md = rng.random() < 0.5
+            text = article(rng, md)
+            if rng.random() < 0.1:
+                text += ("\n\n" if md else "\n") + rng.choice(FURNITURE) + "\n"
+            fh.write(json.dumps({"id": f"a{i:07d}", "text": text, "format": "markdown" if md else "plain",
+                                 "site": f"site{i % 4}"}) + "\n")
+    return path.stat().st_size
+
+
+def _maxrss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rss_now_mb() -> float:
+    try:
+        with open("/proc/self/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+    except (OSError, StopIteration):
+        return float("nan")
+
+
+def bench_one(src: Path, out: Path, workers: int, cross: bool) -> dict:
+    import logging
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from distributed import Client, LocalCluster
+
+    from lint import corpus as engine
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    client = Client(cluster)
+    try:
+        opts = engine.Options(inputs=[str(src)], output=str(out), spec=engine.Spec(format_field="format"),
+                              progress=False, cross_doc=cross, partition_bytes=1 << 20)
+        t0 = time.perf_counter()
+        summary = engine.run(opts, client=client)
+        seconds = time.perf_counter() - t0
+        rss = client.run(_maxrss_mb)
+        now = client.run(_rss_now_mb)
+    finally:
+        client.close()
+        cluster.close()
+    return {"docs": summary["documents"], "seconds": seconds, "rate": summary["documents"] / seconds,
+            "worker_mb": max(rss.values()), "worker_end_mb": max(now.values()), "pass1": (summary.get("cross_document") or {}).get("seconds"),
+            "ui025": summary["by_rule"].get("UI025", 0), "partitions": summary["partitions"]}
+
+
+def bench(sizes, workers, work: Path) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    print(f"{'documents':>10} {'workers':>7} {'cross-doc':>9} {'seconds':>8} {'docs/s':>8} {'pass 1 s':>8} "
+          f"{'UI025':>6} {'peak MB/worker':>14} {'at end':>6} {'client MB':>9}", flush=True)
+    for n in sizes:
+        src = work / f"corpus-{n}.jsonl"
+        if not src.exists():
+            write_jsonl(src, n)
+        plan = [(w, True) for w in workers] + [(max(workers), False)]
+        for w, cross in plan:
+            r = bench_one(src, work / f"out-{n}-{w}.jsonl", w, cross)
+            r.update(n=n, workers=w, cross=cross, client_mb=_maxrss_mb())
+            rows.append(r)
+            print(f"{n:>10,} {w:>7} {'on' if cross else 'off':>9} {r['seconds']:>8.1f} {r['rate']:>8.1f} "
+                  f"{(r['pass1'] or 0):>8.1f} {r['ui025']:>6} {r['worker_mb']:>14.0f} {r['worker_end_mb']:>6.0f} "
+                  f"{r['client_mb']:>9.0f}",
+                  flush=True)
+            (work / f"out-{n}-{w}.jsonl").unlink(missing_ok=True)
+    return rows
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("out", type=Path)
-    ap.add_argument("n", type=int)
+    ap.add_argument("out", type=Path, nargs="?")
+    ap.add_argument("n", type=int, nargs="?")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--bench", action="store_true", help="measure copydesk corpus (see the module docstring)")
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/copydesk-corpus-bench"))
     a = ap.parse_args()
-    ps = generate(a.out, a.n, a.seed)
-    print(f"wrote {len(ps)} articles, {sum(p.stat().st_size for p in ps) / 1e6:.1f} MB, to {a.out}")
+    if a.bench:
+        bench([int(x) for x in a.sizes.split(",")], [int(x) for x in a.workers.split(",")], a.work)
+    else:
+        if a.out is None or a.n is None:
+            ap.error("OUT_DIR and N are required (or --bench)")
+        ps = generate(a.out, a.n, a.seed)
+        print(f"wrote {len(ps)} articles, {sum(p.stat().st_size for p in ps) / 1e6:.1f} MB, to {a.out}")

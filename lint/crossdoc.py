@@ -8,11 +8,15 @@ core (no I/O, no Dask, no global state); the folder runs of ``copydesk check`` a
 ``copydesk corpus`` (lint/corpus.py, on Dask) both drive it:
 
 1. map, per document: ``cands = candidates(text, fmt)`` -> ``[(key, start, end), …]``, the
-   document's short non-prose lines with their normalised key and *source* offsets;
-2. reduce: ``counter = count(keys for each document)`` -> ``collections.Counter`` (key ->
-   number of documents holding it; a document counts a key once). Counters of partitions add
-   (``c1 + c2`` or ``c1.update(c2)``), so the reduction can be split any way, in any order,
-   and gives the same result (per group: one Counter per ``--group-by`` value);
+   document's short non-prose lines with their normalised key and *source* offsets, and
+   ``fp = fingerprint(text, fmt)`` (or, for a document already parsed, ``document_candidates``
+   and ``document_fingerprint``: one parse for the lint and both);
+2. reduce: ``counter = count(keys of each document, fingerprints)`` -> ``collections.Counter``
+   (key -> number of distinct articles holding it; a document counts a key once, copies of an
+   article once). Without fingerprints Counters of partitions add (``c1 + c2``); with them,
+   split the work as sets of ``(key, fp)`` pairs that unite, then count per key (what
+   lint/corpus.py does). Any split, any order, the same result (per group: one count per
+   ``--group-by`` value);
 3. ``keys = frequent(counter, n_docs)`` -> ``frozenset`` of keys held by at least ``min_docs``
    documents and at least ``min_share`` of them (``n_docs``: documents in the run or group);
 4. map again, per document: ``findings(cands, keys, n_docs, counts=counter)`` ->
@@ -22,12 +26,18 @@ core (no I/O, no Dask, no global state); the folder runs of ``copydesk check`` a
 Everything is deterministic and independent of how documents are partitioned or ordered, so a
 run gives the same findings for every ``--jobs``, worker count and with or without a result
 store (the per-file results can be stored without UI025; the cross-document pass is added on
-top, it needs only the candidate keys of each file, which are cheap to store or recompute).
+top, it needs only the candidate keys and the fingerprint of each file, which are cheap to
+store or recompute). The reference of both passes in one process is :func:`run`.
+
+The rule's file (rules/ui/UI025-repeated-line.yaml, kind ``repeats``) carries what a run needs
+to know: whether UI025 is selected (``--select``/``--ignore``/per-file ignores apply to its
+findings as to any rule's), its severity after configuration, and ``min_docs``/``min_share``
+(``rule.impl.min_docs``, ``rule.impl.min_share``).
 
 What is a candidate (decided so that clean news stays quiet, see ``is_candidate``): a line of a
-prose block (paragraph, heading, list item, quotation, caption; not a table cell or front
-matter, not a Markdown or HTML heading) with at most ``MAX_WORDS`` (12) words and at least two letters, that is not a full
-sentence of prose (a line of ``PROSE_WORDS`` (7) or more words ending in a sentence stop).
+prose block (paragraph, list item, quotation, caption; not a table cell, front matter, nor a
+Markdown or HTML heading) with at most ``MAX_WORDS`` (12) words and at least two letters, that
+is not a full sentence of prose (a line of ``PROSE_WORDS`` (7) or more words ending in a sentence stop).
 Its key is the line NFKC-normalised, casefolded, digit runs masked as ``0``, whitespace
 collapsed and punctuation trimmed at both ends, so "Share this:" and "share this", "Posted 3
 hours ago" and "Posted 12 hours ago" are one key.
