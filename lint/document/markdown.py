@@ -449,7 +449,7 @@ class _Parser:
         src_start = al.first_nonblank(l0)
         _s, src_end = al.line((setext or l1) - 1)  # a setext heading ends with its underline
         c = t.content
-        if (l1 - l0 == 1 and al.orig is None and not task and _PLAIN_LINE.fullmatch(c)
+        if (l1 - l0 == 1 and al.same and not task and _PLAIN_LINE.fullmatch(c)
                 and al.norm.endswith(c, src_start, src_end) and _first_url_start(c) < 0):
             # the commonest block: one line of plain text, ending its line (what emit makes of it)
             e = src_end
@@ -513,7 +513,9 @@ class _Parser:
         al = self.al
         s, e = al.to_source(start), al.to_source(end)
         blocks, comments = extract_html(self.src, s, e, body_only=False)
-        self.comments.extend(comments)
+        # a comment the block's end cut (an HTML block ends with its list item or quote)
+        # is not a comment
+        self.comments.extend(c for c in comments if c[1] - c[0] >= 7 and self.src.endswith("-->", c[0], c[1]))
         for b in blocks:
             if b.kind == "caption":
                 self.items.append(b)
@@ -696,7 +698,10 @@ class _Parser:
                 if pos[b - 1] - pos[a] == b - 1 - a:  # consecutive source characters
                     s = to_src(pos[a])
                     e = to_src(pos[b - 1]) + 1
-                    out.append(("lit" if src.startswith(text, s) and e - s == b - a else "ent", s, e, text))
+                    if src.startswith(text, s) and e - s == b - a:
+                        out.append(("lit", s, e, text))
+                    else:
+                        _unequal(src, s, e, text, out)
                     continue
                 # in runs of consecutive source characters (a table cell's "\|" is not)
                 r = a
@@ -707,7 +712,10 @@ class _Parser:
                     s = to_src(pos[r])
                     e = to_src(pos[q - 1]) + 1
                     piece = v[r:q]
-                    out.append(("lit" if src[s:e] == piece else "ent", s, e, piece))
+                    if src[s:e] == piece:
+                        out.append(("lit", s, e, piece))
+                    else:
+                        _unequal(src, s, e, piece, out)
                     r = q
             else:
                 out.append((kind, to_src(pos[a]), to_src(_end(v, pos, b)), text))
@@ -784,6 +792,23 @@ class _Inline:
 
     def __init__(self, content: str) -> None:
         self.content = content
+
+
+def _unequal(src: str, s: int, e: int, text: str, out: list) -> None:
+    """A text that differs from its source ``[s, e)`` (a NUL markdown-it-py read as U+FFFD):
+    the equal characters literal, the others entities (one whole entity if the lengths
+    differ)."""
+    if e - s != len(text):
+        out.append(("ent", s, e, text))
+        return
+    k = 0
+    while k < len(text):
+        eq = src[s + k] == text[k]
+        j = k + 1
+        while j < len(text) and (src[s + j] == text[j]) == eq:
+            j += 1
+        out.append(("lit" if eq else "ent", s + k, s + j, text[k:j]))
+        k = j
 
 
 def _end(v: str, pos: list[int], i: int) -> int:

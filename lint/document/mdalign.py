@@ -23,7 +23,7 @@ _CR = re.compile(r"\r\n?")
 
 
 class Aligner:
-    __slots__ = ("source", "norm", "orig", "starts", "ends")
+    __slots__ = ("source", "norm", "orig", "starts", "ends", "same")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -49,6 +49,8 @@ class Aligner:
             norm = norm.replace("\x00", "\ufffd")
         self.norm = norm
         self.orig = orig
+        #: the normalized text is the source (no CR, no NUL)
+        self.same = norm is source
         self.starts: list[int] = []
         self.ends: list[int] = []
 
