@@ -548,3 +548,14 @@ def test_most_text_is_placed_exactly_on_generated_articles():
         doc = md("\n\n".join(paras) + "\n")
         for b in doc.blocks:
             assert all(p[4] != "entity" or b.text[p[0]:p[1]] in (" ", "&", "*") for p in b.map.parts), b.map.parts
+
+
+def test_nul_and_cr_keep_literals_equal_to_the_source():
+    # markdown-it-py reads NUL as U+FFFD and CR / CR LF as LF: those are never literal text
+    for source in ("a\x00b plain line\n", "one\x00 *two*\r\nthree\r\n", "x\ry\x00z\n\n- i\x00tem\r"):
+        doc = md(source)
+        assert doc.blocks
+        for b in doc.blocks:
+            for t0, t1, s0, s1, kind in b.map.parts:
+                if kind == "entity" and "\ufffd" in b.text[t0:t1]:
+                    assert doc.source[s0:s1] == "\x00"
