@@ -1,4 +1,5 @@
 import atexit
+import math
 import os
 import shutil
 import sys
@@ -13,10 +14,135 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # The rule set cache (lint.rulecache) of every test, and of the commands tests run, is a
-# temporary folder: never the real ~/.cache/copydesk.
+# temporary folder: never the real ~/.cache/copydesk. Each process (each pytest-xdist worker)
+# has its own.
 _RULE_CACHE = tempfile.mkdtemp(prefix="copydesk-test-cache-")
 os.environ["COPYDESK_CACHE_DIR"] = _RULE_CACHE
 atexit.register(shutil.rmtree, _RULE_CACHE, True)
+
+
+# -- Hypothesis budgets ---------------------------------------------------------------------------
+#
+# A test's ``@settings(max_examples=N)`` is its thorough budget. The default profile runs a
+# quarter of it (at least 10 examples), so that `python3 -m pytest` stays fast; the thorough
+# profile runs N as written:
+#
+#     python3 -m pytest --hypothesis-profile=thorough      (or COPYDESK_HYPOTHESIS=thorough)
+#
+# Both profiles are deterministic (derandomize, no example database), so a run is repeatable.
+
+from hypothesis import settings as _hsettings  # noqa: E402
+
+_hsettings.register_profile("default", deadline=None, derandomize=True, database=None)
+_hsettings.register_profile("thorough", deadline=None, derandomize=True, database=None)
+#: the share of each test's max_examples a profile runs
+BUDGET = {"default": 0.25, "thorough": 1.0}
+MIN_EXAMPLES = 10
+_hsettings.load_profile(os.environ.get("COPYDESK_HYPOTHESIS", "default"))
+if os.environ.get("COPYDESK_FUZZ_EXAMPLES"):  # a bug hunt (tests/test_fuzz.py) runs the budgets it asks for
+    BUDGET["default"] = 1.0
+
+
+def _profile_name() -> str:
+    getter = getattr(_hsettings, "get_current_profile_name", None)
+    return getter() if getter else os.environ.get("COPYDESK_HYPOTHESIS", "default")
+
+
+def scaled_examples(n: int, profile: str | None = None) -> int:
+    """How many examples a test written with ``max_examples=n`` runs in ``profile``."""
+    share = BUDGET.get(profile or _profile_name(), 1.0)
+    return n if share >= 1 else min(n, max(MIN_EXAMPLES, math.ceil(n * share)))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Scale every Hypothesis test's budget to the profile (see BUDGET). The settings a test
+    runs with are read from its wrapper when it is called, so replacing them here is enough."""
+    seen = set()
+    for item in items:
+        fn = getattr(item, "obj", None)
+        if fn is None or id(fn) in seen or not hasattr(fn, "hypothesis"):
+            continue
+        seen.add(id(fn))
+        current = getattr(fn, "_hypothesis_internal_use_settings", None)
+        if current is None:
+            continue
+        wanted = scaled_examples(current.max_examples)
+        if wanted != current.max_examples:
+            fn._hypothesis_internal_use_settings = _hsettings(current, max_examples=wanted)
+
+
+# -- the built-in rule set, built once per process ------------------------------------------------
+#
+# Building the built-in rules from their YAML files takes a few tenths of a second, and test
+# modules (at import) and in-process `check --no-cache` runs did it hundreds of times. Within
+# the test session, lint.packs.load_rules(cache=False) of the built-in pack alone returns the
+# rule set built for the same rule files (the same fingerprint: contents and names), regex
+# engine and COPYDESK_* environment. Everything else (extra packs, the rule cache, a changed
+# rule file) goes to the real function. A test that needs a fresh build marks itself
+# ``@pytest.mark.fresh_rules``; COPYDESK_TEST_FRESH_RULES=1 turns the sharing off for a run.
+
+import lint.packs as _packs  # noqa: E402
+
+_real_load_rules = _packs.load_rules
+_BUILT: dict = {}
+_FRESH = [bool(os.environ.get("COPYDESK_TEST_FRESH_RULES"))]  # set: no sharing at all
+
+
+def _shared_load_rules(extra_dirs=(), include_builtin: bool = True, cache: bool = False):
+    if cache or not include_builtin or list(extra_dirs) or _FRESH[0]:
+        return _real_load_rules(extra_dirs, include_builtin=include_builtin, cache=cache)
+    fp = _packs.fingerprint([_packs.builtin_pack_dir()])[0]
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("COPYDESK_") and k != "COPYDESK_CACHE_DIR"))
+    key = (fp, getattr(sys.modules.get("lint.regex"), "ENGINE", None), env)
+    if key not in _BUILT:
+        _BUILT.clear()  # one rule set at a time: an edited rule file makes the old one stale
+        _BUILT[key] = _real_load_rules(extra_dirs, include_builtin=include_builtin, cache=cache)
+    return _BUILT[key]
+
+
+_shared_load_rules.__doc__ = _real_load_rules.__doc__
+_packs.load_rules = _shared_load_rules
+for _name in ("lint.cli", "lint.api"):  # modules that import the name (if already imported)
+    if _name in sys.modules and getattr(sys.modules[_name], "load_rules", None) is _real_load_rules:
+        sys.modules[_name].load_rules = _shared_load_rules
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fresh_rules: build the rule set anew on every load_rules call "
+                                       "(no rule set shared within the session)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rules_marker(request):
+    if request.node.get_closest_marker("fresh_rules") is None:
+        yield
+        return
+    before, _FRESH[0] = _FRESH[0], True
+    try:
+        yield
+    finally:
+        _FRESH[0] = before
+
+
+@pytest.fixture(scope="session")
+def warm_rule_cache(tmp_path_factory):
+    """A rule-set cache folder (COPYDESK_CACHE_DIR) holding the built-in rule set's cache file
+    and nothing else, built once per process: a test that gives each run its own cache folder
+    copies this one in (shutil.copytree) instead of building and pickling the rules again."""
+    from lint import rulecache
+
+    build = tmp_path_factory.mktemp("rule-cache-build")
+    folder = tmp_path_factory.mktemp("warm-rule-cache")
+    before = os.environ.get("COPYDESK_CACHE_DIR")
+    os.environ["COPYDESK_CACHE_DIR"] = str(build)
+    try:
+        _real_load_rules(cache=True)
+        built = rulecache.cache_file([_packs.builtin_pack_dir()])
+    finally:
+        os.environ["COPYDESK_CACHE_DIR"] = before if before is not None else _RULE_CACHE
+    assert built is not None and built.is_file(), "the rule set cache was not written"
+    shutil.copy2(built, folder / built.name)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +150,25 @@ def ruleset():
     from lint.packs import load_rules
 
     return load_rules()
+
+
+# -- the fake LanguageTool server -----------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def _lt_session_server():
+    from lt_fake import FakeLanguageTool
+
+    with FakeLanguageTool() as fake:
+        yield fake
+
+
+@pytest.fixture
+def lt_server(_lt_session_server):
+    """One fake LanguageTool server per process, answering normally, its request log emptied."""
+    _lt_session_server.mode = "ok"
+    _lt_session_server.requests.clear()
+    yield _lt_session_server
+    _lt_session_server.mode = "ok"
 
 
 def needs_shared(path: str):

@@ -18,7 +18,8 @@ lint.fixer.fix_source, the JSON reporter), and a few through the CLI itself. Ass
   lint.fixer.check_invariants defines it.
 
 The budget is fixed (max_examples per test, derandomize=True, no example database), so a CI run
-is deterministic.
+is deterministic; the default profile runs a quarter of it, --hypothesis-profile=thorough all of
+it (tests/conftest.py).
 """
 from __future__ import annotations
 
