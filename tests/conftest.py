@@ -93,7 +93,8 @@ def _shared_load_rules(extra_dirs=(), include_builtin: bool = True, cache: bool 
         return _real_load_rules(extra_dirs, include_builtin=include_builtin, cache=cache)
     fp = _packs.fingerprint([_packs.builtin_pack_dir()])[0]
     env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("COPYDESK_") and k != "COPYDESK_CACHE_DIR"))
-    key = (fp, getattr(sys.modules.get("lint.regex"), "ENGINE", None), env)
+    engine = sys.modules.get("lint.regex")
+    key = (fp, getattr(engine, "ENGINE", None), getattr(engine, "SHIFT", None), env)
     if key not in _BUILT:
         _BUILT.clear()  # one rule set at a time: an edited rule file makes the old one stale
         _BUILT[key] = _real_load_rules(extra_dirs, include_builtin=include_builtin, cache=cache)

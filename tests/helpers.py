@@ -93,3 +93,13 @@ def check_in_process(*args) -> tuple[int, str]:
     this process too unless ``args`` give ``--jobs`` (in_process_args)."""
     result = CliRunner().invoke(main, in_process_args(["check", *args]), catch_exceptions=False)
     return result.exit_code, result.stdout
+
+
+def bundled(texts, size: int = 10, short: int = 400) -> list[str]:
+    """``texts`` with the short ones (a rule's examples: a line or two) joined ten to a document,
+    one paragraph each, and the long ones as they are. A test that lints every text to compare
+    two settings lints three times fewer documents, and joined passes and document-level rules
+    see more blocks at once. Every character of the texts but their edge newlines is kept."""
+    longs = [t for t in texts if len(t) >= short]
+    shorts = [t.strip("\n") for t in texts if len(t) < short]
+    return longs + ["\n\n".join(shorts[i:i + size]) + "\n" for i in range(0, len(shorts), size)]

@@ -11,7 +11,7 @@ from lint.kinds.joined import prepare
 from lint.packs import load_rules
 from lint.runner import lint_source
 
-from helpers import one_pattern_rule
+from helpers import bundled, one_pattern_rule
 from test_literals import TEXTS
 
 RULES = load_rules().rules
@@ -54,16 +54,8 @@ def _all(texts, rules):
     return out
 
 
-def _bundled(texts, size=10, short=400):
-    """The long texts alone; the short ones (the rules' examples) ten to a document, one block
-    each: fewer documents to lint, and more blocks for a joined pass to run across."""
-    longs = [t for t in texts if len(t) >= short]
-    shorts = [t.strip("\n") for t in texts if len(t) < short]
-    return longs + ["\n\n".join(shorts[i:i + size]) + "\n" for i in range(0, len(shorts), size)]
-
-
 def test_joined_runs_change_no_result(monkeypatch):
-    texts = _bundled(TEXTS)
+    texts = bundled(TEXTS)  # the rules' examples ten to a document
     assert len(texts) < len(TEXTS) / 3 and sum(map(len, texts)) >= sum(len(t.strip("\n")) for t in TEXTS)
     monkeypatch.setattr(joined, "ENABLED", True)
     fast = _all(texts, RULES)
