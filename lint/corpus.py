@@ -8,13 +8,15 @@ The engine, without the command line (lint/corpus_cli.py parses options and call
   as Hadoop splits text), a gzip file whole (it cannot be entered in the middle: read as a
   stream), a Parquet file by row group (read in batches of 1,000 rows). No process ever holds
   a whole input; a worker holds one batch of records and writes its rows as it goes.
-- **Pass 1** (the cross-document reduction, when UI025 is selected): each partition maps its
-  documents to the counting keys of their short lines (lint.crossdoc.candidates, hashed to 64
-  bits with blake2b: the same in every process) with the document's fingerprint (copies of an
-  article count once), as one set of (group, key, fingerprint) per partition; a tree
-  reduction on the cluster (``dask.bag`` fold, ``split_every`` 8) unites them, and the
-  frequent keys (lint.crossdoc.frequent, per ``--group-by`` group) are selected on the worker
-  that holds the total, so only they travel back.
+- **Pass 1** (the cross-document reduction, when UI025 is selected, and the house style's
+  with ``--house-style majority``): each partition maps its documents to the counting keys of
+  their short lines (lint.crossdoc.candidates, hashed to 64 bits with blake2b: the same in
+  every process) paired with the document's fingerprint (copies of an article count once),
+  as sets per group and per shard of the key hash; the results stay on the workers. The
+  small counts (documents per group, house-style forms) are gathered and added; the keys are
+  reduced in ``REDUCE_SHARDS`` (16) shards, each united and counted on one worker, which
+  returns only its frequent keys (lint.crossdoc.frequent's rule, per ``--group-by`` group):
+  no process holds more than a shard of the corpus's keys, and only frequent keys travel.
 - **Pass 2**: the rule set is built once in the client (a :class:`lint.Linter`), scattered to
   every worker with the frequent keys, and each partition is linted into a part file
   ``OUT.parts/part-NNNNN.(jsonl|parquet)`` (written under a temporary name, then renamed); the
@@ -238,15 +240,21 @@ def _text_and_format(rec, spec: Spec):
     return None if fmt is None else (text, fmt)
 
 
-def count_part(part: Part, spec: Spec, lines: bool = True, srules=()) -> tuple[set, Counter, Counter]:
-    """Pass 1 of one partition: the set of (group, hashed key, fingerprint) of its documents'
-    short lines (``lines``), documents per group (only records that can be linted count), and
-    with ``srules`` (lint.crossdoc.style_rules) the Counter of (group, rule code, form) ->
-    documents using that form."""
+#: pass 1's keys are reduced in this many shards (by key hash), each on one worker: the largest
+#: set a worker holds is a 1/REDUCE_SHARDS share of the corpus's (key, fingerprint) pairs
+REDUCE_SHARDS = 16
+
+
+def count_part(part: Part, spec: Spec, lines: bool = True, srules=(), shards: int = 1):
+    """Pass 1 of one partition: ``(keys, docs, styles)``. ``keys`` maps (group, shard) to the
+    set of ``hashed key << 64 | fingerprint`` of its documents' short lines (``lines``; one
+    int per pair: half the memory of a tuple), the shard being ``hashed key % shards``;
+    ``docs`` counts the documents per group (only records that can be linted); with ``srules``
+    (lint.crossdoc.style_rules) ``styles`` counts (group, rule code, form) -> documents."""
     from . import crossdoc
     from .document import parse
 
-    keys: set = set()
+    keys: dict = {}
     docs: Counter = Counter()
     styles: Counter = Counter()
     for name, rec, why in records(part, spec):
@@ -261,32 +269,70 @@ def count_part(part: Part, spec: Spec, lines: bool = True, srules=()) -> tuple[s
             continue
         if lines:
             fp = crossdoc.document_fingerprint(doc)
-            keys.update((g, hkey(k), fp) for k, _, _ in crossdoc.document_candidates(doc))
+            for k, _, _ in crossdoc.document_candidates(doc):
+                h = hkey(k)
+                keys.setdefault((g, h % shards), set()).add(h << 64 | fp)
         if srules:
             styles.update((g, code, i) for code, i in crossdoc.style_usage(doc, srules))
     return keys, docs, styles
 
 
-def _add(a, b):
-    for x, y in zip(a, b):
-        x.update(y)
-    return a
+def _small(result) -> tuple[Counter, Counter]:
+    return result[1], result[2]
 
 
-def _select(total, min_docs: int | None, min_share: float | None, style_docs: int | None) -> dict:
-    """The frequent keys per group, from the reduced sets (runs where the total is): a key
-    counts once per distinct document fingerprint (copies of an article count once); and the
-    house style's majority forms per group."""
+def _shard(result, shard: int) -> dict:
+    """One shard of a partition's keys: group -> set."""
+    return {g: v for (g, b), v in result[0].items() if b == shard}
+
+
+def _reduce_shard(docs: dict, min_docs: int, min_share: float, *pieces) -> dict:
+    """The frequent keys of one shard: group -> {hashed key: distinct fingerprints}."""
+    united: dict = {}
+    for piece in pieces:
+        for g, v in piece.items():
+            united.setdefault(g, set()).update(v)
+    out: dict = {}
+    for g, pairs in united.items():
+        counts = Counter(x >> 64 for x in pairs)
+        need = max(min_docs, min_share * docs.get(g, 0))
+        freq = {h: n for h, n in counts.items() if n >= need}
+        if freq:
+            out[g] = freq
+    return out
+
+
+def reduce_counts(client, parts, spec: Spec, min_docs: int | None, min_share: float | None, srules=(),
+                  style_docs: int | None = None, shards: int = REDUCE_SHARDS) -> dict:
+    """Pass 1 on the cluster: a map over the partitions (their results stay on the workers),
+    the small counts (documents, house-style forms) gathered and added, and the line keys
+    reduced in ``shards`` shards by key hash, each shard's pieces pulled by one worker, which
+    returns only its frequent keys. ``min_docs`` None: no repeated lines (UI025 off);
+    ``srules`` empty: no house style."""
     from . import crossdoc
 
-    triples, docs, styles = total
-    out: dict = {"docs": dict(docs), "frequent": {}, "styles": {}}
-    if min_docs is not None:
-        counts: Counter = Counter((g, h) for g, h, _ in triples)
-        for (g, h), n in counts.items():
-            if n >= min_docs and n >= min_share * docs.get(g, 0):
-                out["frequent"].setdefault(g, {})[h] = n
-    if style_docs is not None:
+    out: dict = {"docs": {}, "frequent": {}, "styles": {}}
+    if not parts:
+        return out
+    lines = min_docs is not None
+    shards = shards if lines else 1
+    mapped = [client.submit(count_part, p, spec, lines, tuple(srules), shards, pure=False) for p in parts]
+    docs: Counter = Counter()
+    styles: Counter = Counter()
+    for d, st in client.gather([client.submit(_small, f, pure=False) for f in mapped]):
+        docs.update(d)
+        styles.update(st)
+    out["docs"] = dict(docs)
+    if lines:
+        reducers = []
+        for b in range(shards):
+            pieces = [client.submit(_shard, f, b, pure=False) for f in mapped]
+            reducers.append(client.submit(_reduce_shard, dict(docs), min_docs, min_share, *pieces, pure=False))
+        for part in client.gather(reducers):
+            for g, freq in part.items():
+                out["frequent"].setdefault(g, {}).update(freq)
+    del mapped
+    if srules and style_docs is not None:
         per_group: dict = {}
         for (g, code, i), n in styles.items():
             per_group.setdefault(g, Counter())[(code, i)] = n
@@ -295,22 +341,6 @@ def _select(total, min_docs: int | None, min_share: float | None, style_docs: in
             if major:
                 out["styles"][g] = major
     return out
-
-
-def reduce_counts(client, parts, spec: Spec, min_docs: int | None, min_share: float | None, srules=(),
-                  style_docs: int | None = None) -> dict:
-    """Pass 1 on the cluster: a dask.bag map over the partitions and a tree reduction.
-    ``min_docs`` None: no repeated lines (UI025 off); ``srules`` empty: no house style."""
-    from functools import partial
-
-    import dask.bag as db
-
-    if not parts:
-        return {"docs": {}, "frequent": {}, "styles": {}}
-    bag = db.from_sequence(parts, npartitions=len(parts)).map(count_part, spec, min_docs is not None, tuple(srules))
-    total = bag.fold(_add, _add, initial=(set(), Counter(), Counter()), split_every=8)
-    select = partial(_select, min_docs=min_docs, min_share=min_share, style_docs=style_docs if srules else None)
-    return client.compute(total.apply(select)).result()
 
 
 # --------------------------------------------------------------------------- pass 2

@@ -333,3 +333,24 @@ def test_house_style_by_majority_across_the_corpus(tmp_path, client):
     assert on["cross_document"]["house_style"][""]["CONS001"]["documents"] == 8
     _run(tmp_path, client, [src], tmp_path / "off.jsonl", format_field=None)
     assert not any(r["diagnostics"] for r in engine.read_output(tmp_path / "off.jsonl"))
+    # readability figures when a READ rule is selected (Parquet: a struct column)
+    _run(tmp_path, client, [src], tmp_path / "read.parquet", format_field=None, config={"extend-select": ["READ"]})
+    read = _by_id(engine.read_output(tmp_path / "read.parquet"))
+    assert read["s1"]["readability"]["words"] == 8 and read["s1"]["readability"]["sentences"] == 1
+    assert "readability" not in engine.read_output(tmp_path / "off.jsonl")[0]
+
+
+@pytest.mark.cluster
+def test_the_sharded_reduction_finds_what_the_one_process_reference_finds(tmp_path, client):
+    docs = _documents(90, seed=13)
+    src = _write_jsonl(tmp_path / "docs.jsonl", docs)
+    parts = engine.plan([str(src)], 30_000)
+    spec = engine.Spec(format_field="fmt")
+    one = engine.reduce_counts(client, parts, spec, 5, 0.03, shards=1)
+    many = engine.reduce_counts(client, parts, spec, 5, 0.03, shards=7)
+    assert one == many and one["docs"] == {"": 90}
+    texts = [(d["text"], FORMATS[d["fmt"]]) for d in docs]
+    counter = crossdoc.count(([k for k, _, _ in crossdoc.candidates(t, f)] for t, f in texts),
+                             [crossdoc.fingerprint(t, f) for t, f in texts])
+    ref = {engine.hkey(k): counter[k] for k in crossdoc.frequent(counter, 90, min_docs=5, min_share=0.03)}
+    assert many["frequent"][""] == ref and len(ref) >= 3
