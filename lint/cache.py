@@ -131,6 +131,23 @@ class Stored:
         return cls(value["findings"], value["likely_mt"], value["line_starts"], value["length"],
                    value["diagnostics_json"], value["verdict_json"], value["lines"])
 
+    def merged(self, extra) -> "Stored":
+        """This result with the findings ``extra`` (lint.model.Diagnostic, placed on the same
+        text) added, in report order (``Diagnostic.sort_key``), made from the stored rows and
+        JSON text without turning them into objects (cross-file evidence on a warm run). The
+        verdict is kept: the caller adds only findings that it does not weigh."""
+        from types import SimpleNamespace
+
+        if self.line_starts is None:
+            raise ValueError("a stored result without line starts cannot place new findings")
+        new = Stored.of(SimpleNamespace(diagnostics=extra, verdict=None, lines=self.line_index()))
+        pairs = sorted(zip(self.findings + new.findings,
+                           _json_items(self.diagnostics_json) + _json_items(new.diagnostics_json)),
+                       key=lambda pair: (pair[0][5], pair[0][6], pair[0][0]))
+        return Stored(tuple(row for row, _ in pairs), self.likely_mt, self.line_starts, self.length,
+                      "[\n    " + ",\n    ".join(item for _, item in pairs) + "\n   ]" if pairs else "[]",
+                      self.verdict_json, self.lines)
+
     def diagnostics(self) -> list:
         """The findings as objects (lint.model.Diagnostic)."""
         return _diagnostics(self.findings)
@@ -146,6 +163,19 @@ class Stored:
         from .model import LineIndex
 
         return None if self.line_starts is None else LineIndex.from_starts(list(self.line_starts), self.length)
+
+
+_ITEM = '{\n     "code": '  # how a finding starts in the JSON report's diagnostics text
+
+
+def _json_items(text: str) -> list:
+    """The findings of a ``diagnostics`` JSON text (lint.reporters.json.diagnostics_text), one
+    text each. Its items are written at a fixed indentation and its strings escape line breaks,
+    so a separator followed by an item's start occurs only between items."""
+    if text == "[]":
+        return []
+    parts = text[6:-5].split(",\n    " + _ITEM)
+    return [parts[0]] + [_ITEM + p for p in parts[1:]]
 
 
 def _diagnostics(rows) -> list:
@@ -215,6 +245,7 @@ def read_regular(path: str, limit: int | None = None) -> bytes | None:
 # -- what a store file may hold: anything else is a miss ---------------------------------------
 
 _DIAG_TYPES = (str, str, str, int, str, int, int, float, type(None))
+_CANDIDATE_TYPES = (str, int, int, int, str, bool)
 _DIAG_TYPES_FIX = (str, str, str, int, str, int, int, float, tuple)
 _SEVERITIES: frozenset = frozenset()
 _APPLICABILITIES: frozenset = frozenset()
@@ -246,9 +277,8 @@ def valid_payload(payload) -> bool:
             or type(lines) is not tuple:
         return False
     for c in lines:  # a candidate line of cross-file evidence (lint.runner.candidate_lines)
-        if type(c) is not tuple or len(c) != 6 or type(c[0]) is not str or type(c[1]) is not int \
-                or type(c[2]) is not int or type(c[3]) is not int or type(c[4]) is not str \
-                or type(c[5]) is not bool or not 0 <= c[3] <= c[1] <= c[2] <= c[3] + len(c[4]) <= length:
+        if type(c) is not tuple or tuple(map(type, c)) != _CANDIDATE_TYPES \
+                or not 0 <= c[3] <= c[1] <= c[2] <= c[3] + len(c[4]) <= length:
             return False
     if not diags and not lines:
         if starts is not None or length != 0 or text != "[]":

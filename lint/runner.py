@@ -896,6 +896,9 @@ def cross_file_evidence(tasks, results, meta, read_text: bool = True) -> int:
     if not keys:
         return added
     n_docs = len(docs)
+    from .verdict import WEIGHTS, family_of
+
+    unweighted = family_of(CROSS_CODE) not in WEIGHTS  # the verdict does not change with them
     for task, r in docs:
         severity = task[2].get(CROSS_CODE, meta.severity)
         extra = []
@@ -908,6 +911,14 @@ def cross_file_evidence(tasks, results, meta, read_text: bool = True) -> int:
                     Edit(e.start + offset, e.end + offset, e.content) for e in d.fix.edits))
                 extra.append(dataclasses.replace(d, start=d.start + offset, end=d.end + offset, fix=fix))
         if not extra:
+            continue
+        stored = r.__dict__.get("stored")
+        if stored is not None and r.stored_rows is not None and stored.line_starts is not None \
+                and unweighted and not (read_text and not r.source):
+            # a stored result as stored: the findings are added to its rows and JSON text
+            # (a warm JSON report copies them, never making the file's findings into objects)
+            r.__dict__["stored"] = stored.merged(extra)
+            added += len(extra)
             continue
         if read_text and not r.source:  # a clean file's text was not kept: the report shows it
             try:
