@@ -200,6 +200,8 @@ def _common(f):
         click.option("--no-progress", is_flag=True, help="No progress bar (shown on a terminal for long runs)."),
         click.option("--no-force-exclude", is_flag=True,
                      help="Lint files named on the command line even when the configuration's exclude matches them."),
+        click.option("--no-cross-file", is_flag=True,
+                     help="Do not report lines repeated across the files of the run (UI025)."),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -336,7 +338,7 @@ def _write_report(output_file: str, text: str) -> None:
 def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_path, stdin_filename,
          no_source, unsafe_fixes, show_diff, fixing, jobs=0, no_cache=False, languagetool=None,
          output_file=None, min_severity=None, baseline=None, write_baseline=None, diff_base=None,
-         statistics=False, no_progress=False, no_force_exclude=False):
+         statistics=False, no_progress=False, no_force_exclude=False, no_cross_file=False):
     """check, fix and report: the options make a run (lint.runner.Plan, the library layer);
     here it is rendered and the exit status decided."""
     from .model import Applicability
@@ -348,7 +350,7 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                 force_exclude=not no_force_exclude,
                 fix=(Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE) if fixing or show_diff else None,
                 write=not show_diff, min_severity=min_severity, baseline=None if write_baseline else baseline,
-                diff_base=diff_base)
+                diff_base=diff_base, cross_file=not no_cross_file)
     base_config = plan.base_config
     n_tasks = plan.n_tasks  # configures every file, and fixes what a fix run names
     stream = chunks(fmt)

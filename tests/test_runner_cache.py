@@ -167,6 +167,7 @@ def test_cross_file_evidence_is_the_same_for_every_jobs_and_with_the_store(tmp_p
             [(d.start, d.end, d.message, [e.to_json() for e in d.fix.edits]) for d in ref]
     # a selection without the rule, and a run of too few files, have none
     assert "UI025" not in _check("--ignore", "UI025", "--format", "json", "site")[1]
+    assert "UI025" not in _check("--no-cross-file", "--format", "json", "site")[1]
     assert "UI025" not in _check("--format", "json", "site/a1.txt", "site/a2.txt", "site/a4.txt")[1]
     # an edited file leaves the evidence: it is counted again from what the files hold now
     for p in sorted(site.iterdir())[:6]:
