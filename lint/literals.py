@@ -137,10 +137,8 @@ class _Vocabulary:
         self.index: dict[str, int] = {}
         self.pending: set[str] = set()
         self.automaton = None
+        self.absent: dict[str, bool] = {}  # every learned string -> False: a document's start
         self.builds = 0
-
-    def learn(self, strings) -> None:
-        self.pending.update(s for s in strings if s and s not in self.index)
 
     def ready(self):
         """The automaton over every string learned so far (None: none learned, or no library)."""
@@ -157,6 +155,7 @@ class _Vocabulary:
             # reported if and only if it occurs in the text, as `in` says
             self.automaton = ac.AhoCorasick(self.strings, matchkind=ac.MatchKind.Standard,
                                             store_patterns=False)
+            self.absent = dict.fromkeys(self.strings, False)
             self.builds += 1
         return self.automaton
 
@@ -170,40 +169,43 @@ class Presence(dict):
     a whole document's text a string that is absent costs a full scan every time.
 
     With the accelerator (:data:`ACCEL`), the first question runs one Aho-Corasick pass over
-    the text that finds which of the known strings (:data:`VOCABULARY`) occur; a string not
-    known yet is answered with ``in`` and learned for the next document."""
+    the text that answers, at once, every string learned so far (:data:`VOCABULARY`): those
+    answers fill the dict, so later questions are plain lookups; a string not learned yet is
+    answered with ``in`` and learned for the next document."""
 
     __slots__ = ("text", "found")
 
     def __init__(self, text: str):
         super().__init__()
         self.text = text
-        self.found: set | None = None
+        self.found: set | None = None  # the learned strings found by the pass (_OFF: no pass)
 
     def __missing__(self, s: str) -> bool:
-        found = self.found
-        if found is None:
-            found = self.found = self._scan()
-        i = VOCABULARY.index.get(s)
-        if i is not None and found is not _OFF:
-            hit = i in found
-        else:
-            hit = s in self.text
-            if found is not _OFF:
-                VOCABULARY.pending.add(s)
+        if self.found is None:
+            self.found = self._scan()
+            if s in self.found or dict.__contains__(self, s):  # answered by the pass
+                return dict.__getitem__(self, s)
+        hit = s in self.text
+        if self.found is not _OFF:
+            VOCABULARY.pending.add(s)
         self[s] = hit
         return hit
 
     def _scan(self):
+        """One pass: every learned string's answer goes into the dict; the set of those found."""
         if not ACCEL:
             return _OFF
         automaton = VOCABULARY.ready()
         if automaton is None:
             return set()
-        return {i for i, _, _ in automaton.find_matches_as_indexes(self.text, overlapping=True)}
+        strings = VOCABULARY.strings
+        found = {strings[i] for i, _, _ in automaton.find_matches_as_indexes(self.text, overlapping=True)}
+        self.update(VOCABULARY.absent)
+        self.update(dict.fromkeys(found, True))
+        return found
 
 
-_OFF: set = set()  # the accelerator is off: every answer is `in`
+_OFF: frozenset = frozenset()  # the accelerator is off: every answer is `in`
 
 
 def doc_met(sets, present: Presence) -> bool:
