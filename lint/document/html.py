@@ -104,6 +104,16 @@ class _Scanner(HTMLParser):
     def unknown_decl(self, data):
         self.events.append(["other", None, self._at(), None])
 
+    def parse_html_declaration(self, i):
+        """``<![`` not followed by a known marked-section keyword (``<![^1]: x``) makes the
+        stdlib parser raise AssertionError; HTML reads it as a bogus comment up to ``>``."""
+        pos = self.lineno, self.offset
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:  # it may have moved the position before raising
+            self.lineno, self.offset = pos
+            return self.parse_bogus_comment(i)
+
 
 def _scan(source: str, start: int, end: int) -> list[list]:
     chunk = source[start:end]
