@@ -143,7 +143,7 @@ def bench_one(src: Path, out: Path, workers: int, cross: bool) -> dict:
 
     from lint import corpus as engine
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     client = Client(cluster)
     try:

@@ -616,7 +616,7 @@ def _client(opts: Options):
         except (OSError, TimeoutError) as exc:
             raise CorpusError(f"{opts.scheduler}: cannot reach the Dask scheduler ({exc})") from None
     n = opts.workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
