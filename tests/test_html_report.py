@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from helpers import in_process_args
 from lint.cli import main
 from lint.model import Diagnostic, Severity
 from lint.reporters import REPORTERS
@@ -23,7 +24,7 @@ SCREENSHOT = Path("/tmp/copydesk-report.png")
 
 
 def run(*args):
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, in_process_args(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
