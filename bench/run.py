@@ -42,7 +42,8 @@ def timed(cmd, cwd=None, env=None) -> tuple[float, int]:
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
     # a crash exits 1 too, as findings do: a traceback on stderr says which it was
-    if cmd[:3] == [sys.executable, "-m", "lint"] and (code not in (0, 1) or "Traceback" in tail):
+    if cmd[:3] == [sys.executable, "-m", "lint"] and (code not in (0, 1) or "Traceback" in tail
+                                                      or "No module named" in tail):
         sys.exit(f"bench: {' '.join(map(str, cmd))} failed (status {code}): a broken run is not a time\n{tail}")
     return elapsed, usage.ru_maxrss
 
