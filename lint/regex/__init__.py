@@ -11,7 +11,9 @@ Two engines stand behind :func:`compile`:
   everywhere when ``COPYDESK_REGEX_ENGINE=re`` (CI runs the fixtures through both and compares
   the reports).
 
-Both give ``re.Pattern`` objects that find the same matches. The structural analyses
+Both give ``re.Pattern`` objects that find the same matches. Anything faster plugs in behind
+this boundary without producing findings itself: :mod:`lint.regex.gate` (optional Hyperscan)
+only tells the pattern rules which of their patterns cannot match a document. The structural analyses
 (:func:`check_backtracking`, :func:`literal_sets`, :func:`joinable`) read CPython's parse tree
 (:mod:`lint.regex._tree`) and give their safe answer where it is not there. No module outside
 this package imports ``_sre``, ``re._parser``, ``re._compiler`` or ``re._constants``
