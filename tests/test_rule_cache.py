@@ -125,7 +125,14 @@ def test_a_stored_pattern_that_does_not_rebuild_is_not_used(cache_dir, monkeypat
 
 def _copy_pack(tmp_path) -> Path:
     pack = tmp_path / "pack"
-    shutil.copytree(builtin_pack_dir(), pack)
+    top = builtin_pack_dir()
+
+    def only_seg_and_foot(folder, names):  # what the tests here use; a user pack is built with
+        if Path(folder) != top:            # every pattern checked: 4x faster than all families
+            return []
+        return [n for n in names if n not in ("seg", "foot") and Path(folder, n).is_dir()]
+
+    shutil.copytree(top, pack, ignore=only_seg_and_foot)
     return pack
 
 
