@@ -180,8 +180,8 @@ class Linter:
 
     def lint_paths(self, paths, *, jobs: int = 0, cache: bool = True) -> list[FileResult]:
         """What ``copydesk check PATH…`` does, with this configuration for every file: discover
-        the articles under ``paths``, lint them (``jobs`` worker processes, 0: one per core;
-        ``cache``: the result store of the working folder), add the cross-file evidence (lines
+        the articles under ``paths``, lint them (``jobs`` worker processes, 0: one per 64 files,
+        at most one per core; ``cache``: the result store of the working folder), add the cross-file evidence (lines
         repeated across the files, UI025), results in order. A path that does not exist is a
         result with ``error`` set."""
         from .runner import Plan

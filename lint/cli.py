@@ -182,7 +182,7 @@ def _common(f):
         click.option("--diff", "show_diff", is_flag=True,
                      help="Print the fixes as a unified diff and write nothing (exit 1 when there are changes)."),
         click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-                     help="Parallel worker processes (default: the number of cores)."),
+                     help="Parallel worker processes (default 0: one per 64 files to lint, at most one per core)."),
         click.option("--no-cache", is_flag=True, help="Do not use the .copydesk_cache folder nor the rule set cache."),
         click.option("--languagetool", metavar="URL", default=None,
                      help="Also send the prose to the LanguageTool server at URL (LT findings)."),

@@ -457,9 +457,15 @@ def stop_workers() -> None:
             pass
 
 
+#: with --jobs 0 (the default), a second worker only pays from this many files to lint: forking a
+#: pool and loading the rules in it costs about what linting 64 articles does (bench/run.py)
+FILES_PER_WORKER = 64
+
+
 def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
               keep_clean_text: bool = True, read_text: bool = True, candidates: bool = False):
-    """Lint many files, in parallel when ``jobs`` > 1. Each result is yielded, in task order,
+    """Lint many files, in parallel when ``jobs`` > 1 (0: chosen by the number of files to lint,
+    :data:`FILES_PER_WORKER`). Each result is yielded, in task order,
     as soon as it and those before it are done, so that a report can be written while later
     files are linted and a big run need not hold every result. ``progress``, when given, is
     called once per finished file (a progress bar). ``keep_clean_text`` False: a result without
@@ -503,6 +509,8 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
                 progress()
             yield r
 
+    if jobs == 0:  # automatic: a worker per FILES_PER_WORKER files to lint, at most one per core
+        jobs = min(os.cpu_count() or 1, len(todo) // FILES_PER_WORKER)
     if jobs <= 1 or len(todo) < 8:
         yield from merged(_lint_task(t) for t in todo)
         return
@@ -820,7 +828,7 @@ class Plan:
             rules_by_code = lambda: {**ruleset.by_code(), **({"LT": lt_rule} if lt_rule else {})}  # noqa: E731
             # LanguageTool's answers are never cached: they depend on the server
             cross = self._cross_file_rule(tasks)
-            pending = iter(iter_many([t for _, t in tasks], rules_by_code, self.jobs or os.cpu_count() or 1,
+            pending = iter(iter_many([t for _, t in tasks], rules_by_code, self.jobs,
                                      None if not self.cache or lt_rule else Cache(), progress=progress,
                                      keep_clean_text=keep_clean_text, read_text=read_text,
                                      candidates=cross is not None))
