@@ -54,7 +54,7 @@ WARNING_TYPES = frozenset({"misspelling", "grammar", "typographical", "duplicati
 LT_META = RuleMeta(
     code="LT", name="languagetool", kind="languagetool", category="grammar", family="LT",
     summary="{match}", why="Matches from a LanguageTool server (optional backend).",
-    severity=Severity.WARNING, path="<languagetool>", scope=("document",),
+    severity=Severity.WARNING, path="<languagetool>",
     fix_applicability=Applicability.DISPLAY_ONLY,
     fix_safety="LanguageTool proposes; a person decides, unless the rule is promoted.",
 )

@@ -106,7 +106,6 @@ class RuleMeta:
     why: str
     severity: Severity
     path: str
-    scope: tuple[str, ...] = ("block",)
     zones: tuple[str, ...] = ()
     quote_policy: str = "flag"
     fix_applicability: Applicability | None = None

@@ -97,7 +97,7 @@ def _valid_meta(m) -> bool:
             and type(m.severity) is Severity
             and (m.fix_applicability is None or type(m.fix_applicability) is Applicability)
             and all(type(getattr(m, k, None)) is tuple and all(type(x) is str for x in getattr(m, k))
-                    for k in ("scope", "zones", "tags", "aliases"))
+                    for k in ("zones", "tags", "aliases"))
             and type(m.default_enabled) is bool
             and (m.demote_after is None or type(m.demote_after) is int)
             and type(m.options) is dict
