@@ -111,6 +111,7 @@ for _name in ("lint.cli", "lint.api"):  # modules that import the name (if alrea
 def pytest_configure(config):
     config.addinivalue_line("markers", "fresh_rules: build the rule set anew on every load_rules call "
                                        "(no rule set shared within the session)")
+    config.addinivalue_line("markers", "cluster: starts Dask workers (copydesk corpus); run by default")
 
 
 @pytest.fixture(autouse=True)
