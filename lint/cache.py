@@ -31,7 +31,7 @@ from . import __version__
 from ._sha import sha256
 
 CACHE_DIR = ".copydesk_cache"
-FORMAT = 6  # raise when what a shard or the path index holds changes shape
+FORMAT = 7  # raise when what a shard or the path index holds changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
 FLUSH_AT = 500  # results held before they are written (memory stays flat on big runs)
 
@@ -88,7 +88,7 @@ class Stored:
     ``diagnostics_json`` and ``verdict_json`` are the JSON report's text of the file's
     ``diagnostics`` and ``verdict`` values: a warm JSON report copies them. ``lines``: the
     file's candidate lines for cross-file evidence (lint.crossdoc), as the worker found them
-    (lint.runner.candidate_lines: ``(key, start, end, offset, snippet, live)``).
+    (lint.runner.candidate_lines: ``(key, start, end, offset, snippet, live, fingerprint)``).
     """
 
     findings: tuple
@@ -245,7 +245,7 @@ def read_regular(path: str, limit: int | None = None) -> bytes | None:
 # -- what a store file may hold: anything else is a miss ---------------------------------------
 
 _DIAG_TYPES = (str, str, str, int, str, int, int, float, type(None))
-_CANDIDATE_TYPES = (str, int, int, int, str, bool)
+_CANDIDATE_TYPES = (str, int, int, int, str, bool, int)
 _DIAG_TYPES_FIX = (str, str, str, int, str, int, int, float, tuple)
 _SEVERITIES: frozenset = frozenset()
 _APPLICABILITIES: frozenset = frozenset()

@@ -860,16 +860,19 @@ class Plan:
 
 def candidate_lines(source: str, document) -> tuple:
     """A file's candidate lines for cross-file evidence (lint.crossdoc), as the worker finds them
-    and the store keeps them: ``(key, start, end, offset, snippet, live)``, where ``snippet`` is
+    and the store keeps them: ``(key, start, end, offset, snippet, live, fingerprint)``, where ``snippet`` is
     ``source[offset:…]``, the source line of ``[start, end)`` with its line break and the two
     characters before it (what lint.crossdoc.findings reads of the source to word the finding
     and size its deletion: the reduction needs neither the file nor its text), and ``live``
-    False when a suppression comment silences the rule there (the line still counts)."""
+    False when a suppression comment silences the rule there (the line still counts), and
+    ``fingerprint`` the file's :func:`lint.crossdoc.document_fingerprint` (copies of one article
+    count once, as in ``copydesk corpus``)."""
     from . import crossdoc
 
     cands = crossdoc.document_candidates(document)
     if not cands:
         return ()
+    fp = crossdoc.document_fingerprint(document)
     keys = frozenset(k for k, _, _ in cands)
     live = {(d.start, d.end) for d in crossdoc.suppressed(crossdoc.findings(cands, keys, 1, source=source), document)}
     out = []
@@ -878,7 +881,7 @@ def candidate_lines(source: str, document) -> tuple:
         line_end = source.find("\n", end)
         line_end = len(source) if line_end < 0 else line_end + 1
         offset = max(0, line_start - 2)
-        out.append((key, start, end, offset, source[offset:line_end], (start, end) in live))
+        out.append((key, start, end, offset, source[offset:line_end], (start, end) in live, fp))
     return tuple(out)
 
 
@@ -897,7 +900,8 @@ def cross_file_evidence(tasks, results, meta, read_text: bool = True) -> int:
     from .verdict import verdict
 
     docs = [(t, r) for t, r in zip(tasks, results) if CROSS_CODE in t[1] and not r.error]
-    counter = crossdoc.count((c[0] for c in getattr(r, "candidates", ())) for _, r in docs)
+    lined = [r.candidates for _, r in docs if getattr(r, "candidates", ())]
+    counter = crossdoc.count(((c[0] for c in lines) for lines in lined), (lines[0][6] for lines in lined))
     keys = crossdoc.frequent(counter, len(docs), min_docs=meta.options.get("min_docs", crossdoc.MIN_DOCS),
                              min_share=meta.options.get("min_share", crossdoc.MIN_SHARE))
     added = 0
@@ -910,7 +914,7 @@ def cross_file_evidence(tasks, results, meta, read_text: bool = True) -> int:
     for task, r in docs:
         severity = task[2].get(CROSS_CODE, meta.severity)
         extra = []
-        for key, start, end, offset, snippet, live in getattr(r, "candidates", ()):
+        for key, start, end, offset, snippet, live, _fp in getattr(r, "candidates", ()):
             if not live or key not in keys:
                 continue
             for d in crossdoc.findings([(key, start - offset, end - offset)], keys, n_docs, counts=counter,

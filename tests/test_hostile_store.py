@@ -113,17 +113,19 @@ def _entry(*fields, lines=()):
 _RAW_BAD = [1, None, "x", b"x", (), [], {}, (1, 2), ((), False, None, 0, "[]", None),  # not a dict
             _entry((), False, None, 0, "[]"),  # a key missing
             {**_entry((), False, None, 0, "[]", None), "extra": 7},  # a key too many
-            _entry((), False, None, 0, "[]", None, lines=[("x", 0, 1, 0, "x\n", True)]),  # a list, not a tuple
-            # a candidate line is (key, start, end, snippet offset, snippet, live)
+            _entry((), False, None, 0, "[]", None, lines=[("x", 0, 1, 0, "x\n", True, 0)]),  # a list, not a tuple
+            # a candidate line is (key, start, end, snippet offset, snippet, live, fingerprint)
             _entry((), False, (0,), 10, "[]", None, lines=("x",)),
             _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 1, 0, "x\n"),)),
-            _entry((), False, (0,), 10, "[]", None, lines=((1, 0, 1, 0, "x\n", True),)),
-            _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 1, 0, "x\n", 1),)),
-            _entry((), False, (0,), 10, "[]", None, lines=(("x", 5, 2, 0, "x" * 6, True),)),  # end before start
-            _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 11, 0, "x" * 11, True),)),  # past the text
-            _entry((), False, (0,), 10, "[]", None, lines=(("x", 2, 4, 3, "xx", True),)),  # before its snippet
-            _entry((), False, (0,), 10, "[]", None, lines=(("x", 2, 4, 0, "xx", True),)),  # past its snippet
-            _entry((), False, None, 0, "[]", None, lines=(("x", 0, 1, 0, "x\n", True),)),  # no line starts
+            _entry((), False, (0,), 10, "[]", None, lines=((1, 0, 1, 0, "x\n", True, 0),)),
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 1, 0, "x\n", 1, 0),)),
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 1, 0, "x\n", True),)),  # no fingerprint
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 1, 0, "x\n", True, "0"),)),
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 5, 2, 0, "x" * 6, True, 0),)),  # end before start
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 0, 11, 0, "x" * 11, True, 0),)),  # past the text
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 2, 4, 3, "xx", True, 0),)),  # before its snippet
+            _entry((), False, (0,), 10, "[]", None, lines=(("x", 2, 4, 0, "xx", True, 0),)),  # past its snippet
+            _entry((), False, None, 0, "[]", None, lines=(("x", 0, 1, 0, "x\n", True, 0),)),  # no line starts
             ]
 BAD_PAYLOADS = _RAW_BAD + [_entry(*p) for p in [
     ("no", False, None, 0, "[]", None), ((), "no", None, 0, "[]", None),
@@ -162,7 +164,7 @@ def test_every_bad_payload_is_refused_and_a_good_one_taken():
     assert store.valid_payload(_entry((), False, None, 0, "[]", None))
     assert store.valid_payload(_entry((_DIAG,), True, (0, 5), 10, ONE, '{"likely_mt": true}'))
     assert store.valid_payload(_entry((_DIAG[:8] + ((3, "t", ((0, 1, ""),)),),), False, (0,), 10, ONE, None))
-    assert store.valid_payload(_entry((), False, (0, 5), 20, "[]", None, lines=(("share this", 0, 10, 0, "Share this\n", True),)))
+    assert store.valid_payload(_entry((), False, (0, 5), 20, "[]", None, lines=(("share this", 0, 10, 0, "Share this\n", True, 0),)))
     good = _entry((_DIAG,), True, (0, 5), 10, ONE, '{"likely_mt": true}')
     stored = store.Stored.from_dict(good)
     assert stored.to_dict() == good and stored.diagnostics()[0].code == "SEG001"
