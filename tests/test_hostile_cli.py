@@ -176,6 +176,13 @@ def _leftovers(*folders) -> list[str]:
             if "tmp" in p.name.lower() and p.is_file()]
 
 
+def _sigint_default():
+    """In the child before exec: SIGINT as a terminal gives it. A non-interactive shell starts
+    background jobs with SIGINT ignored, and a child inherits that (then Python installs no
+    KeyboardInterrupt handler): a suite started with '&' would test nohup, not Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(cwd, args, delay, env=None, stderr_pty=False):
     """Start the command, wait until it is running (its 'started' line), let it work ``delay``
     seconds, send SIGINT: (exit code, stdout, stderr), or None when it finished first."""
@@ -185,7 +192,7 @@ def _interrupt(cwd, args, delay, env=None, stderr_pty=False):
 
         master, slave = pty.openpty()
         p = subprocess.Popen([sys.executable, "-c", _STARTED, *args], cwd=cwd, env=full_env,
-                             stdout=subprocess.PIPE, stderr=slave)
+                             stdout=subprocess.PIPE, stderr=slave, preexec_fn=_sigint_default)
         os.close(slave)
         seen = b""
         deadline = time.monotonic() + 60
@@ -196,7 +203,7 @@ def _interrupt(cwd, args, delay, env=None, stderr_pty=False):
                 break
     else:
         p = subprocess.Popen([sys.executable, "-c", _STARTED, *args], cwd=cwd, env=full_env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_sigint_default)
         assert p.stderr.readline() == b"started\n"
     time.sleep(delay)
     if p.poll() is not None:
