@@ -28,13 +28,21 @@ def _message(rule: Rule, hit) -> str:
     return rule.meta.summary.format_map(vars_)
 
 
+def _blank(hit, s: int, e: int, content: str) -> bool:
+    """An edit that changes only spacing (the same characters but blanks before and after):
+    inside a quotation it leaves the quoted words and marks as they were, so a safe fix stays
+    safe."""
+    return hit.block is not None and "".join(hit.block.text[s:e].split()) == "".join(content.split())
+
+
 def _fix(rule: Rule, hit, quotes=()) -> Fix | None:
     meta = rule.meta
     if not hit.edits or meta.fix_applicability is None:
         return None
     applicability = meta.fix_applicability
     if applicability == Applicability.SAFE and quotes and any(
-            s < qe and e > qs for s, e, _ in hit.edits for qs, qe in quotes if (s, e) != (qs, qe)):
+            s < qe and e > qs and not _blank(hit, s, e, c)
+            for s, e, c in hit.edits for qs, qe in quotes if (s, e) != (qs, qe)):
         applicability = Applicability.UNSAFE  # inside a quotation a person checks the change
     if hit.fix_cap is not None:  # higher is safer: the cap can only lower it
         applicability = min(applicability, hit.fix_cap)
