@@ -104,12 +104,18 @@ class Linter:
         return [r.meta for r in self.rules()]
 
     def __getstate__(self):
-        # shipped whole: the selected rules, not the whole rule set (a worker needs no other)
+        # shipped whole: the selected rules, not the whole rule set (a worker needs no other);
+        # their patterns are rebuilt by the regex engine in use (lint.regex.dumps), not re.compile
+        from .regex import dumps
+
         self.rules()
-        return {"config": self.config, "cache": self._cache, "rules": self._rules}
+        return {"config": self.config, "cache": self._cache, "rules": dumps(self._rules)}
 
     def __setstate__(self, state):
-        self.config, self._cache, self._rules = state["config"], state["cache"], state["rules"]
+        import pickle
+
+        self.config, self._cache = state["config"], state["cache"]
+        self._rules = pickle.loads(state["rules"])
         self._ruleset = None
         self._severity_for = self.config.severity_for if self.config.severity else None
 

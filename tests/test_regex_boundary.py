@@ -129,3 +129,20 @@ def test_both_engines_give_the_same_report(tmp_path):
     default = _check_json("stored", tmp_path)
     assert '"diagnostics"' in reference and reference.count('"code"') > 20
     assert default == reference
+
+
+def test_dumps_rebuilds_patterns_with_the_engine_in_use():
+    """A Linter shipped to a worker (lint.regex.dumps) gets its patterns built as the engine
+    builds them, not as pickle's re.compile would (with the stored engine: reordered
+    lookarounds, about a third faster on the rules)."""
+    import pickle
+
+    from lint import regex
+
+    p = regex.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,]|\.\d)")  # a class after a lookbehind
+    back = pickle.loads(regex.dumps({"rules": [p]}))["rules"][0]
+    assert back == regex.compile(p.pattern, p.flags)
+    assert back.findall("12,500 and 1,250,000 but 1,25") == p.findall("12,500 and 1,250,000 but 1,25") == \
+        ["12,500", "1,250,000"]
+    if regex.engine() == "stored" and regex.compile(p.pattern, p.flags) != re.compile(p.pattern, p.flags):
+        assert pickle.loads(pickle.dumps(p)) != back  # what plain pickling would have given

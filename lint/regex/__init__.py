@@ -21,7 +21,9 @@ this package imports ``_sre``, ``re._parser``, ``re._compiler`` or ``re._constan
 """
 from __future__ import annotations
 
+import io
 import os
+import pickle
 import re
 
 from . import _stored
@@ -211,3 +213,20 @@ class guarded:
         global _GUARD
         _GUARD = self._previous
         return False
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        if type(obj) is re.Pattern:  # rebuilt by this engine, not by re.compile (pickle's own way)
+            return compile, (obj.pattern, obj.flags)
+        return NotImplemented
+
+
+def dumps(obj) -> bytes:
+    """``pickle.dumps`` whose compiled patterns are rebuilt through :func:`compile` on load, so
+    that an object shipped to another process (a Linter sent to Dask workers) matches with the
+    engine in use there (with the stored engine: the reordered lookarounds), as the sender did.
+    Plain pickling rebuilds them with ``re.compile``: the same matches, about a third slower."""
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buf.getvalue()
