@@ -220,6 +220,17 @@ def _fix_rounds_line(r) -> str:
     return f"{shown(r.path)}: fixed by " + "; ".join(parts)
 
 
+def _spared_lines(r) -> list[str]:
+    """``path: UI004's fix not applied: it would also delete 'Prices rose 4%.' (fix it by hand)``
+    for each unsafe fix the fixer refused because it would remove a real sentence."""
+    out = []
+    for code, sentence in r.fix_spared or ():
+        words = " ".join(sentence.split())
+        words = words if len(words) <= 60 else words[:57] + "…"
+        out.append(f"{shown(r.path)}: {code}'s fix not applied: it would also delete {words!r} (fix it by hand)")
+    return out
+
+
 def _write_baseline(results, path) -> "NoReturn":  # noqa: F821
     from .baseline import BaselineError, write
 
@@ -388,6 +399,9 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
                 fromfile=shown(r.path), tofile=shown(r.path))), nl=False)
         for r in changed:
             click.echo(_fix_rounds_line(r), err=True)
+        for r in results:
+            for line in _spared_lines(r):
+                click.echo(line, err=True)
     else:
         from .reporters.tally import Tally
 
@@ -404,6 +418,8 @@ def _run(paths, fmt, fail_on, exit_zero, select, extend_select, ignore, config_p
             for r in results:
                 if r.fixed is not None and r.fix_rounds:
                     click.echo(_fix_rounds_line(r), err=True)
+                for line in _spared_lines(r):
+                    click.echo(line, err=True)
         if fixing and fmt == "text":
             n = sum(1 for r in results if r.fixed is not None)
             m = sum(1 for r in results if r.unwritten)

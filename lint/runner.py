@@ -43,6 +43,7 @@ class FileResult:
     original: str | None = None  # after `fix`: the text before
     verdict: dict | None = None  # "likely machine-translated or spun" (lint.verdict)
     fix_rounds: list | None = None  # after `fix`: per round of the loop, (rule code, edit)s
+    fix_spared: list | None = None  # after `fix`: (rule code, sentence) of unsafe fixes not applied
 
     def to_dict(self) -> dict:
         """The file's entry of the JSON report (DESIGN.md §7), as ``--format json`` writes it."""
@@ -263,6 +264,7 @@ def _fix_result(result, path, rules, severity_for, minimum, write, fmt, keep=Non
         result.error = f"{path}: {exc}"
         return result
     result.fix_rounds = outcome.rounds
+    result.fix_spared = outcome.skipped
     if not outcome.changed:
         return result
     if write and path != STDIN:
@@ -278,6 +280,7 @@ def _fix_result(result, path, rules, severity_for, minimum, write, fmt, keep=Non
     after.raw, after.bom, after.fixed = result.raw, result.bom, outcome.fixed
     after.original = result.source
     after.fix_rounds = outcome.rounds
+    after.fix_spared = outcome.skipped
     return after
 
 

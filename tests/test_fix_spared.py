@@ -1,0 +1,34 @@
+"""An unsafe fix that the fixer refuses because it would also delete a real sentence is said
+on standard error (it used to be dropped silently: the finding stayed, nobody knew why)."""
+from helpers import run
+
+_RULE = """code: UI901
+name: click-line
+kind: pattern
+category: ui-leftover
+severity: warning
+summary: "found {match}"
+why: a house rule that reports the whole line
+patterns: ['Click here to read more[^\\n]*']
+replace: ''
+fix:
+  applicability: unsafe
+  safety: a test rule that reports the whole line
+examples:
+  fail: ["⟦Click here to read more about it⟧"]
+  pass: ["nothing here"]
+"""
+
+
+def test_a_refused_unsafe_fix_is_named_with_the_sentence_it_keeps(tmp_path, monkeypatch):
+    (tmp_path / "house").mkdir()
+    (tmp_path / "house" / "UI901-click-line.yaml").write_text(_RULE, encoding="utf-8")
+    (tmp_path / "copydesk.toml").write_text('packs = ["house"]\n', encoding="utf-8")
+    art = tmp_path / "a.txt"
+    art.write_text("Click here to read more The vote was 7-2 in favour.\n\nThe region. .\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for args in (["fix", "--unsafe-fixes", "--select", "UI901,SEG001", "a.txt"],
+                 ["fix", "--unsafe-fixes", "--diff", "--select", "UI901,SEG001", "a.txt"]):
+        code, _out, err = run(*args)
+        assert "a.txt: UI901's fix not applied: it would also delete 'The vote was 7-2 in favour.'" in err, err
+    assert art.read_text(encoding="utf-8") == "Click here to read more The vote was 7-2 in favour.\n\nThe region.\n"
