@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import Block, Document
-from ..regexcache import static
+from ..regex import static
 from .mdalign import Aligner
 from .textmap import MASK, TextMap
 
