@@ -254,15 +254,18 @@ def findings(cands: Iterable[tuple[str, int, int]], frequent_keys, n_docs: int, 
     return out
 
 
-def suppressed(diags: list[Diagnostic], doc) -> list[Diagnostic]:
-    """``diags`` less those a suppression comment of the parsed ``doc`` silences."""
+def silenced(doc, start: int, end: int) -> bool:
+    """Whether a suppression comment of the parsed ``doc`` silences UI025 on ``[start, end)``."""
     from .suppress import collect, is_suppressed
 
     if not doc.suppressions and doc.comments:
         doc.suppressions = collect(doc)
-    if not doc.suppressions:
-        return diags
-    return [d for d in diags if not is_suppressed(doc.suppressions, d.code, d.name, d.start, d.end)]
+    return bool(doc.suppressions) and is_suppressed(doc.suppressions, CODE, NAME, start, end) is not None
+
+
+def suppressed(diags: list[Diagnostic], doc) -> list[Diagnostic]:
+    """``diags`` (UI025's) less those a suppression comment of the parsed ``doc`` silences."""
+    return [d for d in diags if not silenced(doc, d.start, d.end)]
 
 
 def merge(diags: list[Diagnostic], extra: list[Diagnostic]) -> list[Diagnostic]:

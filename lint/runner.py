@@ -876,15 +876,13 @@ def candidate_lines(source: str, document) -> tuple:
     if not cands:
         return ()
     fp = crossdoc.document_fingerprint(document)
-    keys = frozenset(k for k, _, _ in cands)
-    live = {(d.start, d.end) for d in crossdoc.suppressed(crossdoc.findings(cands, keys, 1, source=source), document)}
     out = []
     for key, start, end in cands:
         line_start = source.rfind("\n", 0, start) + 1
         line_end = source.find("\n", end)
         line_end = len(source) if line_end < 0 else line_end + 1
         offset = max(0, line_start - 2)
-        out.append((key, start, end, offset, source[offset:line_end], (start, end) in live, fp))
+        out.append((key, start, end, offset, source[offset:line_end], not crossdoc.silenced(document, start, end), fp))
     return tuple(out)
 
 
