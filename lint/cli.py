@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .config import ConfigError, ConfigResolver
-from .model import Severity
+from .model import Severity, excerpt
 from .packs import PackError, load_rules
 from .reporters import REPORTERS, chunks
 from .reporters.common import shown
@@ -225,8 +225,7 @@ def _spared_lines(r) -> list[str]:
     for each unsafe fix the fixer refused because it would remove a real sentence."""
     out = []
     for code, sentence in r.fix_spared or ():
-        words = " ".join(sentence.split())
-        words = words if len(words) <= 60 else words[:57] + "…"
+        words = excerpt(sentence, 60)
         out.append(f"{shown(r.path)}: {code}'s fix not applied: it would also delete {words!r} (fix it by hand)")
     return out
 

@@ -61,7 +61,7 @@ import unicodedata
 from collections import Counter
 from typing import Iterable, Mapping
 
-from .model import Applicability, Diagnostic, Edit, Fix, Severity
+from .model import Applicability, Diagnostic, Edit, Fix, Severity, excerpt
 
 CODE = "UI025"
 NAME = "repeated-line"
@@ -244,8 +244,7 @@ def findings(cands: Iterable[tuple[str, int, int]], frequent_keys, n_docs: int, 
         n = counts.get(key, 0) if counts is not None else 0
         where = f"{n} of {n_docs} documents" if n else f"many of the {n_docs} documents"
         s, e = _line_bounds(source, start, end) if source is not None else (start, end)
-        shown = " ".join((source[start:end] if source is not None else key).split())
-        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        shown = excerpt(source[start:end] if source is not None else key, 60)
         fix = Fix((Edit(s, e, ""),), Applicability.UNSAFE, "Delete it")
         out.append(Diagnostic(CODE, NAME, CATEGORY, severity,
                               f"Line repeated in {where} of this run (boilerplate by frequency): '{shown}'",

@@ -7,7 +7,7 @@ from .document import Document
 from .document.sentences import inside
 from .literals import doc_met
 from .regex.gate import for_document as gate_for
-from .model import Applicability, Diagnostic, Edit, Fix, Severity
+from .model import Applicability, Diagnostic, Edit, Fix, Severity, excerpt
 from .packs import Rule
 from .suppress import collect, is_suppressed
 
@@ -22,9 +22,7 @@ def _message(rule: Rule, hit) -> str:
         return hit.message
     vars_ = _Vars(hit.vars)
     if "match" in vars_:
-        vars_["match"] = " ".join(str(vars_["match"]).split())
-        if len(vars_["match"]) > 80:
-            vars_["match"] = vars_["match"][:77] + "…"
+        vars_["match"] = excerpt(vars_["match"], 80)
     return rule.meta.summary.format_map(vars_)
 
 

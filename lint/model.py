@@ -159,3 +159,10 @@ class LineIndex:
         if end > start and text[end - 1] == "\r":
             end -= 1
         return start, end
+
+
+def excerpt(text: str, limit: int) -> str:
+    """``text`` on one line (runs of blanks as one space), cut to ``limit`` characters with "…"
+    when longer: how a message quotes the flagged text."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 3] + "…"
