@@ -47,17 +47,15 @@ def scratch_repo(root: Path, files: dict[str, str], message: str = "first") -> P
     return root
 
 
-def one_pattern_rule(tmp_path: Path, pattern: str, fail: str, extra: str = ""):
-    """Rule SEG901 with one pattern (single-quoted YAML: backslashes stay as written) and one
-    fail example (a ⟦marked⟧ span), written to ``tmp_path`` and loaded; ``extra``: more YAML
-    lines (options, ``replace``, ``fix``)."""
-    from lint.packs import load_rule
-
-    path = tmp_path / "SEG901-test-rule.yaml"
-    path.write_text(f"""code: SEG901
-name: test-rule
+def pattern_rule_yaml(pattern: str, fail: str, extra: str = "", code: str = "SEG901",
+                      name: str = "test-rule", category: str = "punctuation") -> str:
+    """The YAML of a rule with one pattern (single-quoted YAML: backslashes stay as written) and
+    one fail example (a ⟦marked⟧ span); ``extra``: more YAML lines (options, ``replace``,
+    ``fix``)."""
+    return f"""code: {code}
+name: {name}
 kind: pattern
-category: punctuation
+category: {category}
 severity: warning
 summary: "found {{match}}"
 why: because
@@ -65,7 +63,15 @@ patterns: ['{pattern}']
 {extra}examples:
   fail: ["{fail}"]
   pass: ["nothing here"]
-""", encoding="utf-8")
+"""
+
+
+def one_pattern_rule(tmp_path: Path, pattern: str, fail: str, extra: str = ""):
+    """Rule SEG901 (:func:`pattern_rule_yaml`) written to ``tmp_path`` and loaded."""
+    from lint.packs import load_rule
+
+    path = tmp_path / "SEG901-test-rule.yaml"
+    path.write_text(pattern_rule_yaml(pattern, fail, extra), encoding="utf-8")
     return load_rule(path)
 
 

@@ -1,23 +1,11 @@
 """An unsafe fix that the fixer refuses because it would also delete a real sentence is said
 on standard error (it used to be dropped silently: the finding stayed, nobody knew why)."""
-from helpers import run
+from helpers import pattern_rule_yaml, run
 
-_RULE = """code: UI901
-name: click-line
-kind: pattern
-category: ui-leftover
-severity: warning
-summary: "found {match}"
-why: a house rule that reports the whole line
-patterns: ['Click here to read more[^\\n]*']
-replace: ''
-fix:
-  applicability: unsafe
-  safety: a test rule that reports the whole line
-examples:
-  fail: ["⟦Click here to read more about it⟧"]
-  pass: ["nothing here"]
-"""
+# a house rule that reports the whole line
+_RULE = pattern_rule_yaml(r"Click here to read more[^\n]*", "⟦Click here to read more about it⟧",
+                          "replace: ''\nfix:\n  applicability: unsafe\n  safety: it reports the whole line\n",
+                          code="UI901", name="click-line", category="ui-leftover")
 
 
 def test_a_refused_unsafe_fix_is_named_with_the_sentence_it_keeps(tmp_path, monkeypatch):

@@ -22,6 +22,8 @@ import pytest
 from lint import packs, regex
 from lint.regex import UnsafeRegex, check_backtracking
 
+from helpers import pattern_rule_yaml
+
 HANG = 120  # seconds: a run of one small file that reaches this hung
 
 
@@ -155,25 +157,15 @@ def test_crafted_lines_that_hung_the_rewritten_builtin_rules_lint_at_once(tmp_pa
 
 # -- user packs ---------------------------------------------------------------------------------
 
-RULE = """code: HOUSE001
-name: house-rule
-kind: pattern
-category: punctuation
-severity: warning
-summary: "found {{match}}"
-why: because
-patterns: ['{pattern}']
-examples:
-  fail: ["{fail}"]
-  pass: ["nothing here"]
-"""
+def _house_rule(pattern: str, fail: str = "⟦aaa⟧b", extra: str = "") -> str:
+    return pattern_rule_yaml(pattern, fail, extra, code="HOUSE001", name="house-rule")
 
 
 def _pack(tmp_path, pattern, fail="⟦aaa⟧b"):
     pack = tmp_path / "house" / "x"
     pack.mkdir(parents=True)
     rule = pack / "HOUSE001-house-rule.yaml"
-    rule.write_text(RULE.format(pattern=pattern, fail=fail), encoding="utf-8")
+    rule.write_text(_house_rule(pattern, fail), encoding="utf-8")
     (tmp_path / "copydesk.toml").write_text('packs = ["house"]\n', encoding="utf-8")
     article = tmp_path / "story.txt"
     article.write_text("The harbour reopened. " + "a" * 4000 + "b and more.\n", encoding="utf-8")
@@ -199,9 +191,8 @@ def test_a_user_rule_that_backtracks_exponentially_is_refused_at_load(tmp_path):
 def test_the_check_applies_to_every_pattern_option_of_a_user_rule(tmp_path):
     for key, value in [("exceptions", r"(x+)+y"), ("prefilter", r"(x|xy)*z")]:
         path = tmp_path / f"{key}.yaml"
-        path.write_text(RULE.format(pattern="aaa", fail="⟦aaa⟧b").replace(
-            "examples:", f"{key}: {value!r}\nexamples:" if key == "prefilter" else f"{key}: ['{value}']\nexamples:"),
-            encoding="utf-8")
+        option = f"{key}: {value!r}\n" if key == "prefilter" else f"{key}: ['{value}']\n"
+        path.write_text(_house_rule("aaa", extra=option), encoding="utf-8")
         with pytest.raises(packs.PackError, match="HOUSE001 refused"):
             packs.load_rule(path, user=True)
         packs.load_rule(path)  # the built-in pack is not checked at load (a test reviews it)
