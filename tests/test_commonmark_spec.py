@@ -32,7 +32,9 @@ def _norm(text: str) -> str:
 def reference_prose(markdown: str) -> list[str]:
     """Prose by markdown-it-py's tokens: every paragraph, heading and table cell outside HTML
     blocks, its text and escaped or entity characters; code, images, autolinks and footnote
-    references as one placeholder; inline HTML as nothing (a ``<br>`` as a space)."""
+    references as one placeholder; inline HTML as nothing (a ``<br>`` as a space). Written
+    apart from lint/document/markdown.py on purpose: the oracle shares no code with what it
+    checks."""
     out = []
     tokens = _REFERENCE.parse(markdown)
     for k, t in enumerate(tokens):
