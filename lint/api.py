@@ -28,7 +28,8 @@ from typing import Iterable, Iterator, Mapping
 from .config import Config, ConfigError, load_config, parse_settings, unknown_selectors
 from .runner import FileResult, InputError
 
-__all__ = ["Linter", "lint_text", "FileResult", "InputError", "ConfigError", "FORMATS", "to_config"]
+__all__ = ["Linter", "lint_text", "FileResult", "InputError", "ConfigError", "FORMATS", "to_config",
+           "VersionSkewError", "code_version"]
 
 #: the API's format names -> the document parser's
 FORMATS = {"plain": "text", "text": "text", "txt": "text", "markdown": "markdown", "md": "markdown",
@@ -59,6 +60,37 @@ def to_config(config=None, root=None) -> Config:
     if isinstance(config, Mapping):
         return parse_settings(dict(config), None, Path(root or os.getcwd()))
     raise TypeError(f"config: expected None, a path, a dict or a Config, not {type(config).__name__}")
+
+
+class VersionSkewError(RuntimeError):
+    """A pickled :class:`Linter` reached a process that runs another Copydesk (a Dask or Spark
+    worker with another version installed): the message names both versions."""
+
+
+_CODE_VERSION: tuple | None = None
+
+
+def code_version() -> tuple[str, str]:
+    """(package version, code fingerprint): ``lint.__version__`` and the first 12 hex digits of
+    the SHA-256 of the package's Python files (relative name and content, sorted), which
+    changes with any change of the code, released or not. Computed once per process."""
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        from . import __version__
+        from ._sha import sha256
+
+        root = Path(__file__).resolve().parent
+        digest = sha256()
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        _CODE_VERSION = (__version__, digest.hexdigest()[:12])
+    return _CODE_VERSION
+
+
+def _describe(version) -> str:
+    if not (isinstance(version, tuple) and len(version) == 2):
+        return "an unknown (older) Copydesk version"
+    return f"Copydesk {version[0]} (code {version[1]})"
 
 
 class Linter:
@@ -105,16 +137,27 @@ class Linter:
 
     def __getstate__(self):
         # shipped whole: the selected rules, not the whole rule set (a worker needs no other);
-        # their patterns are rebuilt by the regex engine in use (lint.regex.dumps), not re.compile
+        # their patterns are rebuilt by the regex engine in use (lint.regex.dumps), not
+        # re.compile. The payload is bytes behind the code version, so that a process running
+        # other code says so (VersionSkewError) before unpickling a class it may not match.
+        import pickle
+
         from .regex import dumps
 
         self.rules()
-        return {"config": self.config, "cache": self._cache, "rules": dumps(self._rules)}
+        payload = pickle.dumps({"config": self.config, "cache": self._cache}, protocol=pickle.HIGHEST_PROTOCOL)
+        return {"version": code_version(), "payload": payload, "rules": dumps(self._rules)}
 
     def __setstate__(self, state):
         import pickle
 
-        self.config, self._cache = state["config"], state["cache"]
+        built = state.get("version") if isinstance(state, dict) else None
+        here = code_version()
+        if built != here:
+            raise VersionSkewError(f"this lint.Linter was built by {_describe(built)}, but this process runs "
+                                   f"{_describe(here)}: install the same Copydesk on the client and every worker")
+        inner = pickle.loads(state["payload"])
+        self.config, self._cache = inner["config"], inner["cache"]
         self._rules = pickle.loads(state["rules"])
         self._ruleset = None
         self._severity_for = self.config.severity_for if self.config.severity else None

@@ -240,98 +240,254 @@ def _text_and_format(rec, spec: Spec):
     return None if fmt is None else (text, fmt)
 
 
-#: pass 1's keys are reduced in this many shards (by key hash), each on one worker: the largest
-#: set a worker holds is a 1/REDUCE_SHARDS share of the corpus's (key, fingerprint) pairs
-REDUCE_SHARDS = 16
+#: pass 1a's count-min sketch: SKETCH_DEPTH rows of SKETCH_WIDTH uint32 counters (2 MB), the
+#: same size for any corpus. A row's cell of a line is a multiply-shift hash of its 64-bit key.
+SKETCH_DEPTH = 4
+SKETCH_WIDTH = 1 << 17
+_MULT = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+         0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9)
+#: pieces folded by one reduction task (pass 1a's sketches, pass 1b's pairs)
+FANIN = 8
+#: pass 1b's (key, fingerprint) pairs are counted in one shard (by fingerprint) per this many
+#: bytes of input, so the pairs one reducer holds do not grow with the corpus
+PAIR_SHARD_BYTES = 1 << 30
 
 
-def count_part(part: Part, spec: Spec, lines: bool = True, srules=(), shards: int = 1):
-    """Pass 1 of one partition: ``(keys, docs, styles)``. ``keys`` maps (group, shard) to the
-    set of ``hashed key << 64 | fingerprint`` of its documents' short lines (``lines``; one
-    int per pair: half the memory of a tuple), the shard being ``hashed key % shards``;
-    ``docs`` counts the documents per group (only records that can be linted); with ``srules``
-    (lint.crossdoc.style_rules) ``styles`` counts (group, rule code, form) -> documents."""
+def _ghash(group: str) -> int:
+    """What a group adds (XOR) to a key's hash in the sketch: 0 for the one group of a run
+    without --group-by."""
+    return hkey("\x00group\x00" + group) if group else 0
+
+
+def _scan(part: Part, spec: Spec, lines: bool, srules, docs, styles, fingerprints: bool = False):
+    """The good documents of a partition, parsed as the lint parses them: yields
+    ``(group, set of hashed candidate keys, fingerprint or 0)`` for those with candidate lines
+    (``lines``); counts every document that can be linted in ``docs`` (group -> n) and, with
+    ``srules``, the house-style forms in ``styles`` ((group, code, form) -> documents)."""
     from . import crossdoc
     from .document import parse
 
-    keys: dict = {}
-    docs: Counter = Counter()
-    styles: Counter = Counter()
     for name, rec, why in records(part, spec):
         tf = None if why else _text_and_format(rec, spec)
         if tf is None:
             continue
         g = _group(rec, spec)
-        docs[g] += 1
+        if docs is not None:
+            docs[g] += 1
         try:
             doc = parse(tf[0], name, tf[1])
         except Exception:  # noqa: BLE001 - pass 2 reports the record's error
             continue
-        if lines:
-            fp = crossdoc.document_fingerprint(doc)
-            for k, _, _ in crossdoc.document_candidates(doc):
-                h = hkey(k)
-                keys.setdefault((g, h % shards), set()).add(h << 64 | fp)
         if srules:
             styles.update((g, code, i) for code, i in crossdoc.style_usage(doc, srules))
-    return keys, docs, styles
+        if lines:
+            keys = {hkey(k) for k, _, _ in crossdoc.document_candidates(doc)}
+            if keys:
+                yield g, keys, crossdoc.document_fingerprint(doc) if fingerprints else 0
 
 
-def _small(result) -> tuple[Counter, Counter]:
-    return result[1], result[2]
+def _cells(xs, width: int, depth: int):
+    """The sketch cell of each 64-bit value of ``xs`` (uint64 array) in each row."""
+    import numpy as np
+
+    shift = np.uint64(64 - (width.bit_length() - 1))
+    for i in range(depth):
+        yield ((xs * np.uint64(_MULT[i])) >> shift).astype(np.intp)
 
 
-def _shard(result, shard: int) -> dict:
-    """One shard of a partition's keys: group -> set."""
-    return {g: v for (g, b), v in result[0].items() if b == shard}
+def sketch_part(part: Part, spec: Spec, lines: bool = True, srules=()) -> dict:
+    """Pass 1a of one partition: ``{"keys": (values, documents), "sketch": None, "docs",
+    "styles"}``, ``values`` the distinct ``hashed key ^ group hash`` of its documents' short
+    lines (uint64, sorted) and ``documents`` how many of its documents hold each (a document
+    counts a line once): the partition's share of the sketch, sparse (its size is the
+    partition's, not the corpus's)."""
+    import numpy as np
+
+    docs: Counter = Counter()
+    styles: Counter = Counter()
+    xs: list = []
+    gh: dict = {}
+    for g, keys, _ in _scan(part, spec, lines, srules, docs, styles):
+        h = gh.get(g)
+        if h is None:
+            h = gh[g] = _ghash(g)
+        xs.extend(k ^ h for k in keys)
+    arr = np.fromiter(xs, dtype=np.uint64, count=len(xs))
+    values, counts = np.unique(arr, return_counts=True)
+    return {"keys": (values, counts.astype(np.uint32)), "sketch": None, "docs": docs, "styles": styles}
 
 
-def _reduce_shard(docs: dict, min_docs: int, min_share: float, *pieces) -> dict:
-    """The frequent keys of one shard: group -> {hashed key: distinct fingerprints}."""
-    united: dict = {}
-    for piece in pieces:
-        for g, v in piece.items():
-            united.setdefault(g, set()).update(v)
-    out: dict = {}
-    for g, pairs in united.items():
-        counts = Counter(x >> 64 for x in pairs)
-        need = max(min_docs, min_share * docs.get(g, 0))
-        freq = {h: n for h, n in counts.items() if n >= need}
-        if freq:
-            out[g] = freq
+def _fold_sketch(width: int, depth: int, *pieces) -> dict:
+    """Pieces of pass 1a (partitions' sparse counts or folded sketches) added into one sketch."""
+    import numpy as np
+
+    sk = None
+    docs: Counter = Counter()
+    styles: Counter = Counter()
+    for p in pieces:
+        docs.update(p["docs"])
+        styles.update(p["styles"])
+        if p["sketch"] is not None:
+            if sk is None:
+                sk = p["sketch"].copy()
+            else:
+                sk += p["sketch"]
+        if p["keys"] is not None and len(p["keys"][0]):
+            if sk is None:
+                sk = np.zeros((depth, width), dtype=np.uint32)
+            values, counts = p["keys"]
+            for i, cells in enumerate(_cells(values, width, depth)):
+                np.add.at(sk[i], cells, counts)
+    return {"keys": None, "sketch": sk, "docs": docs, "styles": styles}
+
+
+def estimate(sketch, values):
+    """The count-min estimate of each value (uint64 array): never below its true count."""
+    import numpy as np
+
+    depth, width = sketch.shape
+    est = None
+    for i, cells in enumerate(_cells(values, width, depth)):
+        est = sketch[i][cells] if est is None else np.minimum(est, sketch[i][cells])
+    return est
+
+
+def _sketch_small(folded: dict) -> tuple:
+    """(documents per group, house-style counts, the largest estimate any line can have)."""
+    sk = folded["sketch"]
+    bound = 0 if sk is None else int(sk.max(axis=1).min())
+    return folded["docs"], folded["styles"], bound
+
+
+def pairs_part(part: Part, spec: Spec, folded: dict, need: dict, shards: int) -> list:
+    """Pass 1b of one partition (read and parsed again): for the lines whose sketch estimate
+    reaches their group's threshold (``need``: group -> documents), the distinct (hashed key,
+    fingerprint) pairs, as ``shards`` dicts (by fingerprint) of group -> uint64 array (n, 2)."""
+    import numpy as np
+
+    sketch = folded["sketch"]
+    order = {g: i for i, g in enumerate(sorted(need))}
+    hs = [_ghash(g) for g in sorted(need)]
+    gi: list = []
+    ks: list = []
+    fps: list = []
+    for g, keys, fp in _scan(part, spec, True, (), None, None, fingerprints=True):
+        j = order.get(g)
+        if j is None:
+            continue
+        gi.extend([j] * len(keys))
+        ks.extend(keys)
+        fps.extend([fp] * len(keys))
+    out: list = [{} for _ in range(shards)]
+    if not ks:
+        return out
+    k = np.fromiter(ks, dtype=np.uint64, count=len(ks))
+    fp = np.fromiter(fps, dtype=np.uint64, count=len(fps))
+    g = np.asarray(gi, dtype=np.intp)
+    x = k ^ np.asarray(hs, dtype=np.uint64)[g]
+    keep = estimate(sketch, x) >= np.asarray([need[name] for name in sorted(need)], dtype=np.float64)[g]
+    shard = fp % np.uint64(shards)
+    for name, j in order.items():
+        for b in range(shards):
+            sel = keep & (g == j) & (shard == b)
+            if sel.any():
+                out[b][name] = np.unique(np.stack([k[sel], fp[sel]], axis=1), axis=0)
     return out
 
 
+def _fold_pairs(shard, *pieces) -> dict:
+    """Pieces of pass 1b united: group -> distinct (key, fingerprint) rows. ``shard``: the
+    shard to take of partitions' results (lists by shard), None for already folded pieces."""
+    import numpy as np
+
+    by_group: dict = {}
+    for p in pieces:
+        for g, arr in (p[shard] if shard is not None else p).items():
+            by_group.setdefault(g, []).append(arr)
+    return {g: np.unique(np.concatenate(arrs), axis=0) for g, arrs in by_group.items()}
+
+
+def _count_pairs(folded: dict) -> dict:
+    """group -> {hashed key: distinct fingerprints} of one shard's united pairs."""
+    import numpy as np
+
+    out = {}
+    for g, arr in folded.items():
+        keys, counts = np.unique(arr[:, 0], return_counts=True)
+        out[g] = dict(zip(keys.tolist(), counts.tolist()))
+    return out
+
+
+def _tree(client, leaves: list, first, then):
+    """``first`` over chunks of FANIN leaves, then ``then`` over chunks of those, up to one
+    future. Each level runs at a higher priority than the one below, so a fold runs as soon as
+    its pieces exist and frees them (maps first would hold every partition's piece at once)."""
+    fs, fn, level = leaves, first, 1
+    while True:
+        fs = [client.submit(fn, *fs[i:i + FANIN], pure=False, priority=level) for i in range(0, len(fs), FANIN)]
+        if len(fs) == 1:
+            return fs[0]
+        fn, level = then, level + 1
+
+
+def pair_shards(parts) -> int:
+    """Pass 1b's shards for these partitions: one per PAIR_SHARD_BYTES of input (at least 1)."""
+    size = 0
+    for path in {p.path for p in parts}:
+        try:
+            size += os.path.getsize(path)
+        except OSError:
+            pass
+    return max(1, min(256, -(-size // PAIR_SHARD_BYTES)))
+
+
 def reduce_counts(client, parts, spec: Spec, min_docs: int | None, min_share: float | None, srules=(),
-                  style_docs: int | None = None, shards: int = REDUCE_SHARDS) -> dict:
-    """Pass 1 on the cluster: a map over the partitions (their results stay on the workers),
-    the small counts (documents, house-style forms) gathered and added, and the line keys
-    reduced in ``shards`` shards by key hash, each shard's pieces pulled by one worker, which
-    returns only its frequent keys. ``min_docs`` None: no repeated lines (UI025 off);
-    ``srules`` empty: no house style."""
+                  style_docs: int | None = None, shards: int | None = None, width: int = SKETCH_WIDTH,
+                  depth: int = SKETCH_DEPTH) -> dict:
+    """Pass 1 on the cluster, in memory that does not grow with the corpus:
+
+    - 1a: a map over the partitions (:func:`sketch_part`), folded in a tree into one count-min
+      sketch of ``depth`` x ``width`` counters (documents per line and group, an over-estimate,
+      never under), with the documents per group and the house-style counts;
+    - 1b: a second map (:func:`pairs_part`, reading the input again) keeps only the lines whose
+      estimate reaches their group's threshold (a superset of the frequent ones), as distinct
+      (key, fingerprint) pairs, united in a tree per shard of the fingerprints (``shards``;
+      None: :func:`pair_shards`) and counted exactly: copies of an article count once. The
+      client keeps the keys held by at least ``min_docs`` and ``min_share`` of their group.
+
+    1b is skipped when no line can reach the threshold. ``min_docs`` None: no repeated lines
+    (UI025 off); ``srules`` empty: no house style."""
     from . import crossdoc
 
     out: dict = {"docs": {}, "frequent": {}, "styles": {}}
     if not parts:
         return out
     lines = min_docs is not None
-    shards = shards if lines else 1
-    mapped = [client.submit(count_part, p, spec, lines, tuple(srules), shards, pure=False) for p in parts]
-    docs: Counter = Counter()
-    styles: Counter = Counter()
-    for d, st in client.gather([client.submit(_small, f, pure=False) for f in mapped]):
-        docs.update(d)
-        styles.update(st)
-    out["docs"] = dict(docs)
-    if lines:
-        reducers = []
-        for b in range(shards):
-            pieces = [client.submit(_shard, f, b, pure=False) for f in mapped]
-            reducers.append(client.submit(_reduce_shard, dict(docs), min_docs, min_share, *pieces, pure=False))
-        for part in client.gather(reducers):
-            for g, freq in part.items():
-                out["frequent"].setdefault(g, {}).update(freq)
+    mapped = [client.submit(sketch_part, p, spec, lines, tuple(srules), pure=False) for p in parts]
+    from functools import partial
+
+    fold = partial(_fold_sketch, width, depth)
+    root = _tree(client, mapped, fold, fold)
     del mapped
+    docs, styles, bound = client.submit(_sketch_small, root, pure=False).result()
+    out["docs"] = dict(docs)
+    need = {g: max(min_docs, min_share * n) for g, n in docs.items()} if lines else {}
+    if lines and need and bound >= min(need.values()):
+        shards = shards or pair_shards(parts)
+        mapped = [client.submit(pairs_part, p, spec, root, need, shards, pure=False) for p in parts]
+        counted = [client.submit(_count_pairs, _tree(client, mapped, partial(_fold_pairs, b), partial(_fold_pairs, None)),
+                                 pure=False, priority=100) for b in range(shards)]
+        del mapped
+        totals: dict = {}
+        for part in client.gather(counted):
+            for g, c in part.items():
+                tg = totals.setdefault(g, Counter())
+                tg.update(c)
+        for g, c in totals.items():
+            freq = {h: n for h, n in c.items() if n >= need[g]}
+            if freq:
+                out["frequent"][g] = freq
+    del root
     if srules and style_docs is not None:
         per_group: dict = {}
         for (g, code, i), n in styles.items():
@@ -451,9 +607,35 @@ def lint_record(linter, rec, name: str, spec: Spec, why: str | None, cross: dict
     return row
 
 
+#: the last Linter unpickled in this (worker) process: (its pickle's digest, the Linter)
+_WORKER_LINTER: tuple = (b"", None)
+
+
+def load_linter(blob: bytes):
+    """The :class:`lint.Linter` pickled in ``blob``, unpickled once per process. The client
+    ships the pickle, not the object: a worker that runs other Copydesk code then raises
+    lint.api.VersionSkewError in a task, which reaches the client as itself (an object that
+    fails to unpickle when scattered comes back as a bare ``Exception`` of its text)."""
+    import pickle
+
+    global _WORKER_LINTER
+    digest = hashlib.blake2b(blob, digest_size=16).digest()
+    if _WORKER_LINTER[0] != digest:
+        _WORKER_LINTER = (b"", None)
+        _WORKER_LINTER = (digest, pickle.loads(blob))
+    return _WORKER_LINTER[1]
+
+
+def _check_linter(blob: bytes) -> None:
+    load_linter(blob)
+
+
 def lint_part(part: Part, spec: Spec, linter, cross: dict | None, out_dir: str, out_kind: str,
               opts: dict) -> dict:
-    """Pass 2 of one partition: lint its records into its part file; its summary back."""
+    """Pass 2 of one partition: lint its records into its part file; its summary back.
+    ``linter``: a :class:`lint.Linter` or its pickle (:func:`load_linter`)."""
+    if isinstance(linter, bytes):
+        linter = load_linter(linter)
     srules, severity_for = (), None
     if opts.get("house_style"):
         from . import crossdoc
@@ -677,6 +859,12 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
         client, cluster = _client(opts)
     started = time.monotonic()
     try:
+        import pickle
+
+        # the rule set travels pickled, and a worker unpickles it first of all: one that runs
+        # other Copydesk code says so (VersionSkewError) before pass 1 costs anything
+        [linter_f] = client.scatter([pickle.dumps(linter, protocol=pickle.HIGHEST_PROTOCOL)], broadcast=True)
+        client.submit(_check_linter, linter_f, pure=False).result()
         cross = None
         t_cross = 0.0
         if ui025 is not None or srules:
@@ -693,7 +881,6 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
         for s in manifest["done"].values():
             progress.update(s, parts=1)
         if todo:
-            [linter_f] = client.scatter([linter], broadcast=True)
             [cross_f] = client.scatter([cross], broadcast=True) if cross is not None else [None]
             popts = {"severity": severity, "readability": readability, "house_style": bool(srules)}
             futures = [client.submit(lint_part, p, opts.spec, linter_f, cross_f, os.path.abspath(parts_dir), kind,

@@ -56,6 +56,7 @@ def corpus(inputs, output, text_field, id_field, format_field, fmt, group_by, wo
     """Lint JSONL or Parquet records on Dask: INPUT is a .jsonl, .jsonl.gz or .parquet file or a
     folder of them; OUT (-o) gets one row per record (id, diagnostics, verdict, readability when
     READ is selected), OUT.summary.json the counts."""
+    from .api import VersionSkewError
     from .config import ConfigError
     from .runner import InputError
     from .corpus import CorpusError, Options, Spec, render_summary, run
@@ -80,7 +81,7 @@ def corpus(inputs, output, text_field, id_field, format_field, fmt, group_by, wo
                    house_style=house_style == "majority")
     try:
         summary = run(opts)
-    except (CorpusError, ConfigError, InputError) as exc:
+    except (CorpusError, ConfigError, InputError, VersionSkewError) as exc:
         click.echo(f"copydesk: error: {exc}", err=True)
         sys.exit(2)
     click.echo(render_summary(summary), nl=False)

@@ -348,9 +348,29 @@ def test_the_sharded_reduction_finds_what_the_one_process_reference_finds(tmp_pa
     spec = engine.Spec(format_field="fmt")
     one = engine.reduce_counts(client, parts, spec, 5, 0.03, shards=1)
     many = engine.reduce_counts(client, parts, spec, 5, 0.03, shards=7)
-    assert one == many and one["docs"] == {"": 90}
+    # a sketch of 2 x 16 counters passes nearly every line to pass 1b, which counts them exactly
+    tiny = engine.reduce_counts(client, parts, spec, 5, 0.03, shards=3, width=16, depth=2)
+    assert one == many == tiny and one["docs"] == {"": 90}
     texts = [(d["text"], FORMATS[d["fmt"]]) for d in docs]
     counter = crossdoc.count(([k for k, _, _ in crossdoc.candidates(t, f)] for t, f in texts),
                              [crossdoc.fingerprint(t, f) for t, f in texts])
     ref = {engine.hkey(k): counter[k] for k in crossdoc.frequent(counter, 90, min_docs=5, min_share=0.03)}
     assert many["frequent"][""] == ref and len(ref) >= 3
+
+
+@pytest.mark.cluster
+def test_a_linter_from_other_code_is_a_one_line_error_on_the_workers(tmp_path, client, monkeypatch):
+    """The client pickles the Linter as another Copydesk would (its code version patched); the
+    workers, which run this one, refuse it with both versions named, and the command says so
+    in one line (exit 2), not with a TypeError from deep inside unpickling."""
+    from lint import api
+
+    src = _write_jsonl(tmp_path / "docs.jsonl", _documents(3, seed=1))
+    monkeypatch.setattr(api, "_CODE_VERSION", ("9.9.9", "0123456789ab"))
+    with pytest.raises(api.VersionSkewError) as info:
+        _run(tmp_path, client, [src], tmp_path / "out.jsonl", cross_doc=False)
+    here = client.run(lambda: api.code_version())
+    [worker_version] = set(here.values())
+    msg = str(info.value)
+    assert "Copydesk 9.9.9 (code 0123456789ab)" in msg and f"(code {worker_version[1]})" in msg
+    assert "\n" not in msg
