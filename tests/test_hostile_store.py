@@ -31,6 +31,25 @@ def _corpus(tmp_path):
 
 
 _check = check_in_process
+_FRESH: dict = {}
+
+
+def _fresh(*args):
+    """``check --no-cache ARGS corpus`` on the fixture corpus (every test here makes the same
+    one, under the same relative name): made once per process, as it cannot differ."""
+    if args not in _FRESH:
+        _FRESH[args] = _check("--no-cache", *args, "corpus")
+    return _FRESH[args]
+
+
+def _count_lints(monkeypatch) -> list:
+    """The files linted from now on (lint.runner.lint_source, in this process: --jobs 1)."""
+    import lint.runner
+
+    calls: list = []
+    real = lint.runner.lint_source
+    monkeypatch.setattr(lint.runner, "lint_source", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    return calls
 
 
 def _run(repo, *args):
@@ -58,7 +77,7 @@ def _shards(repo):
 @pytest.mark.parametrize("where", ["results", "paths"])
 def test_a_fifo_in_the_store_does_not_hang_the_run(repo, where):
     corpus = _corpus(repo)
-    want = _check("--no-cache", "--format", "json", "corpus")
+    want = _fresh("--format", "json")
     assert _check("--format", "json", "corpus") == want  # fills the store
     paths, results = _shards(repo)
     for f in (results if where == "results" else paths):
@@ -75,10 +94,8 @@ def test_a_fifo_in_the_store_does_not_hang_the_run(repo, where):
 @needs_fifo
 def test_a_fifo_as_the_rule_cache_does_not_hang_the_run(repo):
     _corpus(repo)
-    want = _check("--no-cache", "--format", "json", "corpus")
-    _run(repo, "corpus/seed.txt")  # the rule cache is written
-    shutil.rmtree(repo / store.CACHE_DIR, ignore_errors=True)
-    files = list((repo / "rule-cache").iterdir())
+    want = _fresh("--format", "json")
+    files = list((repo / "rule-cache").glob("rules-*"))  # the repo fixture copied it in
     assert len(files) == 1
     files[0].unlink()
     os.mkfifo(files[0])
@@ -151,11 +168,22 @@ BAD_PATH_ENTRIES = [1, None, "x", (), (1, 2, 3, 4), (1, 2, 3, 4, b"short"), ("1"
                     (1, 2, 3, 4, "x" * 32), [1, 2, 3, 4, b"x" * 32]]
 
 
-def _rewrite(files, value_for):
+def _entries(files) -> dict:
+    """Every entry of these store files: key -> value."""
+    out = {}
     for f in files:
         data = marshal.loads(f.read_bytes())
         assert data[0] == (store.FORMAT, store.__version__)
-        f.write_bytes(marshal.dumps((data[0], {k: value_for(v) for k, v in data[1].items()})))
+        out.update(data[1])
+    return out
+
+
+def _rewrite(files, value_for):
+    """Each entry's value replaced by ``value_for(key, value)``."""
+    for f in files:
+        data = marshal.loads(f.read_bytes())
+        assert data[0] == (store.FORMAT, store.__version__)
+        f.write_bytes(marshal.dumps((data[0], {k: value_for(k, v) for k, v in data[1].items()})))
 
 
 def test_every_bad_payload_is_refused_and_a_good_one_taken():
@@ -169,37 +197,59 @@ def test_every_bad_payload_is_refused_and_a_good_one_taken():
     stored = store.Stored.from_dict(good)
     assert stored.to_dict() == good and stored.diagnostics()[0].code == "SEG001"
     assert stored.verdict() == {"likely_mt": True} and stored.line_index().position(6) == (2, 2)
-    assert store.Stored.from_dict(BAD_PAYLOADS[-1]) is None
+    assert all(store.Stored.from_dict(bad) is None for bad in BAD_PAYLOADS)
+    assert not any(map(store._valid_path_entry, BAD_PATH_ENTRIES))
+    assert store._valid_path_entry((1, 2, 3, 4, b"x" * 32))
 
 
-@pytest.mark.parametrize("bad", BAD_PAYLOADS, ids=range(len(BAD_PAYLOADS)))
-def test_malformed_results_behind_a_valid_header_are_misses(repo, bad):
+def test_malformed_results_behind_a_valid_header_are_misses(repo, monkeypatch):
+    """Every bad payload, each put in place of a stored result with findings (in rounds: one
+    bad payload per result), is a miss: exactly those files are linted again, stored again,
+    and the report is the fresh one. (Each payload is refused at unit level above; this is
+    the store's own path to that check.)"""
     _corpus(repo)
-    want = _check("--no-cache", "--format", "json", "corpus")
-    _check("--format", "json", "corpus")
-    _rewrite(_shards(repo)[1], lambda v: bad)
-    assert _check("--format", "json", "corpus") == want
-    assert _check("--format", "json", "corpus") == want  # re-linted and stored again
-    assert _check("--format", "text", "corpus") == _check("--no-cache", "--format", "text", "corpus")
+    want = _fresh("--format", "json")
+    assert _check("--format", "json", "corpus") == want  # fills the store
+    results = _shards(repo)[1]
+    keys = sorted(k for k, v in _entries(results).items() if v["findings"])
+    assert len(keys) >= 5, "too few fixture articles with findings to spread the payloads over"
+    linted = _count_lints(monkeypatch)
+    for start in range(0, len(BAD_PAYLOADS), len(keys)):
+        batch = dict(zip(keys, BAD_PAYLOADS[start:start + len(keys)]))
+        _rewrite(results, lambda k, v: batch.get(k, v))
+        linted.clear()
+        assert _check("--format", "json", "corpus") == want, f"payloads {start}..{start + len(batch) - 1}"
+        assert len(linted) == len(batch), (start, linted)  # those files, and no other
+        linted.clear()
+        assert _check("--format", "json", "corpus") == want  # re-linted and stored again
+        assert linted == []
+    assert _check("--format", "text", "corpus") == _fresh("--format", "text")
 
 
-@pytest.mark.parametrize("bad", BAD_PATH_ENTRIES, ids=range(len(BAD_PATH_ENTRIES)))
-def test_malformed_path_entries_behind_a_valid_header_are_misses(repo, bad):
+def test_malformed_path_entries_behind_a_valid_header_are_misses(repo, monkeypatch):
+    """Every bad path entry, one per file: the file's content is hashed instead, its stored
+    result is still found (nothing is linted), and the report is the fresh one."""
     _corpus(repo)
-    want = _check("--no-cache", "--format", "json", "corpus")
+    want = _fresh("--format", "json")
     _check("--format", "json", "corpus")
-    _rewrite(_shards(repo)[0], lambda v: bad)
+    paths = _shards(repo)[0]
+    names = sorted(_entries(paths))
+    assert len(names) >= len(BAD_PATH_ENTRIES)
+    bad = dict(zip(names, BAD_PATH_ENTRIES))
+    _rewrite(paths, lambda k, v: bad.get(k, v))
+    linted = _count_lints(monkeypatch)
     assert _check("--format", "json", "corpus") == want
+    assert linted == []
     assert _check("--format", "json", "corpus") == want
 
 
 def test_a_path_entry_pointing_to_a_malformed_result_is_a_miss(repo):
     """Entries of the right shape can still disagree: a finding placed past the text's end."""
     _corpus(repo)
-    want = _check("--no-cache", "--format", "json", "corpus")
+    want = _fresh("--format", "json")
     _check("--format", "json", "corpus")
 
-    def past_the_end(v):
+    def past_the_end(k, v):
         if not v["findings"]:
             return v
         d = v["findings"][0]
@@ -212,10 +262,11 @@ def test_a_path_entry_pointing_to_a_malformed_result_is_a_miss(repo):
 # -- the rule-set cache ---------------------------------------------------------------------
 
 def _rule_cache_file(repo):
+    """The rule-set cache file the repo fixture copied in (lint.rulecache)."""
     _corpus(repo)
-    _check("corpus/seed.txt")
-    files = list((repo / "rule-cache").iterdir())
+    files = list((repo / "rule-cache").glob("rules-*"))
     assert len(files) == 1
+    assert rulecache.load(_folders(), _fingerprint()) is not None  # valid as it stands
     return files[0]
 
 
@@ -226,17 +277,6 @@ def _parts(path):
     header = pickle.load(stream)
     metas = pickle.load(stream)
     return header, metas, stream.read()
-
-
-@pytest.mark.parametrize("deps", [5, "x", [5], [("a",)], [(1, "d")], [("a", 1)], {"a": "b"}])
-def test_a_rule_cache_with_malformed_deps_is_rebuilt(repo, deps):
-    f = _rule_cache_file(repo)
-    header, metas, body = _parts(f)
-    assert rulecache.load(_folders(), _fingerprint()) is not None
-    header["deps"] = deps
-    f.write_bytes(pickle.dumps(header) + pickle.dumps(metas) + body)
-    assert rulecache.load(_folders(), _fingerprint()) is None
-    assert _with_the_rule_cache(repo) == _check("--no-cache", "--format", "json", "corpus")
 
 
 def _folders():
@@ -251,25 +291,64 @@ def _fingerprint():
     return fingerprint(_folders())[0]
 
 
-def _with_the_rule_cache(repo):
-    """A run that reads the rule cache, with no stored results."""
+def _rebuilt_by_a_run(repo):
+    """A run that reads the rule cache (no stored results) reports what a fresh run does, and
+    leaves a valid rule cache behind (the refused one was rebuilt and replaced)."""
     shutil.rmtree(repo / store.CACHE_DIR, ignore_errors=True)
-    return _check("--format", "json", "corpus")
+    assert _check("--format", "json", "corpus") == _fresh("--format", "json")
+    assert rulecache.load(_folders(), _fingerprint()) is not None
 
 
-@pytest.mark.parametrize("field,value", [("code", 5), ("severity", "error"), ("zones", ["body"]),
-                                         ("options", None), ("fix_applicability", "safe"),
-                                         ("demote_after", "2"), ("aliases", (5,))])
-def test_a_rule_cache_with_a_malformed_rule_is_rebuilt(repo, field, value):
+BAD_DEPS = [5, "x", [5], [("a",)], [(1, "d")], [("a", 1)], {"a": "b"}]
+BAD_META_FIELDS = [("code", 5), ("severity", "error"), ("zones", ["body"]), ("options", None),
+                   ("fix_applicability", "safe"), ("demote_after", "2"), ("aliases", (5,))]
+
+
+def _with_deps(f, deps):
+    header, metas, body = _parts(f)
+    f.write_bytes(pickle.dumps({**header, "deps": deps}) + pickle.dumps(metas) + body)
+
+
+def _with_a_bad_meta(f, field, value):
     import dataclasses
 
-    f = _rule_cache_file(repo)
     header, metas, body = _parts(f)
     metas = [dataclasses.replace(metas[0])] + metas[1:]
     object.__setattr__(metas[0], field, value)
     f.write_bytes(pickle.dumps(header) + pickle.dumps(metas) + body)
+
+
+def test_a_rule_cache_with_malformed_deps_is_refused(repo):
+    f = _rule_cache_file(repo)
+    good = f.read_bytes()
+    for deps in BAD_DEPS:
+        _with_deps(f, deps)
+        assert rulecache.load(_folders(), _fingerprint()) is None, deps
+        f.write_bytes(good)
+    assert rulecache.load(_folders(), _fingerprint()) is not None
+
+
+def test_a_rule_cache_with_a_malformed_rule_is_refused(repo):
+    f = _rule_cache_file(repo)
+    good = f.read_bytes()
+    for field, value in BAD_META_FIELDS:
+        _with_a_bad_meta(f, field, value)
+        assert rulecache.load(_folders(), _fingerprint()) is None, field
+        f.write_bytes(good)
+    assert rulecache.load(_folders(), _fingerprint()) is not None
+
+
+@pytest.mark.parametrize("how", ["deps", "rule"])
+def test_a_refused_rule_cache_is_rebuilt_by_the_run(repo, how):
+    """End to end, for one malformed header and one malformed rule (the refusals above all end
+    in the same rebuild)."""
+    f = _rule_cache_file(repo)
+    if how == "deps":
+        _with_deps(f, BAD_DEPS[1])
+    else:
+        _with_a_bad_meta(f, *BAD_META_FIELDS[0])
     assert rulecache.load(_folders(), _fingerprint()) is None
-    assert _with_the_rule_cache(repo) == _check("--no-cache", "--format", "json", "corpus")
+    _rebuilt_by_a_run(repo)
 
 
 def test_a_rule_cache_with_a_malformed_body_is_rebuilt(repo):
@@ -280,4 +359,5 @@ def test_a_rule_cache_with_a_malformed_body_is_rebuilt(repo):
         cached = rulecache.load(_folders(), _fingerprint())
         assert cached is not None  # the metadata is fine: the body is read when the rules are needed
         assert [r.meta.code for r in cached.rules] == [m.code for m in metas]  # built again
-    assert _with_the_rule_cache(repo) == _check("--no-cache", "--format", "json", "corpus")
+    shutil.rmtree(repo / store.CACHE_DIR, ignore_errors=True)
+    assert _check("--format", "json", "corpus") == _fresh("--format", "json")
