@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
@@ -62,7 +61,9 @@ def _no_raw(data: bytes) -> str:
 
 
 def _format(hostile, fmt):
-    code, out, err = cli("check", "--no-cache", "--format", fmt, "names", cwd=hostile)
+    # with the result store (a fresh one per test): the rule set comes from the rule cache
+    # instead of being built in every child, and a test's later formats render stored results
+    code, out, err = cli("check", "--format", fmt, "names", cwd=hostile)
     assert b"Traceback" not in err, err.decode("utf-8", "replace")
     assert code == 2, (code, err)  # bad\xff.txt could not be read
     err_text = _no_raw(err)
@@ -126,18 +127,18 @@ def test_junit_parses(hostile):
 
 @needs_bytes_names
 def test_html_report_and_fix_diff_and_baseline_messages(hostile):
-    code, out, err = cli("report", "--no-cache", "names", "-o", "r.html", cwd=hostile)
+    code, out, err = cli("report", "names", "-o", "r.html", cwd=hostile)
     assert code == 2 and b"Traceback" not in err
     html = (hostile / "r.html").read_bytes().decode("utf-8")
     assert "names/caf\\xe9.txt" in html and "\udce9" not in html
-    code, out, err = cli("fix", "--diff", "--no-cache", "names", cwd=hostile)
+    code, out, err = cli("fix", "--diff", "names", cwd=hostile)
     assert b"Traceback" not in err
     text = _no_raw(out)
     assert "--- names/caf\\xe9.txt" in text
-    code, out, err = cli("check", "--no-cache", "--write-baseline", "b.json", "names", cwd=hostile)
+    code, out, err = cli("check", "--write-baseline", "b.json", "names", cwd=hostile)
     assert b"Traceback" not in err
     assert "names/caf\\xe9.txt" in json.loads((hostile / "b.json").read_bytes().decode("utf-8"))["files"]
-    code, out, err = cli("check", "--no-cache", "--baseline", "b.json", "--format", "json", "names", cwd=hostile)
+    code, out, err = cli("check", "--baseline", "b.json", "--format", "json", "names", cwd=hostile)
     assert code == 2 and sum(len(f["diagnostics"]) for f in json.loads(out)["files"]) == 0  # all baselined
     code, out, err = cli("stats", "--format", "json", "names", cwd=hostile)
     assert {f["path"] for f in json.loads(_no_raw(out))["files"]} == SHOWN
@@ -155,8 +156,34 @@ def test_a_missing_named_file_with_a_raw_byte_is_escaped_on_stderr(tmp_path):
 
 # ----------------------------------------------------------------------------- Ctrl-C
 
-_STARTED = ("import sys\nfrom lint.cli import entry\n"
-            "sys.stderr.write('started\\n'); sys.stderr.flush()\nentry()\n")
+#: the command, with Ctrl-C (a real SIGINT, sent by the process to itself) at a chosen point:
+#: the Nth result handed to the result store ("put": in the middle of linting; the store is
+#: written every 8 results, so the interrupted run leaves part of it) or the Nth rename of a
+#: fixed file ("rename": the signal comes while the file is being replaced). A point, not a
+#: delay: the interruption lands mid-run on any machine, with a small corpus.
+_INTERRUPTED = """
+import os, signal
+from lint import cache, runner
+from lint.cli import entry
+
+at, where = int(os.environ["COPYDESK_TEST_SIGINT_AT"]), os.environ["COPYDESK_TEST_SIGINT_IN"]
+cache.FLUSH_AT = 8
+calls = [0]
+
+def hooked(real):
+    def call(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] == at:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(*args, **kwargs)
+    return call
+
+if where == "put":
+    cache.Cache.put = hooked(cache.Cache.put)
+else:
+    runner._replace = hooked(runner._replace)
+entry()
+"""
 _WORDS = ("the region said officials on monday that a report was published about new rules for trade "
           "and the ministry would answer questions from reporters later in the week").split()
 
@@ -183,95 +210,91 @@ def _sigint_default():
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _interrupt(cwd, args, delay, env=None, stderr_pty=False):
-    """Start the command, wait until it is running (its 'started' line), let it work ``delay``
-    seconds, send SIGINT: (exit code, stdout, stderr), or None when it finished first."""
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    if stderr_pty:
-        import pty
+def _interrupt(cwd, args, at, where="put", stderr_pty=False):
+    """Run the command with Ctrl-C at the ``at``-th ``where`` (see _INTERRUPTED): (exit code,
+    stdout, stderr; stderr empty when it is a terminal, which shows the progress bar)."""
+    import threading
 
-        master, slave = pty.openpty()
-        p = subprocess.Popen([sys.executable, "-c", _STARTED, *args], cwd=cwd, env=full_env,
-                             stdout=subprocess.PIPE, stderr=slave, preexec_fn=_sigint_default)
-        os.close(slave)
-        seen = b""
-        deadline = time.monotonic() + 60
-        while b"Linting" not in seen and time.monotonic() < deadline:  # the progress bar: linting began
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COPYDESK_TEST_SIGINT_AT": str(at),
+           "COPYDESK_TEST_SIGINT_IN": where}
+    cmd = [sys.executable, "-c", _INTERRUPTED, *args]
+    if not stderr_pty:
+        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=_sigint_default)
+        out, err = p.communicate(timeout=120)
+        return p.returncode, out, err
+    import pty
+
+    master, slave = pty.openpty()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=slave, preexec_fn=_sigint_default)
+    os.close(slave)
+    seen: list = []
+
+    def drain():  # the terminal's side: read what it shows until the child is gone
+        while True:
             try:
-                seen += os.read(master, 4096)
+                chunk = os.read(master, 4096)
             except OSError:
-                break
-    else:
-        p = subprocess.Popen([sys.executable, "-c", _STARTED, *args], cwd=cwd, env=full_env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_sigint_default)
-        assert p.stderr.readline() == b"started\n"
-    time.sleep(delay)
-    if p.poll() is not None:
-        p.communicate()
-        return None
-    p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=120)
-    if stderr_pty:
-        os.close(master)
-        err = b""
-    return p.returncode, out, err
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    out, _ = p.communicate(timeout=120)
+    reader.join(10)
+    os.close(master)
+    assert b"Linting" in b"".join(seen)  # it was a terminal: the progress bar was shown
+    return p.returncode, out, b""
 
 
 @pytest.mark.parametrize("jobs,pty_", [("1", False), ("2", False), ("2", True)])
-def test_ctrl_c_exits_130_with_no_partial_report_and_no_temporary_files(tmp_path, jobs, pty_):
+def test_ctrl_c_exits_130_with_no_partial_report_and_no_temporary_files(tmp_path, monkeypatch, jobs, pty_):
+    from helpers import check_in_process
+
     if pty_ and sys.platform == "win32":
         pytest.skip("no pty")
-    _corpus(tmp_path / "arts", 240)
-    cli("check", "--no-cache", str(tmp_path / "arts" / "a0000.md"), cwd=tmp_path)  # the rule set: built once
-    for delay in (0.6, 0.3, 0.15, 0.05, 0.0):
-        got = _interrupt(tmp_path, ["check", "--format", "json", "--jobs", jobs, "arts"], delay, stderr_pty=pty_)
-        if got is not None:
-            break
-        import shutil
-
-        shutil.rmtree(tmp_path / ".copydesk_cache", ignore_errors=True)
-    else:
-        pytest.skip("the machine linted the folder before SIGINT could be sent")
-    code, out, err = got
+    n = 40
+    _corpus(tmp_path / "arts", n)
+    code, out, err = _interrupt(tmp_path, ["check", "--format", "json", "--jobs", jobs, "arts"], n // 2,
+                                stderr_pty=pty_)
     assert code == 130, (code, err[-2000:])
     # no half a JSON document: nothing, or (Ctrl-C while the finished report was being written
     # into a full pipe) the whole report
-    assert out == b"" or len(json.loads(out)["files"]) == 240
+    assert out == b"" or len(json.loads(out)["files"]) == n
     assert b"Traceback" not in err and b"Aborted" not in err
+    assert pty_ or b"copydesk: interrupted" in err
     assert not _leftovers(tmp_path, os.environ["COPYDESK_CACHE_DIR"])
+    assert list((tmp_path / ".copydesk_cache" / "results").iterdir())  # part of the run was stored
     # the store the interrupted run left behind changes nothing
-    code1, warm, _ = cli("check", "--format", "json", "arts", cwd=tmp_path)
-    code2, clean, _ = cli("check", "--format", "json", "--no-cache", "arts", cwd=tmp_path)
-    assert (code1, warm) == (code2, clean) and code1 == 1
-    json.loads(warm)
+    monkeypatch.chdir(tmp_path)
+    code1, warm = check_in_process("--format", "json", "arts")
+    assert (code1, warm) == check_in_process("--format", "json", "--no-cache", "arts") and code1 == 1
+    assert len(json.loads(warm)["files"]) == n
 
 
 def test_ctrl_c_during_fix_leaves_whole_files_and_no_temporary_files(tmp_path):
-    _corpus(tmp_path / "arts", 120)
+    n = 24
+    _corpus(tmp_path / "arts", n)
     before = {p.name: p.read_bytes() for p in (tmp_path / "arts").iterdir()}
-    cli("check", "--no-cache", str(tmp_path / "arts" / "a0000.md"), cwd=tmp_path)
-    for delay in (0.8, 0.4, 0.2, 0.05):
-        got = _interrupt(tmp_path, ["fix", "--format", "json", "arts"], delay)
-        if got is not None:
-            break
-        for name, data in before.items():
-            (tmp_path / "arts" / name).write_bytes(data)
-    else:
-        pytest.skip("the machine fixed the folder before SIGINT could be sent")
-    code, out, err = got
+    code, out, err = _interrupt(tmp_path, ["fix", "--format", "json", "arts"], n // 3, where="rename")
     assert code == 130 and out == b"", (code, err[-2000:])
+    assert b"Traceback" not in err and b"copydesk: interrupted" in err
     assert not _leftovers(tmp_path)
-    # each file is as it was or wholly fixed: fixing the originals gives the same texts
+    # each file is as it was or wholly fixed (fixing the originals gives the same texts), and
+    # the renames before and during the Ctrl-C were made, the rest not
     after = {p.name: p.read_bytes() for p in (tmp_path / "arts").iterdir()}
     assert set(after) == set(before)
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     for name, data in before.items():
         (fresh / name).write_bytes(data)
-    cli("fix", "--no-cache", "fresh", cwd=tmp_path)
+    run("fix", "--no-cache", str(fresh))
     fixed = {p.name: p.read_bytes() for p in fresh.iterdir()}
-    assert any(after[n] != before[n] for n in after) or all(after[n] == before[n] for n in after)
-    assert all(after[n] in (before[n], fixed[n]) for n in after)
+    assert all(fixed[name] != before[name] for name in before)
+    assert all(after[name] in (before[name], fixed[name]) for name in after)
+    assert sum(after[name] == fixed[name] for name in after) == n // 3
 
 
 # ----------------------------------------------------------------------------- fixes not written
