@@ -2,14 +2,16 @@
 text and Markdown, with a share of the artifacts Copydesk looks for injected.
 
     python bench/corpus.py OUT_DIR N [--seed S]          write N articles as files (bench/run.py)
-    python bench/corpus.py --bench [--sizes 10000,100000] [--workers 1,2] [--work DIR]
+    python bench/corpus.py --bench [--sizes 10000,100000] [--workers 1,2] [--work DIR] [--repeat N]
+                                   [--off-sizes 10000]
 
 ``--bench`` measures ``copydesk corpus`` (lint/corpus.py) on generated JSONL corpora: documents
 per second on each number of local workers (a fresh LocalCluster per row, one thread per
 worker, started before the clock runs), the peak resident memory of each worker process and of
 the client (which should not grow with the corpus: records flow in partitions), and the cost of
 the cross-document reduction (UI025): pass 1's seconds, and the same run without it
-(``--no-cross-doc``) at the largest worker count of each size. One site's furniture lines recur
+(``--no-cross-doc``) at the largest worker count of each size (or of ``--off-sizes``), and the
+load average during each row (the figures are medians of ``--repeat`` runs). One site's furniture lines recur
 in a tenth of the articles, so the reduction finds something to report.
 """
 from __future__ import annotations
@@ -162,25 +164,59 @@ def bench_one(src: Path, out: Path, workers: int, cross: bool) -> dict:
             "ui025": summary["by_rule"].get("UI025", 0), "partitions": summary["partitions"]}
 
 
-def bench(sizes, workers, work: Path) -> None:
+def _median(xs):
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return None
+    m = len(xs) // 2
+    return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
+
+
+def bench(sizes, workers, work: Path, repeat: int = 1, off_sizes=None) -> list:
+    """One row per (size, workers, cross-document pass on/off): medians of ``repeat`` runs
+    (seconds, documents/s, pass 1's seconds), the largest peak memory of any worker and of this
+    process (the client and, on a LocalCluster, the scheduler), and the load average while it
+    ran. ``off_sizes``: the sizes that also get the row without the cross-document pass (at the
+    largest worker count; default: every size)."""
+    import os
+
     work.mkdir(parents=True, exist_ok=True)
     rows = []
     print(f"{'documents':>10} {'workers':>7} {'cross-doc':>9} {'seconds':>8} {'docs/s':>8} {'pass 1 s':>8} "
-          f"{'UI025':>6} {'peak MB/worker':>14} {'at end':>6} {'client MB':>9}", flush=True)
+          f"{'UI025':>6} {'peak MB/worker':>14} {'at end':>6} {'client MB':>9} {'load':>9}", flush=True)
     for n in sizes:
         src = work / f"corpus-{n}.jsonl"
         if not src.exists():
             write_jsonl(src, n)
-        plan = [(w, True) for w in workers] + [(max(workers), False)]
+        plan = [(w, True) for w in workers]
+        if off_sizes is None or n in off_sizes:
+            plan.append((max(workers), False))
         for w, cross in plan:
-            r = bench_one(src, work / f"out-{n}-{w}.jsonl", w, cross)
-            r.update(n=n, workers=w, cross=cross, client_mb=_maxrss_mb())
+            runs = []
+            for _ in range(repeat):
+                load0 = os.getloadavg()[0]
+                r = bench_one(src, work / f"out-{n}-{w}.jsonl", w, cross)
+                r["load"] = (load0 + os.getloadavg()[0]) / 2
+                runs.append(r)
+                (work / f"out-{n}-{w}.jsonl").unlink(missing_ok=True)
+            r = dict(runs[0])
+            for k in ("seconds", "rate", "pass1", "load"):
+                r[k] = _median([x[k] for x in runs])
+            r["worker_mb"] = max(x["worker_mb"] for x in runs)
+            r["worker_end_mb"] = max(x["worker_end_mb"] for x in runs)
+            r.update(n=n, workers=w, cross=cross, client_mb=_maxrss_mb(), repeat=repeat)
             rows.append(r)
             print(f"{n:>10,} {w:>7} {'on' if cross else 'off':>9} {r['seconds']:>8.1f} {r['rate']:>8.1f} "
                   f"{(r['pass1'] or 0):>8.1f} {r['ui025']:>6} {r['worker_mb']:>14.0f} {r['worker_end_mb']:>6.0f} "
-                  f"{r['client_mb']:>9.0f}",
+                  f"{r['client_mb']:>9.0f} {r['load']:>9.1f}",
                   flush=True)
-            (work / f"out-{n}-{w}.jsonl").unlink(missing_ok=True)
+    for n in sizes:  # the cost of the cross-document pass: the run with it against the run without
+        on = next((r for r in rows if r["n"] == n and r["cross"] and r["workers"] == max(workers)), None)
+        off = next((r for r in rows if r["n"] == n and not r["cross"]), None)
+        if on and off:
+            print(f"cross-document pass at {n:,} documents, {on['workers']} workers: pass 1 {on['pass1']:.1f} s, "
+                  f"run {on['seconds']:.1f} s against {off['seconds']:.1f} s without "
+                  f"(+{(on['seconds'] / off['seconds'] - 1):.0%})", flush=True)
     return rows
 
 
@@ -193,9 +229,13 @@ if __name__ == "__main__":
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--work", type=Path, default=Path("/tmp/copydesk-corpus-bench"))
+    ap.add_argument("--repeat", type=int, default=1, help="runs per row (medians are printed)")
+    ap.add_argument("--off-sizes", default=None,
+                    help="sizes that also get the row without the cross-document pass (default: all)")
     a = ap.parse_args()
     if a.bench:
-        bench([int(x) for x in a.sizes.split(",")], [int(x) for x in a.workers.split(",")], a.work)
+        bench([int(x) for x in a.sizes.split(",")], [int(x) for x in a.workers.split(",")], a.work, a.repeat,
+              None if a.off_sizes is None else {int(x) for x in a.off_sizes.split(",") if x})
     else:
         if a.out is None or a.n is None:
             ap.error("OUT_DIR and N are required (or --bench)")

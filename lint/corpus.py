@@ -9,14 +9,18 @@ The engine, without the command line (lint/corpus_cli.py parses options and call
   stream), a Parquet file by row group (read in batches of 1,000 rows). No process ever holds
   a whole input; a worker holds one batch of records and writes its rows as it goes.
 - **Pass 1** (the cross-document reduction, when UI025 is selected, and the house style's
-  with ``--house-style majority``): each partition maps its documents to the counting keys of
-  their short lines (lint.crossdoc.candidates, hashed to 64 bits with blake2b: the same in
-  every process) paired with the document's fingerprint (copies of an article count once),
-  as sets per group and per shard of the key hash; the results stay on the workers. The
-  small counts (documents per group, house-style forms) are gathered and added; the keys are
-  reduced in ``REDUCE_SHARDS`` (16) shards, each united and counted on one worker, which
-  returns only its frequent keys (lint.crossdoc.frequent's rule, per ``--group-by`` group):
-  no process holds more than a shard of the corpus's keys, and only frequent keys travel.
+  with ``--house-style majority``), in memory that does not grow with the corpus
+  (:func:`reduce_counts`). 1a: each partition maps its documents to the counting keys of their
+  short lines (lint.crossdoc.candidates, hashed to 64 bits with blake2b: the same in every
+  process), a line counted once per document, and the partitions' counts are added in a tree
+  into one fixed-size count-min sketch (4 x 2**17 counters, 2 MB), which never undercounts;
+  the documents per group and the house-style forms are added alongside. 1b: the lines whose
+  estimate reaches their group's threshold (lint.crossdoc.frequent's rule; a superset of the
+  frequent ones, bounded: each truly frequent line covers ``min_share`` of its group) are
+  counted exactly as distinct (key, document fingerprint) pairs, so copies of an article count
+  once, united in a tree per shard of the fingerprints (one shard per GiB of input). 1a leaves
+  each partition's rows (hashed key, fingerprint, group) in the parts folder, so 1b reads them
+  instead of parsing the input again.
 - **Pass 2**: the rule set is built once in the client (a :class:`lint.Linter`), scattered to
   every worker with the frequent keys, and each partition is linted into a part file
   ``OUT.parts/part-NNNNN.(jsonl|parquet)`` (written under a temporary name, then renamed); the
@@ -34,6 +38,7 @@ run goes on.
 """
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -295,23 +300,47 @@ def _cells(xs, width: int, depth: int):
         yield ((xs * np.uint64(_MULT[i])) >> shift).astype(np.intp)
 
 
-def sketch_part(part: Part, spec: Spec, lines: bool = True, srules=()) -> dict:
+def spill_path(spill_dir: str, index: int) -> str:
+    """Where pass 1a leaves a partition's (key, fingerprint, group) rows for pass 1b."""
+    return os.path.join(spill_dir, f"pass1-{index:05d}.npz")
+
+
+def sketch_part(part: Part, spec: Spec, lines: bool = True, srules=(), spill_dir: str | None = None) -> dict:
     """Pass 1a of one partition: ``{"keys": (values, documents), "sketch": None, "docs",
     "styles"}``, ``values`` the distinct ``hashed key ^ group hash`` of its documents' short
     lines (uint64, sorted) and ``documents`` how many of its documents hold each (a document
     counts a line once): the partition's share of the sketch, sparse (its size is the
-    partition's, not the corpus's)."""
+    partition's, not the corpus's). With ``spill_dir`` (a folder every worker sees: the run's
+    parts folder) it also writes each document's (hashed key, fingerprint, group) rows there
+    (:func:`spill_path`, about 24 bytes a short line), so that pass 1b need not parse again."""
     import numpy as np
 
     docs: Counter = Counter()
     styles: Counter = Counter()
     xs: list = []
     gh: dict = {}
-    for g, keys, _ in _scan(part, spec, lines, srules, docs, styles):
+    groups: dict = {}
+    rows_k: list = []
+    rows_fp: list = []
+    rows_g: list = []
+    for g, keys, fp in _scan(part, spec, lines, srules, docs, styles, fingerprints=spill_dir is not None):
         h = gh.get(g)
         if h is None:
             h = gh[g] = _ghash(g)
         xs.extend(k ^ h for k in keys)
+        if spill_dir is not None:
+            j = groups.setdefault(g, len(groups))
+            rows_k.extend(keys)
+            rows_fp.extend([fp] * len(keys))
+            rows_g.extend([j] * len(keys))
+    if spill_dir is not None and lines:
+        path = spill_path(spill_dir, part.index)
+        with open(path + ".tmp", "wb") as fh:
+            np.savez(fh, keys=np.fromiter(rows_k, dtype=np.uint64, count=len(rows_k)),
+                     fps=np.fromiter(rows_fp, dtype=np.uint64, count=len(rows_fp)),
+                     groups=np.asarray(rows_g, dtype=np.int64),
+                     names=np.asarray(list(groups), dtype=np.str_))
+        os.replace(path + ".tmp", path)
     arr = np.fromiter(xs, dtype=np.uint64, count=len(xs))
     values, counts = np.unique(arr, return_counts=True)
     return {"keys": (values, counts.astype(np.uint32)), "sketch": None, "docs": docs, "styles": styles}
@@ -355,41 +384,45 @@ def estimate(sketch, values):
 def _sketch_small(folded: dict) -> tuple:
     """(documents per group, house-style counts, the largest estimate any line can have)."""
     sk = folded["sketch"]
-    bound = 0 if sk is None else int(sk.max(axis=1).min())
+    bound = -1 if sk is None else int(sk.max(axis=1).min())
     return folded["docs"], folded["styles"], bound
 
 
-def pairs_part(part: Part, spec: Spec, folded: dict, need: dict, shards: int) -> list:
-    """Pass 1b of one partition (read and parsed again): for the lines whose sketch estimate
-    reaches their group's threshold (``need``: group -> documents), the distinct (hashed key,
-    fingerprint) pairs, as ``shards`` dicts (by fingerprint) of group -> uint64 array (n, 2)."""
+def pairs_part(part: Part, spec: Spec, folded: dict, need: dict, shards: int, spill_dir: str | None = None) -> list:
+    """Pass 1b of one partition: for the lines whose sketch estimate reaches their group's
+    threshold (``need``: group -> documents), the distinct (hashed key, fingerprint) pairs, as
+    ``shards`` dicts (by fingerprint) of group -> uint64 array (n, 2). The rows come from pass
+    1a's file in ``spill_dir``, else from reading and parsing the partition again."""
     import numpy as np
 
-    sketch = folded["sketch"]
-    order = {g: i for i, g in enumerate(sorted(need))}
-    hs = [_ghash(g) for g in sorted(need)]
-    gi: list = []
-    ks: list = []
-    fps: list = []
-    for g, keys, fp in _scan(part, spec, True, (), None, None, fingerprints=True):
-        j = order.get(g)
-        if j is None:
-            continue
-        gi.extend([j] * len(keys))
-        ks.extend(keys)
-        fps.extend([fp] * len(keys))
+    if spill_dir is not None:
+        path = spill_path(spill_dir, part.index)
+        with np.load(path, allow_pickle=False) as z:
+            k, fp, gi, names = z["keys"], z["fps"], z["groups"].astype(np.intp), [str(x) for x in z["names"]]
+    else:
+        order: dict = {}
+        gl: list = []
+        ks: list = []
+        fps: list = []
+        for g, keys, f in _scan(part, spec, True, (), None, None, fingerprints=True):
+            j = order.setdefault(g, len(order))
+            gl.extend([j] * len(keys))
+            ks.extend(keys)
+            fps.extend([f] * len(keys))
+        k = np.fromiter(ks, dtype=np.uint64, count=len(ks))
+        fp = np.fromiter(fps, dtype=np.uint64, count=len(fps))
+        gi = np.asarray(gl, dtype=np.intp)
+        names = list(order)
     out: list = [{} for _ in range(shards)]
-    if not ks:
+    if not len(k):
         return out
-    k = np.fromiter(ks, dtype=np.uint64, count=len(ks))
-    fp = np.fromiter(fps, dtype=np.uint64, count=len(fps))
-    g = np.asarray(gi, dtype=np.intp)
-    x = k ^ np.asarray(hs, dtype=np.uint64)[g]
-    keep = estimate(sketch, x) >= np.asarray([need[name] for name in sorted(need)], dtype=np.float64)[g]
+    hs = np.asarray([_ghash(g) for g in names], dtype=np.uint64)
+    needs = np.asarray([need.get(g, np.inf) for g in names], dtype=np.float64)
+    keep = estimate(folded["sketch"], k ^ hs[gi]) >= needs[gi]
     shard = fp % np.uint64(shards)
-    for name, j in order.items():
+    for j, name in enumerate(names):
         for b in range(shards):
-            sel = keep & (g == j) & (shard == b)
+            sel = keep & (gi == j) & (shard == b)
             if sel.any():
                 out[b][name] = np.unique(np.stack([k[sel], fp[sel]], axis=1), axis=0)
     return out
@@ -418,16 +451,17 @@ def _count_pairs(folded: dict) -> dict:
     return out
 
 
-def _tree(client, leaves: list, first, then):
-    """``first`` over chunks of FANIN leaves, then ``then`` over chunks of those, up to one
-    future. Each level runs at a higher priority than the one below, so a fold runs as soon as
-    its pieces exist and frees them (maps first would hold every partition's piece at once)."""
-    fs, fn, level = leaves, first, 1
+def _tree(client, leaves: list, first, then, fanin: int = FANIN, then_fanin: int = FANIN):
+    """``first`` over chunks of ``fanin`` leaves, then ``then`` over chunks of ``then_fanin`` of
+    those, up to one future. Each level runs at a higher priority than the one below, so a fold
+    runs as soon as its pieces exist and frees them (maps first would hold every partition's
+    piece at once)."""
+    fs, fn, k, level = leaves, first, fanin, 1
     while True:
-        fs = [client.submit(fn, *fs[i:i + FANIN], pure=False, priority=level) for i in range(0, len(fs), FANIN)]
+        fs = [client.submit(fn, *fs[i:i + k], pure=False, priority=level) for i in range(0, len(fs), k)]
         if len(fs) == 1:
             return fs[0]
-        fn, level = then, level + 1
+        fn, k, level = then, then_fanin, level + 1
 
 
 def pair_shards(parts) -> int:
@@ -443,38 +477,40 @@ def pair_shards(parts) -> int:
 
 def reduce_counts(client, parts, spec: Spec, min_docs: int | None, min_share: float | None, srules=(),
                   style_docs: int | None = None, shards: int | None = None, width: int = SKETCH_WIDTH,
-                  depth: int = SKETCH_DEPTH) -> dict:
+                  depth: int = SKETCH_DEPTH, spill_dir: str | None = None) -> dict:
     """Pass 1 on the cluster, in memory that does not grow with the corpus:
 
     - 1a: a map over the partitions (:func:`sketch_part`), folded in a tree into one count-min
       sketch of ``depth`` x ``width`` counters (documents per line and group, an over-estimate,
       never under), with the documents per group and the house-style counts;
-    - 1b: a second map (:func:`pairs_part`, reading the input again) keeps only the lines whose
+    - 1b: a second map (:func:`pairs_part`: the rows 1a left in ``spill_dir``, a folder every
+      worker sees, or else the input read and parsed again) keeps only the lines whose
       estimate reaches their group's threshold (a superset of the frequent ones), as distinct
       (key, fingerprint) pairs, united in a tree per shard of the fingerprints (``shards``;
       None: :func:`pair_shards`) and counted exactly: copies of an article count once. The
       client keeps the keys held by at least ``min_docs`` and ``min_share`` of their group.
 
-    1b is skipped when no line can reach the threshold. ``min_docs`` None: no repeated lines
-    (UI025 off); ``srules`` empty: no house style."""
+    1b is skipped when no line can reach the threshold; 1a's files are removed at the end.
+    ``min_docs`` None: no repeated lines (UI025 off); ``srules`` empty: no house style."""
     from . import crossdoc
 
     out: dict = {"docs": {}, "frequent": {}, "styles": {}}
     if not parts:
         return out
     lines = min_docs is not None
-    mapped = [client.submit(sketch_part, p, spec, lines, tuple(srules), pure=False) for p in parts]
+    spill = spill_dir if lines else None
+    mapped = [client.submit(sketch_part, p, spec, lines, tuple(srules), spill, pure=False) for p in parts]
     from functools import partial
 
     fold = partial(_fold_sketch, width, depth)
-    root = _tree(client, mapped, fold, fold)
+    root = _tree(client, mapped, fold, fold, FANIN, 2)  # sketches above the leaves: two at a time
     del mapped
     docs, styles, bound = client.submit(_sketch_small, root, pure=False).result()
     out["docs"] = dict(docs)
     need = {g: max(min_docs, min_share * n) for g, n in docs.items()} if lines else {}
     if lines and need and bound >= min(need.values()):
         shards = shards or pair_shards(parts)
-        mapped = [client.submit(pairs_part, p, spec, root, need, shards, pure=False) for p in parts]
+        mapped = [client.submit(pairs_part, p, spec, root, need, shards, spill, pure=False) for p in parts]
         counted = [client.submit(_count_pairs, _tree(client, mapped, partial(_fold_pairs, b), partial(_fold_pairs, None)),
                                  pure=False, priority=100) for b in range(shards)]
         del mapped
@@ -488,6 +524,9 @@ def reduce_counts(client, parts, spec: Spec, min_docs: int | None, min_share: fl
             if freq:
                 out["frequent"][g] = freq
     del root
+    for p in parts if spill else ():
+        with contextlib.suppress(OSError):
+            os.remove(spill_path(spill, p.index))
     if srules and style_docs is not None:
         per_group: dict = {}
         for (g, code, i), n in styles.items():
@@ -872,7 +911,8 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
                 cross = _cross_from_json(manifest["cross"])
             else:
                 t0 = time.monotonic()
-                cross = reduce_counts(client, parts, opts.spec, min_docs, min_share, srules, style_docs)
+                cross = reduce_counts(client, parts, opts.spec, min_docs, min_share, srules, style_docs,
+                                      spill_dir=os.path.abspath(parts_dir))
                 t_cross = time.monotonic() - t0
                 manifest["cross"] = _cross_to_json(cross)
                 _atomic_json(manifest_path, manifest)

@@ -187,8 +187,10 @@ def test_corpus_on_a_dask_scheduler_and_worker_started_as_processes(tmp_path):
     try:
         procs.append(subprocess.Popen(dask + ["--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
                                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", addr, "--nworkers", "1",
-                                       "--nthreads", "1", "--no-dashboard"],
+        # started with the scheduler, not after it (it retries until the scheduler listens);
+        # --no-nanny: the worker is this process, not a second one started by a nanny
+        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", addr, "--nthreads", "1",
+                                       "--no-nanny", "--no-dashboard"],
                                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         from distributed import Client
 
@@ -201,7 +203,7 @@ def test_corpus_on_a_dask_scheduler_and_worker_started_as_processes(tmp_path):
             except OSError:
                 if time.monotonic() > deadline:
                     raise
-                time.sleep(0.3)
+                time.sleep(0.1)
         out = tmp_path / "out.jsonl"
         res = CliRunner().invoke(corpus_cmd, [str(src), "-o", str(out), "--format-field", "fmt", "--scheduler", addr,
                                               "--partition-size", "20KB", "--no-progress", "--ignore", "UI025"],

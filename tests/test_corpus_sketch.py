@@ -60,15 +60,15 @@ def _reference(docs, group_by: bool, min_docs=5, min_share=0.03) -> dict:
     return out
 
 
-def _pass1_by_hand(parts, spec, width, depth, shards, min_docs=5, min_share=0.03):
+def _pass1_by_hand(parts, spec, width, depth, shards, spill=None, min_docs=5, min_share=0.03):
     """What reduce_counts runs on the cluster, in one process and in an arbitrary tree shape."""
-    pieces = [engine.sketch_part(p, spec) for p in parts]
+    pieces = [engine.sketch_part(p, spec, spill_dir=spill) for p in parts]
     half = len(pieces) // 2
     root = engine._fold_sketch(width, depth, engine._fold_sketch(width, depth, *pieces[:half]),
                                engine._fold_sketch(width, depth, *pieces[half:]))
     docs, _styles, bound = engine._sketch_small(root)
     need = {g: max(min_docs, min_share * n) for g, n in docs.items()}
-    mapped = [engine.pairs_part(p, spec, root, need, shards) for p in parts]
+    mapped = [engine.pairs_part(p, spec, root, need, shards, spill) for p in parts]
     passed = sum(len(a) for m in mapped for s in m for a in s.values())
     totals: dict = {}
     for b in range(shards):
@@ -98,15 +98,24 @@ def test_the_sketch_never_undercounts_and_is_exact_when_wide():
     assert (again == narrow).all()
 
 
-@pytest.mark.parametrize("group_by", [False, True])
+@pytest.mark.parametrize("group_by,spill", [(False, False), (True, False), (True, True)])
 @pytest.mark.parametrize("width,depth,shards", [(1 << 17, 4, 1), (1 << 3, 2, 3)])
-def test_two_pass_reduction_is_exact_whatever_the_sketch(tmp_path, group_by, width, depth, shards):
+def test_two_pass_reduction_is_exact_whatever_the_sketch(tmp_path, group_by, spill, width, depth, shards):
+    """Pass 1b reads the rows pass 1a left in the parts folder (``spill``) or parses again."""
     docs = _docs(160)
     src = _write(tmp_path, docs)
     spec = engine.Spec(group_by="site" if group_by else None)
     parts = engine.plan([str(src)], 9_000)
     assert len(parts) >= 4
-    got, counted, bound, passed = _pass1_by_hand(parts, spec, width, depth, shards)
+    spill_dir = None
+    if spill:
+        spill_dir = tmp_path / "parts"
+        spill_dir.mkdir()
+        spill_dir = str(spill_dir)
+    got, counted, bound, passed = _pass1_by_hand(parts, spec, width, depth, shards, spill_dir)
+    if spill:
+        assert sorted(p.name for p in tmp_path.joinpath("parts").iterdir()) == \
+            [f"pass1-{p.index:05d}.npz" for p in parts]
     ref = _reference(docs, group_by)
     assert got == ref
     assert sum(counted.values()) == len(docs)
