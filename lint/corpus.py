@@ -24,9 +24,11 @@ The engine, without the command line (lint/corpus_cli.py parses options and call
 - **Pass 2**: the rule set is built once in the client (a :class:`lint.Linter`), scattered to
   every worker with the frequent keys, and each partition is linted into a part file
   ``OUT.parts/part-NNNNN.(jsonl|parquet)`` (written under a temporary name, then renamed); the
-  worker returns only the partition's summary. The client records each finished partition in
-  ``OUT.parts/manifest.json``; ``resume`` skips the partitions it lists (and reuses pass 1's
-  result, stored beside it), provided the inputs and options are the same. Finally the parts are
+  worker returns only the partition's summary. The client adds it to the run's total and
+  appends it to ``OUT.parts/done.jsonl`` (one line a partition: nothing in the client grows
+  with the corpus); ``resume`` skips the partitions it lists (and reuses pass 1's result,
+  stored in ``OUT.parts/manifest.json`` with the run's signature), provided the inputs and
+  options are the same. Finally the parts are
   concatenated, in input order, into ``OUT`` (JSONL or Parquet by its suffix), the summary is
   written to ``OUT.summary.json``, and the parts are removed.
 
@@ -874,7 +876,12 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
 
     parts_dir = opts.output + ".parts"
     manifest_path = os.path.join(parts_dir, "manifest.json")
-    manifest = {"signature": sig, "done": {}, "cross": None}
+    done_path = os.path.join(parts_dir, "done.jsonl")
+    manifest = {"signature": sig, "cross": None}
+    total = _empty_summary()
+    if opts.spec.group_by:
+        total["groups"] = {}
+    done: set = set()  # the partitions finished (their summaries are added into total)
     if opts.resume and os.path.exists(manifest_path):
         try:
             with open(manifest_path, encoding="utf-8") as fh:
@@ -884,9 +891,18 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
         if not old or old.get("signature") != json.loads(json.dumps(sig)):
             raise CorpusError(f"{opts.output}: the inputs or options changed since the run to resume; "
                               "run again without --resume")
-        manifest = old
-        manifest["done"] = {k: v for k, v in old["done"].items()
-                            if os.path.exists(os.path.join(parts_dir, part_name(int(k), kind)))}
+        manifest = {"signature": old["signature"], "cross": old.get("cross")}
+        kept = []
+        for entry in _read_done(done_path):
+            i = entry["index"]
+            if i not in done and os.path.exists(os.path.join(parts_dir, part_name(i, kind))):
+                done.add(i)
+                merge_summaries(total, entry["summary"])
+                kept.append(entry)
+        with open(done_path + ".tmp", "w", encoding="utf-8") as fh:  # without a line cut short
+            fh.writelines(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in kept)
+        os.replace(done_path + ".tmp", done_path)
+        del kept
     else:
         shutil.rmtree(parts_dir, ignore_errors=True)
     os.makedirs(parts_dir, exist_ok=True)
@@ -916,21 +932,21 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
                 t_cross = time.monotonic() - t0
                 manifest["cross"] = _cross_to_json(cross)
                 _atomic_json(manifest_path, manifest)
-        todo = [p for p in parts if str(p.index) not in manifest["done"]]
+        todo = [p for p in parts if p.index not in done]
         progress = _Progress(opts.progress, len(parts))
-        for s in manifest["done"].values():
-            progress.update(s, parts=1)
+        if done:
+            progress.update(total, parts=len(done))
         if todo:
             [cross_f] = client.scatter([cross], broadcast=True) if cross is not None else [None]
             popts = {"severity": severity, "readability": readability, "house_style": bool(srules)}
-            futures = [client.submit(lint_part, p, opts.spec, linter_f, cross_f, os.path.abspath(parts_dir), kind,
-                                     popts, key=f"copydesk-part-{p.index}-{os.getpid()}-{started}", pure=False)
-                       for p in todo]
-            index_of = {f.key: p.index for f, p in zip(futures, todo)}
+            futures = {p.index: client.submit(lint_part, p, opts.spec, linter_f, cross_f, os.path.abspath(parts_dir),
+                                              kind, popts, key=f"copydesk-part-{p.index}-{os.getpid()}-{started}",
+                                              pure=False)
+                       for p in todo}
             try:
-                _collect(futures, index_of, manifest, manifest_path, progress, on_partition)
+                _collect(futures, total, done, done_path, progress, on_partition)
             except BaseException:
-                client.cancel(futures)
+                client.cancel(list(futures.values()))
                 raise
         progress.done()
     finally:
@@ -940,11 +956,6 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
                 cluster.close()
     elapsed = time.monotonic() - started
 
-    total = _empty_summary()
-    if opts.spec.group_by:
-        total["groups"] = {}
-    for k in sorted(manifest["done"], key=int):
-        merge_summaries(total, manifest["done"][k])
     _concatenate(parts_dir, [p.index for p in parts], kind, opts.output, opts.spec, readability)
     linted = total["documents"] - total["errors"]
     total["verdict_rate"] = round(total["likely_mt"] / linted, 4) if linted else 0.0
@@ -966,16 +977,40 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
     return total
 
 
-def _collect(futures, index_of, manifest, manifest_path, progress, on_partition) -> None:
+def _collect(futures: dict, total: dict, done: set, done_path: str, progress, on_partition) -> None:
+    """Record each partition as it finishes: its summary added into ``total``, its line appended
+    to the done log, and its future dropped (the worker then forgets the summary)."""
     from distributed import as_completed
 
-    for fut in as_completed(futures):
-        summary = fut.result()
-        manifest["done"][str(index_of[fut.key])] = summary
-        _atomic_json(manifest_path, manifest)
-        progress.update(summary)
-        if on_partition is not None:
-            on_partition(index_of[fut.key], summary)
+    index_of = {f.key: i for i, f in futures.items()}
+    with open(done_path, "a", encoding="utf-8") as log:
+        for fut in as_completed(list(futures.values())):
+            summary = fut.result()
+            i = index_of.pop(fut.key)
+            del futures[i]
+            log.write(json.dumps({"index": i, "summary": summary}, ensure_ascii=False, sort_keys=True) + "\n")
+            log.flush()
+            done.add(i)
+            merge_summaries(total, summary)
+            progress.update(summary)
+            if on_partition is not None:
+                on_partition(i, summary)
+
+
+def _read_done(path: str):
+    """The entries of a done log; a line cut short (an interrupted write) ends it."""
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError:
+        return
+    with fh:
+        for line in fh:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                return
+            if isinstance(entry, dict) and isinstance(entry.get("index"), int) and isinstance(entry.get("summary"), dict):
+                yield entry
 
 
 def _cross_to_json(cross: dict) -> dict:
