@@ -26,6 +26,14 @@ def cache_dir(tmp_path, monkeypatch):
     return d
 
 
+@pytest.fixture
+def warm_cache_dir(cache_dir, warm_rule_cache):
+    """cache_dir holding the built-in rule set's cache file already (conftest's warm_rule_cache:
+    built and stored once per process), for tests of what happens after the first build."""
+    shutil.copytree(warm_rule_cache, cache_dir)
+    return cache_dir
+
+
 def _no_build(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("the rule set was built, not loaded from the cache")
@@ -70,16 +78,15 @@ def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
     assert rulecache.cache_dir() == tmp_path / "home" / ".cache" / "copydesk"
 
 
-def test_a_hit_gives_the_same_rules_and_findings(cache_dir, monkeypatch):
+def test_a_hit_gives_the_same_rules_and_findings(warm_cache_dir, monkeypatch):
     built = load_rules()  # no cache: the reference
-    first = load_rules(cache=True)  # builds and stores
-    files = list(cache_dir.glob("rules-*.pickle"))
+    files = list(warm_cache_dir.glob("rules-*.pickle"))  # built and stored by a first load
     assert len(files) == 1
     _no_build(monkeypatch)
     hit = load_rules(cache=True)
     assert [r.meta.code for r in hit.rules] == [r.meta.code for r in built.rules]
     assert [r.meta for r in hit.rules] == [r.meta for r in built.rules]
-    assert hit.fingerprint == built.fingerprint == first.fingerprint
+    assert hit.fingerprint == built.fingerprint
     assert _findings(hit.rules) == _findings(built.rules)
     if regex.stored():
         stored = _patterns(hit)
@@ -102,19 +109,25 @@ def test_the_cli_output_is_the_same_on_a_hit(cache_dir, tmp_path, monkeypatch):
     assert reference == miss == hit
 
 
-def test_a_corrupt_cache_file_is_ignored_and_replaced(cache_dir):
+def test_a_corrupt_cache_file_is_ignored_and_replaced(warm_cache_dir):
     reference = [r.meta for r in load_rules().rules]
-    load_rules(cache=True)
-    (path,) = cache_dir.glob("rules-*.pickle")
-    for junk in (b"", b"not a pickle", path.read_bytes()[: path.stat().st_size // 2]):
+    (path,) = warm_cache_dir.glob("rules-*.pickle")
+    good = path.read_bytes()
+    folders, fingerprint = [builtin_pack_dir()], packs.fingerprint([builtin_pack_dir()])[0]
+    assert rulecache.load(folders, fingerprint) is not None
+    for junk in (b"", b"not a pickle"):
         path.write_bytes(junk)
-        assert [r.meta for r in load_rules(cache=True).rules] == reference
-        assert path.stat().st_size > 1000  # rebuilt and stored again
+        assert rulecache.load(folders, fingerprint) is None, junk  # ignored ...
+    assert [r.meta for r in load_rules(cache=True).rules] == reference  # ... rebuilt and stored again
+    assert path.stat().st_size > 1000 and rulecache.load(folders, fingerprint) is not None
+    # a file cut short: its rules (read when needed) are built again
+    path.write_bytes(good[: len(good) // 2])
+    assert [r.meta for r in load_rules(cache=True).rules] == reference
+    assert path.stat().st_size > 1000
 
 
-def test_a_stored_pattern_that_does_not_rebuild_is_not_used(cache_dir, monkeypatch):
+def test_a_stored_pattern_that_does_not_rebuild_is_not_used(warm_cache_dir, monkeypatch):
     reference = [r.meta for r in load_rules().rules]
-    load_rules(cache=True)
 
     def broken(*args):
         raise regex.StaleRegex("simulated")
@@ -204,10 +217,10 @@ def test_without_a_home_the_run_still_works(tmp_path, monkeypatch):
     assert load_rules(cache=True).rules
 
 
-def test_clean_removes_the_rule_cache(cache_dir, tmp_path, monkeypatch):
+def test_clean_removes_the_rule_cache(warm_cache_dir, tmp_path, monkeypatch):
+    cache_dir = warm_cache_dir
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.txt").write_text("Source link\n", encoding="utf-8")
-    (cache_dir).mkdir(parents=True)
     (cache_dir / "unrelated.txt").write_text("kept", encoding="utf-8")
     CliRunner().invoke(main, ["check", "a.txt"])
     assert list(cache_dir.glob("rules-*.pickle"))
@@ -216,13 +229,12 @@ def test_clean_removes_the_rule_cache(cache_dir, tmp_path, monkeypatch):
     assert not list(cache_dir.glob("rules-*")) and (cache_dir / "unrelated.txt").exists()
 
 
-def test_the_parsers_static_patterns_come_back_compiled_from_the_cache(cache_dir, monkeypatch):
+def test_the_parsers_static_patterns_come_back_compiled_from_the_cache(warm_cache_dir, monkeypatch):
     """The Markdown parser's module-level patterns are stored with the rule set and handed back
     on a hit (regex.static), equal to what re.compile makes; a pattern the store does not
     hold (an edited one) is compiled as usual."""
     from lint.document import markdown  # noqa: F401 - its patterns registered (lint.regex.static)
 
-    load_rules(cache=True)
     monkeypatch.setattr(regex, "_PROVIDED", {})
     cached = load_rules(cache=True)
     assert regex._PROVIDED == {}  # the metadata first; the rules (and patterns) when asked for
@@ -239,7 +251,7 @@ def test_the_parsers_static_patterns_come_back_compiled_from_the_cache(cache_dir
     assert fresh.match("####### x") and fresh is not provided.get((fresh.pattern, 0))
 
 
-def test_fast_exit_flushes_the_report_and_keeps_the_status(tmp_path):
+def test_fast_exit_flushes_the_report_and_keeps_the_status(tmp_path, warm_cache_dir):
     """`python -m lint` (and the console script) leave with os._exit after flushing: the whole
     report arrives, piped, and the exit status is the command's."""
     import subprocess
@@ -247,7 +259,7 @@ def test_fast_exit_flushes_the_report_and_keeps_the_status(tmp_path):
 
     article = tmp_path / "a.txt"
     article.write_text("Comments are closed.\n" * 300, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "lint", "check", "--no-cache", "--format", "json", str(article)],
+    proc = subprocess.run([sys.executable, "-m", "lint", "check", "--format", "json", str(article)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)  # complete: it parses
