@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import shutil
 import time
 from pathlib import Path, PurePath
 
@@ -30,7 +31,8 @@ _check = check_in_process
 
 
 @pytest.fixture
-def repo(tmp_path, monkeypatch):
+def repo(tmp_path, monkeypatch, warm_rule_cache):
+    shutil.copytree(warm_rule_cache, tmp_path / "rule-cache")  # built once (conftest), not per test
     monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "rule-cache"))
     monkeypatch.chdir(tmp_path)
     return tmp_path
