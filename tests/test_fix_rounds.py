@@ -4,9 +4,8 @@ every round, and edit selection and invariant checks that stay linear in the num
 from __future__ import annotations
 
 import json
+import os
 import random
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given, settings
@@ -167,7 +166,18 @@ def test_invariant_check_agrees_with_every_token_against_every_edit(seed):
 # -- the CLI: filters and the rounds line ------------------------------------------------------
 
 def _run(args, cwd):
-    return subprocess.run([sys.executable, "-m", "lint", *args], cwd=cwd, capture_output=True, text=True)
+    """The command in this process (helpers.run), in ``cwd``: its exit code, stdout and stderr."""
+    from types import SimpleNamespace
+
+    from helpers import run
+
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        code, out, err = run(*args)
+    finally:
+        os.chdir(before)
+    return SimpleNamespace(returncode=code, stdout=out, stderr=err)
 
 
 def test_fix_says_which_round_made_which_change(tmp_path):
