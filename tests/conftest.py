@@ -135,25 +135,60 @@ def _fresh_rules_marker(request):
         _FRESH[0] = before
 
 
-@pytest.fixture(scope="session")
-def warm_rule_cache(tmp_path_factory):
-    """A rule-set cache folder (COPYDESK_CACHE_DIR) holding the built-in rule set's cache file
-    and nothing else, built once per process: a test that gives each run its own cache folder
-    copies this one in (shutil.copytree) instead of building and pickling the rules again."""
+def _build_warm_cache(folder: Path) -> None:
+    """Build the built-in rule set and store its cache file (lint.rulecache) in ``folder``,
+    which then holds that file and nothing else."""
     from lint import rulecache
 
-    build = tmp_path_factory.mktemp("rule-cache-build")
-    folder = tmp_path_factory.mktemp("warm-rule-cache")
+    build = Path(tempfile.mkdtemp(prefix="copydesk-test-build-"))
     before = os.environ.get("COPYDESK_CACHE_DIR")
     os.environ["COPYDESK_CACHE_DIR"] = str(build)
     try:
         _real_load_rules(cache=True)
         built = rulecache.cache_file([_packs.builtin_pack_dir()])
+        assert built is not None and built.is_file(), "the rule set cache was not written"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(built, folder / built.name)
     finally:
         os.environ["COPYDESK_CACHE_DIR"] = before if before is not None else _RULE_CACHE
-    assert built is not None and built.is_file(), "the rule set cache was not written"
-    shutil.copy2(built, folder / built.name)
+        shutil.rmtree(build, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def warm_rule_cache(tmp_path_factory):
+    """A rule-set cache folder (COPYDESK_CACHE_DIR) holding the built-in rule set's cache file
+    and nothing else, built once per test session (building and storing it costs more than a
+    second): the pytest-xdist workers share it, the first one to ask builds it under a lock.
+    Tests copy it (shutil.copytree) into a folder of their own; nothing writes into it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / "warm-rule-cache"
+    try:
+        import fcntl
+    except ImportError:  # no flock: one per process
+        folder = tmp_path_factory.mktemp("warm-rule-cache")
+        _build_warm_cache(folder)
+        return folder
+    with open(root / "warm-rule-cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        from lint import rulecache
+
+        name = rulecache.cache_file([_packs.builtin_pack_dir()]).name  # keyed by the code: stale if edited since
+        if not (folder / name).is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            _build_warm_cache(folder)
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_rule_cache(warm_rule_cache):
+    """This process's own rule cache (COPYDESK_CACHE_DIR) starts with the built-in rule set's
+    file, so that the commands tests run (in process or as children) load it instead of each
+    process building and storing it once."""
+    for f in warm_rule_cache.iterdir():
+        if not (Path(_RULE_CACHE) / f.name).exists():
+            shutil.copy2(f, Path(_RULE_CACHE) / f.name)
 
 
 @pytest.fixture(scope="session")
