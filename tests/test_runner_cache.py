@@ -82,7 +82,7 @@ def test_streamed_report_equals_the_collected_one(tmp_path, monkeypatch):
     import lint.progress
 
     corpus = tmp_path / "corpus"
-    for i in range(3):
+    for i in range(2):
         shutil.copytree(FIXTURES, corpus / f"copy{i}", ignore=shutil.ignore_patterns("*.json"))
     (corpus / "copy1" / "broken.txt").write_bytes(b"caf\xe9\n")
     monkeypatch.chdir(tmp_path)
