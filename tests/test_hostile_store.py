@@ -358,6 +358,7 @@ def test_a_rule_cache_with_a_malformed_body_is_rebuilt(repo):
         f.write_bytes(pickle.dumps(header) + pickle.dumps(metas) + pickle.dumps(bad))
         cached = rulecache.load(_folders(), _fingerprint())
         assert cached is not None  # the metadata is fine: the body is read when the rules are needed
-        assert [r.meta.code for r in cached.rules] == [m.code for m in metas]  # built again
+        assert rulecache._body(cached._data, cached._offset, _fingerprint()) is None, bad  # refused ...
+    assert [r.meta.code for r in cached.rules] == [m.code for m in metas]  # ... and built again
     shutil.rmtree(repo / store.CACHE_DIR, ignore_errors=True)
     assert _check("--format", "json", "corpus") == _fresh("--format", "json")
