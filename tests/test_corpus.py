@@ -380,3 +380,16 @@ def test_a_linter_from_other_code_is_a_one_line_error_on_the_workers(tmp_path, c
     msg = str(info.value)
     assert "Copydesk 9.9.9 (code 0123456789ab)" in msg and f"(code {worker_version[1]})" in msg
     assert "\n" not in msg
+
+
+@pytest.mark.cluster
+def test_the_workers_profiler_is_paused_during_a_run_and_resumed_after(tmp_path, client):
+    """Its per-second history of stacks grew a worker's memory with the run's length."""
+    def running(dask_worker):
+        return [dask_worker.periodic_callbacks[k].is_running() for k in ("profile", "profile-cycle")]
+
+    src = _write_jsonl(tmp_path / "docs.jsonl", _documents(8, seed=6))
+    during: list = []
+    _run(tmp_path, client, [src], tmp_path / "out.jsonl", on_partition=lambda i, s: during.extend(client.run(running).values()))
+    assert during and all(v == [False, False] for v in during)
+    assert all(v == [True, True] for v in client.run(running).values())
