@@ -143,11 +143,13 @@ def test_textstat_is_imported_only_when_a_metric_rule_runs(tmp_path):
     p.write_text(LONG + "\n", encoding="utf-8")
     # one fresh process: a run without a metric rule, then one with them (a module once
     # imported stays, so the order matters)
+    # (with the rule cache this process's tests share, not --no-cache: a child builds no rules;
+    # the result store goes to tmp_path)
     code = ("import sys; from click.testing import CliRunner; from lint.cli import main; "
-            "run = lambda *a: CliRunner().invoke(main, ['check', '--no-cache', '--jobs', '1', *a]); "
+            "run = lambda *a: CliRunner().invoke(main, ['check', '--jobs', '1', *a]); "
             f"r = run({str(p)!r}); print(r.exit_code, 'textstat' in sys.modules); "
             f"r = run('--select', 'READ', {str(p)!r}); print(r.exit_code, 'textstat' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert out.stdout.split() == ["0", "False", "1", "True"], out.stderr
 
 
