@@ -186,12 +186,23 @@ def _chromium(tmp_path, *args, timeout=120):
     return subprocess.run(cmd, capture_output=True, timeout=timeout)
 
 
-@needs_chromium
-def test_report_renders_in_headless_chromium(reports, tmp_path):
-    report, html_path = reports
-    proc = _chromium(tmp_path, "--virtual-time-budget=5000", "--dump-dom", html_path.as_uri())
+@pytest.fixture(scope="module")
+def rendered(reports, tmp_path_factory):
+    """One headless Chromium run over the HTML report: its DOM after the script ran, and the
+    screenshot written to SCREENSHOT (a browser start costs more than either)."""
+    _, html_path = reports
+    if SCREENSHOT.exists():
+        SCREENSHOT.unlink()
+    proc = _chromium(tmp_path_factory.mktemp("chromium"), "--hide-scrollbars", "--window-size=1280,2200",
+                     "--virtual-time-budget=5000", f"--screenshot={SCREENSHOT}", "--dump-dom", html_path.as_uri())
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
-    dom = proc.stdout.decode("utf-8")
+    return proc.stdout.decode("utf-8")
+
+
+@needs_chromium
+def test_report_renders_in_headless_chromium(reports, rendered):
+    report, html_path = reports
+    dom = rendered
     assert 'data-rendered="ok"' in dom, "the report's script did not run"
     doc = parse(dom)
     s = report["summary"]
@@ -211,13 +222,7 @@ def test_report_renders_in_headless_chromium(reports, tmp_path):
 
 
 @needs_chromium
-def test_report_screenshot(reports, tmp_path):
-    _, html_path = reports
-    if SCREENSHOT.exists():
-        SCREENSHOT.unlink()
-    proc = _chromium(tmp_path, "--hide-scrollbars", "--window-size=1280,2200", "--virtual-time-budget=5000",
-                     f"--screenshot={SCREENSHOT}", html_path.as_uri())
-    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
+def test_report_screenshot(rendered):
     data = SCREENSHOT.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
