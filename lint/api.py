@@ -67,24 +67,32 @@ class VersionSkewError(RuntimeError):
     worker with another version installed): the message names both versions."""
 
 
+#: the version this process claims, when set (tests); else computed by code_version
 _CODE_VERSION: tuple | None = None
+_CODE_CACHE: tuple = ((), None)  # (the package files' names, sizes and times, their version)
 
 
 def code_version() -> tuple[str, str]:
     """(package version, code fingerprint): ``lint.__version__`` and the first 12 hex digits of
     the SHA-256 of the package's Python files (relative name and content, sorted), which
-    changes with any change of the code, released or not. Computed once per process."""
-    global _CODE_VERSION
-    if _CODE_VERSION is None:
-        from . import __version__
-        from ._sha import sha256
+    changes with any change of the code, released or not. Hashed again only when a file's
+    size or time changed (a long-lived client in a tree being edited sees the edit, as a
+    worker started after it would)."""
+    global _CODE_CACHE
+    if _CODE_VERSION is not None:
+        return _CODE_VERSION
+    from . import __version__
+    from ._sha import sha256
 
-        root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent
+    paths = sorted(root.rglob("*.py"))
+    stats = tuple((str(p), st.st_size, st.st_mtime_ns) for p in paths for st in (p.stat(),))
+    if _CODE_CACHE[0] != stats or _CODE_CACHE[1] is None:
         digest = sha256()
-        for path in sorted(root.rglob("*.py")):
+        for path in paths:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-        _CODE_VERSION = (__version__, digest.hexdigest()[:12])
-    return _CODE_VERSION
+        _CODE_CACHE = (stats, (__version__, digest.hexdigest()[:12]))
+    return _CODE_CACHE[1]
 
 
 def _describe(version) -> str:

@@ -513,8 +513,9 @@ def reduce_counts(client, parts, spec: Spec, min_docs: int | None, min_share: fl
     if lines and need and bound >= min(need.values()):
         shards = shards or pair_shards(parts)
         mapped = [client.submit(pairs_part, p, spec, root, need, shards, spill, pure=False) for p in parts]
-        counted = [client.submit(_count_pairs, _tree(client, mapped, partial(_fold_pairs, b), partial(_fold_pairs, None)),
-                                 pure=False, priority=100) for b in range(shards)]
+        trees = [_tree(client, mapped, partial(_fold_pairs, b), partial(_fold_pairs, None)) for b in range(shards)]
+        counted = [client.submit(_count_pairs, t, pure=False, priority=100) for t in trees]
+        del trees
         del mapped
         totals: dict = {}
         for part in client.gather(counted):
@@ -1035,7 +1036,8 @@ def _read_done(path: str):
                 entry = json.loads(line)
             except ValueError:
                 return
-            if isinstance(entry, dict) and isinstance(entry.get("index"), int) and isinstance(entry.get("summary"), dict):
+            if isinstance(entry, dict) and isinstance(entry.get("index"), int) \
+                    and isinstance(entry.get("summary"), dict):
                 yield entry
 
 

@@ -390,6 +390,7 @@ def test_the_workers_profiler_is_paused_during_a_run_and_resumed_after(tmp_path,
 
     src = _write_jsonl(tmp_path / "docs.jsonl", _documents(8, seed=6))
     during: list = []
-    _run(tmp_path, client, [src], tmp_path / "out.jsonl", on_partition=lambda i, s: during.extend(client.run(running).values()))
+    _run(tmp_path, client, [src], tmp_path / "out.jsonl",
+         on_partition=lambda i, s: during.extend(client.run(running).values()))
     assert during and all(v == [False, False] for v in during)
     assert all(v == [True, True] for v in client.run(running).values())

@@ -128,7 +128,8 @@ def test_two_pass_reduction_is_exact_whatever_the_sketch(tmp_path, group_by, spi
 
 
 def test_sketch_part_counts_a_line_once_per_document(tmp_path):
-    text = "Sign up\n\nSign up\n\nA long enough line of prose that is not a candidate at all, said the officials today.\n"
+    text = ("Sign up\n\nSign up\n\n"
+            "A long enough line of prose that is not a candidate at all, said the officials today.\n")
     src = _write(tmp_path, [{"id": str(i), "text": text} for i in range(3)])
     [part] = engine.plan([str(src)], 1 << 20)
     piece = engine.sketch_part(part, engine.Spec())

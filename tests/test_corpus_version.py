@@ -49,15 +49,15 @@ def test_the_version_is_checked_before_the_payload_is_unpickled(monkeypatch):
 def test_the_code_fingerprint_follows_the_package_files(monkeypatch, tmp_path):
     """It hashes the package's Python files, so any change of the code changes it."""
     first = api.code_version()
-    monkeypatch.setattr(api, "_CODE_VERSION", None)
+    monkeypatch.setattr(api, "_CODE_CACHE", ((), None))
     assert api.code_version() == first  # recomputed: the same files, the same fingerprint
     fake = tmp_path / "lint"
     (fake / "sub").mkdir(parents=True)
     (fake / "api.py").write_text("x = 1\n")
     (fake / "sub" / "m.py").write_text("y = 2\n")
     monkeypatch.setattr(api, "__file__", str(fake / "api.py"))
-    monkeypatch.setattr(api, "_CODE_VERSION", None)
     one = api.code_version()
-    (fake / "sub" / "m.py").write_text("y = 3\n")
-    monkeypatch.setattr(api, "_CODE_VERSION", None)
+    assert api.code_version() == one
+    (fake / "sub" / "m.py").write_text("y = 30\n")  # seen without resetting anything
     assert api.code_version()[1] != one[1] and one[1] != first[1]
+    assert api.code_version()[0] == first[0] == lint.__version__
