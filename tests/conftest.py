@@ -137,7 +137,8 @@ def _fresh_rules_marker(request):
 
 def _build_warm_cache(folder: Path) -> None:
     """Build the built-in rule set and store its cache file (lint.rulecache) in ``folder``,
-    which then holds that file and nothing else."""
+    which then holds that file and what is stored with it (the accelerator's database,
+    lint.regex.gate), as a first run leaves them."""
     from lint import rulecache
 
     build = Path(tempfile.mkdtemp(prefix="copydesk-test-build-"))
@@ -148,7 +149,9 @@ def _build_warm_cache(folder: Path) -> None:
         built = rulecache.cache_file([_packs.builtin_pack_dir()])
         assert built is not None and built.is_file(), "the rule set cache was not written"
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(built, folder / built.name)
+        for f in build.iterdir():
+            if f.is_file():
+                shutil.copy2(f, folder / f.name)
     finally:
         os.environ["COPYDESK_CACHE_DIR"] = before if before is not None else _RULE_CACHE
         shutil.rmtree(build, ignore_errors=True)
@@ -157,7 +160,7 @@ def _build_warm_cache(folder: Path) -> None:
 @pytest.fixture(scope="session")
 def warm_rule_cache(tmp_path_factory):
     """A rule-set cache folder (COPYDESK_CACHE_DIR) holding the built-in rule set's cache file
-    and nothing else, built once per test session (building and storing it costs more than a
+    (and the accelerator's database stored with it), built once per test session (building and storing it costs more than a
     second): the pytest-xdist workers share it, the first one to ask builds it under a lock.
     Tests copy it (shutil.copytree) into a folder of their own; nothing writes into it."""
     root = tmp_path_factory.getbasetemp()
