@@ -22,7 +22,9 @@ The engine, without the command line (lint/corpus_cli.py parses options and call
   each partition's rows (hashed key, fingerprint, group) in the parts folder, so 1b reads them
   instead of parsing the input again.
 - **Pass 2**: the rule set is built once in the client (a :class:`lint.Linter`), scattered to
-  every worker with the frequent keys, and each partition is linted into a part file
+  every worker, pickled, with the frequent keys (a worker unpickles it once, first of all,
+  before pass 1: one that runs other Copydesk code stops the run with
+  lint.api.VersionSkewError, which names both versions), and each partition is linted into a part file
   ``OUT.parts/part-NNNNN.(jsonl|parquet)`` (written under a temporary name, then renamed); the
   worker returns only the partition's summary. The client adds it to the run's total and
   appends it to ``OUT.parts/done.jsonl`` (one line a partition: nothing in the client grows
