@@ -43,8 +43,12 @@ def test_identical_json_with_and_without_cache_and_for_every_jobs_value(tmp_path
     assert again["summary"]["diagnostics"] > base["summary"]["diagnostics"]
 
 
-def test_clean_removes_the_cache(tmp_path, monkeypatch):
+def test_clean_removes_the_cache(tmp_path, monkeypatch, warm_rule_cache):
     monkeypatch.chdir(tmp_path)
+    # clean removes the rule-set cache too: a copy of this test's own, not the one this
+    # process's other tests load the rule set from
+    shutil.copytree(warm_rule_cache, tmp_path / "rule-cache")
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "rule-cache"))
     (tmp_path / "a.txt").write_text("Source link\n", encoding="utf-8")
     CliRunner().invoke(main, ["check", "a.txt"])
     assert (tmp_path / ".copydesk_cache").is_dir()
