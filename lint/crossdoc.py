@@ -151,9 +151,9 @@ def document_candidates(doc) -> list[tuple[str, int, int]]:
 
 
 def _h64(s: str) -> int:
-    import hashlib
+    from ._sha import blake2b  # not hashlib: its import loads OpenSSL (~3 ms of a one-file run)
 
-    return int.from_bytes(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    return int.from_bytes(blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def fingerprint(text: str, fmt: str = "text") -> int:

@@ -25,7 +25,8 @@ from pathlib import Path
 from . import __version__
 from ._sha import sha256
 
-FORMAT = 3  # 2: the body is (rule set, the parsers' static patterns); 3: the metas before it
+FORMAT = 4  # 2: the body is (rule set, the parsers' static patterns); 3: the metas before it;
+# 4: the body is (re's cache seeds, the parsers' static patterns), then the rule set
 PREFIX = "rules-"
 SUFFIX = ".pickle"
 
@@ -44,9 +45,19 @@ def cache_dir() -> Path | None:
         return None
 
 
+_CODE_STAMP: list = []  # this process's (it is asked twice a run: rule set and result store keys)
+
+
 def _code_stamp() -> str:
     """Copydesk's own source files, by name, size and modification time: a rule set pickled by
-    other code is not loaded (an upgrade, or a checkout being edited)."""
+    other code is not loaded (an upgrade, or a checkout being edited). Taken once per process
+    (a long-lived process does not pick up edits to its own, already imported, code either)."""
+    if not _CODE_STAMP:
+        _CODE_STAMP.append(_code_stamp_now())
+    return _CODE_STAMP[0]
+
+
+def _code_stamp_now() -> str:
     root = Path(__file__).resolve().parent
     h = sha256()
     for dirpath, dirnames, filenames in os.walk(root):
@@ -156,7 +167,12 @@ def _body(data: bytes, offset: int, fingerprint: str):
         stream = io.BytesIO(data)
         stream.seek(offset)
         regex.start_load()
-        ruleset, patterns = pickle.load(stream)
+        seeds, patterns = pickle.load(stream)
+        regex.verify_loaded()
+        # before the rules are unpickled: the modules that imports (and those a lint imports
+        # later: the Markdown library) find their re.compile patterns built
+        regex.seed(seeds)
+        ruleset = pickle.load(stream)
         regex.verify_loaded()
         from .packs import RuleSet
 
@@ -246,12 +262,14 @@ def save(folders, ruleset, recorder, deps) -> bool:
         body = io.BytesIO()
         pickle.dump({"key": cache_key(folders, ruleset.fingerprint),
                      "deps": [(str(p), file_digest(p)) for p in deps]}, body, protocol=pickle.HIGHEST_PROTOCOL)
-        from .regex import statics
+        from .regex import re_seeds, statics
 
-        # the metadata first (a run may need nothing else), then the rules, with the document
-        # parsers' own patterns (lint.regex.static), stored compiled too
+        # the metadata first (a run may need nothing else), then the patterns re's cache held
+        # (lint.regex.seed) and the document parsers' own (lint.regex.static), stored compiled,
+        # then the rules
         pickle.dump([r.meta for r in ruleset.rules], body, protocol=pickle.HIGHEST_PROTOCOL)
-        _Pickler(body, recorder).dump((ruleset, statics()))
+        _Pickler(body, recorder).dump((re_seeds(), statics()))
+        _Pickler(body, recorder).dump(ruleset)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_then_rename(str(path), body.getvalue(), prefix=f".{PREFIX}")
     except Exception:  # noqa: BLE001 - read-only home, full disk, an unpicklable rule: only slower

@@ -32,7 +32,7 @@ from ._tree import CASELESS, UnsafeRegex, check_backtracking, joinable, literal_
 
 __all__ = ["compile", "static", "statics", "provide", "Recorder", "guarded", "check_backtracking",
            "UnsafeRegex", "StaleRegex", "literal_sets", "joinable", "unparse", "CASELESS", "ENGINE",
-           "ENABLED", "MAGIC", "engine", "cache_tag", "start_load", "verify_loaded"]
+           "ENABLED", "MAGIC", "engine", "cache_tag", "start_load", "verify_loaded", "re_seeds", "seed"]
 
 #: the environment variable that chooses the engine: ``re`` for the reference engine
 ENGINE_ENV = "COPYDESK_REGEX_ENGINE"
@@ -187,6 +187,32 @@ class Recorder:
             return re.compile, (p.pattern, p.flags)
         pattern, flags, code, groups, groupindex, indexgroup = self.args_for(p)
         return _stored.rebuild, (pattern, flags, _stored.pack(code), groups, groupindex, indexgroup)
+
+
+def re_seeds() -> list:
+    """What ``re``'s own compile cache holds now, in stored form (empty unless the stored engine
+    is in use), after importing the modules a run imports after loading its rules (the
+    Markdown parser and its library, the HTML parser, the fixer): :func:`seed` puts them back."""
+    if not stored():
+        return []
+    try:
+        from .. import fixer  # noqa: F401 - their imports (and a first parse) compile patterns
+        from ..document import parse
+
+        parse("# A\n\nSee [a](b) and <b>c</b>, `d`.\n\n- e\n", "a.md", "markdown")
+        parse("<p>See <a href='b'>a</a>.</p>", "a.html", "html")
+    except Exception:  # noqa: BLE001 - only fewer seeds
+        pass
+    return _stored.re_cache_seeds()
+
+
+def seed(seeds) -> int:
+    """Put :func:`re_seeds`' patterns into ``re``'s cache (where not there already), so that
+    modules imported later find their ``re.compile`` patterns built; :class:`StaleRegex` when
+    one of them does not rebuild into what a fresh compile gives."""
+    if not stored() or type(seeds) is not list:
+        return 0
+    return _stored.seed_re_cache(seeds)
 
 
 def start_load() -> None:

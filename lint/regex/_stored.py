@@ -189,3 +189,80 @@ def verify_loaded(shift: bool = True) -> None:
     p = min(loaded, key=lambda x: len(x.pattern))
     if not self_test() or p != build(p.pattern, p.flags, shift):
         raise StaleRegex(f"stored pattern {p.pattern!r} differs from a fresh compile")
+
+
+# -- re's own compile cache, filled from a stored rule set ---------------------------------------
+#
+# A one-file run imports modules that compile their patterns with ``re.compile`` at import
+# (the Markdown library's HTML and URL patterns, lint.fixer's): a fifth of its start-up. The
+# rule set cache stores what ``re``'s cache held when it was built (:func:`re_cache_seeds`),
+# unshifted, exactly as ``re.compile`` builds them; a run puts them back (:func:`seed_re_cache`)
+# before those modules are imported, so that their ``re.compile`` finds them cached.
+
+def _re_caches() -> list:
+    """``re``'s compile caches on this interpreter: ``_cache`` (3.11-3.13), ``_cache2`` (3.12+)."""
+    return [c for c in (getattr(re, "_cache", None), getattr(re, "_cache2", None)) if isinstance(c, dict)]
+
+
+def re_cache_seeds(exclude=frozenset()) -> list:
+    """The str patterns in ``re``'s cache now, as stored seeds ``(pattern, key flags, pattern
+    flags, packed code, groups, groupindex, indexgroup)``, each checked to rebuild into the
+    cached pattern; ``exclude``: cache keys to leave out."""
+    if not ENABLED or not self_test():
+        return []
+    out, seen = [], set()
+    for cache in _re_caches():
+        for key, p in list(cache.items()):
+            if key in seen or key in exclude or type(key) is not tuple or len(key) != 3 or key[0] is not str:
+                continue
+            seen.add(key)
+            _, pattern, flags = key
+            if type(p) is not re.Pattern or type(flags) is not int or flags & (re.DEBUG | getattr(re, "TEMPLATE", 0)):
+                continue
+            try:
+                a = args(pattern, flags, shift=False)
+                if _sre.compile(*a) != p:
+                    continue
+            except Exception:  # noqa: BLE001 - not storable: re compiles it as usual
+                continue
+            out.append((pattern, flags, a[1], pack(a[2]), a[3], a[4], a[5]))
+    return out
+
+
+def re_cache_keys() -> frozenset:
+    return frozenset(k for c in _re_caches() for k in c)
+
+
+def seed_re_cache(seeds) -> int:
+    """Put stored seeds (:func:`re_cache_seeds`) into ``re``'s cache, where not there already
+    and while it has room; one of them (the shortest) is first compared with a fresh build
+    (StaleRegex otherwise). Returns how many were added."""
+    caches = _re_caches()
+    if not seeds or not caches or not ENABLED or not self_test():
+        return 0
+    cache = caches[0]
+    room = getattr(re, "_MAXCACHE", 512) - len(cache)
+    built = []
+    for pattern, flags, pflags, code, groups, groupindex, indexgroup in seeds:
+        key = (str, pattern, flags)
+        if any(key in c for c in caches):
+            continue
+        if isinstance(code, bytes):
+            from array import array
+
+            arr = array("I")
+            arr.frombytes(code)
+            code = arr.tolist()
+        p = _sre.compile(pattern, pflags, code, groups, groupindex, indexgroup)
+        if p.pattern != pattern or p.flags != pflags or p.groups != groups or p.groupindex != groupindex:
+            raise StaleRegex(f"stored pattern {pattern!r} did not rebuild")
+        built.append((key, p))
+    if not built:
+        return 0
+    key, p = min(built, key=lambda kp: len(kp[0][1]))
+    if p != build(key[1], key[2], shift=False):
+        raise StaleRegex(f"stored pattern {key[1]!r} differs from a fresh compile")
+    built = built[:max(0, room)]
+    for key, p in built:
+        cache[key] = p
+    return len(built)
