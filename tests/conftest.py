@@ -84,10 +84,13 @@ def pytest_collection_modifyitems(config, items):
 #
 # Building the built-in rules from their YAML files takes a few tenths of a second, and test
 # modules (at import) and in-process `check --no-cache` runs did it hundreds of times. Within
-# the test session, lint.packs.load_rules(cache=False) of the built-in pack alone returns the
-# rule set built for the same rule files (the same fingerprint: contents and names), regex
-# engine and COPYDESK_* environment. Everything else (extra packs, the rule cache, a changed
-# rule file) goes to the real function. A test that needs a fresh build marks itself
+# the test session, lint.packs.load_rules of the built-in pack alone returns the rule set built
+# for the same rule files (the same fingerprint: contents and names), regex engine and
+# COPYDESK_* environment: uncached, and cached in this process's own rule-cache folder (the
+# in-process commands of most tests: unpickling the cached set cost 10-20 ms a run). Everything
+# else goes to the real function: extra packs, a changed rule file, and the rule cache in a
+# folder a test chose (COPYDESK_CACHE_DIR set by the test: every test of the rule cache, the
+# result store and hostile caches). A test that needs a fresh build marks itself
 # ``@pytest.mark.fresh_rules``; COPYDESK_TEST_FRESH_RULES=1 turns the sharing off for a run.
 
 import lint.packs as _packs  # noqa: E402
@@ -98,7 +101,8 @@ _FRESH = [bool(os.environ.get("COPYDESK_TEST_FRESH_RULES"))]  # set: no sharing 
 
 
 def _shared_load_rules(extra_dirs=(), include_builtin: bool = True, cache: bool = False):
-    if cache or not include_builtin or list(extra_dirs) or _FRESH[0]:
+    if (cache and os.environ.get("COPYDESK_CACHE_DIR") != _RULE_CACHE) or not include_builtin \
+            or list(extra_dirs) or _FRESH[0]:
         return _real_load_rules(extra_dirs, include_builtin=include_builtin, cache=cache)
     fp = _packs.fingerprint([_packs.builtin_pack_dir()])[0]
     env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("COPYDESK_") and k != "COPYDESK_CACHE_DIR"))
@@ -106,7 +110,7 @@ def _shared_load_rules(extra_dirs=(), include_builtin: bool = True, cache: bool 
     key = (fp, getattr(engine, "ENGINE", None), getattr(engine, "SHIFT", None), env)
     if key not in _BUILT:
         _BUILT.clear()  # one rule set at a time: an edited rule file makes the old one stale
-        _BUILT[key] = _real_load_rules(extra_dirs, include_builtin=include_builtin, cache=cache)
+        _BUILT[key] = _real_load_rules(extra_dirs, include_builtin=include_builtin, cache=False)
     return _BUILT[key]
 
 
