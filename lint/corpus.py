@@ -455,17 +455,24 @@ def _count_pairs(folded: dict) -> dict:
     return out
 
 
-def _tree(client, leaves: list, first, then, fanin: int = FANIN, then_fanin: int = FANIN):
+def _tree(client, leaves: list, first, then, fanin: int = FANIN, then_fanin: int | None = FANIN):
     """``first`` over chunks of ``fanin`` leaves, then ``then`` over chunks of ``then_fanin`` of
-    those, up to one future. Each level runs at a higher priority than the one below, so a fold
-    runs as soon as its pieces exist and frees them (maps first would hold every partition's
-    piece at once)."""
+    those, up to one future; ``then_fanin`` None: ``then`` in a chain instead (each result
+    folded into the one before: one accumulator, for pieces of a fixed size such as sketches,
+    where a tree would hold one pending piece per level). Each level runs at a higher priority
+    than the one below, so a fold runs as soon as its pieces exist and frees them (maps first
+    would hold every partition's piece at once)."""
     fs, fn, k, level = leaves, first, fanin, 1
     while True:
         fs = [client.submit(fn, *fs[i:i + k], pure=False, priority=level) for i in range(0, len(fs), k)]
         if len(fs) == 1:
             return fs[0]
         fn, k, level = then, then_fanin, level + 1
+        if k is None:
+            acc = fs[0]
+            for f in fs[1:]:
+                acc = client.submit(fn, acc, f, pure=False, priority=level)
+            return acc
 
 
 def pair_shards(parts) -> int:
@@ -507,7 +514,7 @@ def reduce_counts(client, parts, spec: Spec, min_docs: int | None, min_share: fl
     from functools import partial
 
     fold = partial(_fold_sketch, width, depth)
-    root = _tree(client, mapped, fold, fold, FANIN, 2)  # sketches above the leaves: two at a time
+    root = _tree(client, mapped, fold, fold, FANIN, None)  # sketches above the leaves: in a chain
     del mapped
     docs, styles, bound = client.submit(_sketch_small, root, pure=False).result()
     out["docs"] = dict(docs)
