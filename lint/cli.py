@@ -263,10 +263,19 @@ def _emit(output, tally, fmt: str, output_file, statistics: bool) -> None:
     all made. The text report is printed as it comes; a machine-readable one (and any report
     file) only once complete, so that an interrupted run leaves no half a document."""
     pieces = [output] if isinstance(output, str) else output
-    if fmt != "text" or output_file:
+    spooled = fmt != "text" and (not output_file or output_file == "-") and _stdout_spoolable()
+    if spooled:  # complete before anything is written, in a temporary file: memory stays flat
+        spooled = _spool(pieces)
+        _check_interrupt()
+    elif fmt != "text" or output_file:
         pieces = ["".join(pieces)]  # complete before anything is written
         _check_interrupt()
-    if output_file and output_file != "-":
+    if spooled:
+        from ._atomic import interrupts_deferred
+
+        with spooled, interrupts_deferred():  # as _write_all: the whole report, then exit 130
+            _copy_all(spooled)
+    elif output_file and output_file != "-":
         text = pieces[0]
         try:
             _write_report(output_file, text)
@@ -315,6 +324,60 @@ def _write_all(text: str) -> None:
     view = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
     while view:
         view = view[os.write(fd, view):]
+
+
+def _stdout_spoolable() -> bool:
+    """Standard output is a file descriptor that takes UTF-8: a report can be written there
+    from a temporary file (:func:`_spool`), the same bytes as :func:`_write_all` writes."""
+    import codecs
+    import io
+
+    stream = sys.stdout
+    try:
+        stream.fileno()
+        return codecs.lookup(stream.encoding or "utf-8").name == "utf-8"
+    except (AttributeError, ValueError, LookupError, io.UnsupportedOperation):
+        return False
+
+
+def _spool(pieces):
+    """The report's pieces, encoded as _write_all encodes the whole, in a temporary file (a
+    10,000-file JSON report is 13 MB of text: held whole, then encoded, it was the largest
+    thing a big run kept in memory). Returns the file, at its start."""
+    import tempfile
+
+    stream = sys.stdout
+    encoding, errors = stream.encoding or "utf-8", stream.errors or "strict"
+    spool = tempfile.TemporaryFile()
+    try:
+        batch: list[str] = []
+        size = 0
+        for piece in pieces:
+            batch.append(piece)
+            size += len(piece)
+            if size >= 1 << 20:
+                spool.write("".join(batch).encode(encoding, errors))
+                batch, size = [], 0
+        spool.write("".join(batch).encode(encoding, errors))
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def _copy_all(spool) -> None:
+    """The spooled report to standard output's descriptor, looping over partial writes."""
+    stream = sys.stdout
+    stream.flush()
+    fd = stream.fileno()
+    while True:
+        chunk = spool.read(1 << 20)
+        if not chunk:
+            return
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(fd, view):]
 
 
 def _write_report(output_file: str, text: str) -> None:
