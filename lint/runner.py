@@ -836,9 +836,7 @@ class Plan:
                                      keep_clean_text=keep_clean_text, read_text=read_text,
                                      candidates=cross is not None))
             if cross is not None:  # every result first: the evidence is in all of them
-                linted = list(pending)
-                cross_file_evidence([t for _, t in tasks], linted, cross, read_text=read_text)
-                pending = iter(linted)
+                pending = with_evidence([t for _, t in tasks], pending, cross, read_text=read_text)
         if filters.empty and all(r is None for r in results):
             yield from pending  # every file a plain lint run, nothing to drop: as they come
             return
@@ -894,53 +892,126 @@ def cross_file_evidence(tasks, results, meta, read_text: bool = True) -> int:
     with or without the store; nothing is read again unless ``read_text`` asks for the text
     of a file that gets findings (a report that shows them in context). Returns how many
     findings were added."""
-    import dataclasses
+    evidence = _Evidence(meta)
+    for task, r in zip(tasks, results):
+        evidence.see(task, r)
+    if not evidence.count():
+        return 0
+    return sum(evidence.apply(task, r, read_text) for task, r in zip(tasks, results))
 
-    from . import crossdoc
-    from .model import Edit
-    from .verdict import verdict
 
-    docs = [(t, r) for t, r in zip(tasks, results) if CROSS_CODE in t[1] and not r.error]
-    lined = [r.candidates for _, r in docs if getattr(r, "candidates", ())]
-    counter = crossdoc.count(((c[0] for c in lines) for lines in lined), (lines[0][6] for lines in lined))
-    keys = crossdoc.frequent(counter, len(docs), min_docs=meta.options.get("min_docs", crossdoc.MIN_DOCS),
-                             min_share=meta.options.get("min_share", crossdoc.MIN_SHARE))
-    added = 0
-    if not keys:
-        return added
-    n_docs = len(docs)
-    from .verdict import WEIGHTS, family_of
+#: a run with cross-file evidence holds this many results in memory until its lines are counted;
+#: later ones wait in a temporary file (pickled), so that memory does not grow with the run
+SPILL_AFTER = 1000
 
-    unweighted = family_of(CROSS_CODE) not in WEIGHTS  # the verdict does not change with them
-    for task, r in docs:
+
+def with_evidence(tasks, results, meta, read_text: bool = True, spill_after: int | None = None):
+    """:func:`cross_file_evidence` on a stream of results, yielded in order once every one has
+    been seen: the first ``spill_after`` (:data:`SPILL_AFTER`) are held, the others pickled to a
+    temporary file and read back one at a time; only their candidate lines stay in memory."""
+    import pickle
+
+    spill_after = SPILL_AFTER if spill_after is None else spill_after
+    evidence = _Evidence(meta)
+    held: list = []
+    spill = None
+    n = 0
+    try:
+        for task, r in zip(tasks, results):
+            evidence.see(task, r)
+            if n < spill_after:
+                held.append(r)
+            else:
+                if spill is None:
+                    import tempfile
+
+                    spill = tempfile.TemporaryFile()
+                pickle.dump(r, spill, protocol=pickle.HIGHEST_PROTOCOL)
+            n += 1
+        if spill is not None:
+            spill.seek(0)
+        found = evidence.count()
+        for i, task in enumerate(tasks[:n]):
+            if i < spill_after:
+                r = held[i]
+                held[i] = None
+            else:
+                r = pickle.load(spill)
+            if found:
+                evidence.apply(task, r, read_text)
+            yield r
+    finally:
+        if spill is not None:
+            spill.close()
+
+
+class _Evidence:
+    """The two steps of :func:`cross_file_evidence`: ``see`` each result (its candidate lines
+    are kept), ``count`` them, then ``apply`` the findings to each result."""
+
+    def __init__(self, meta):
+        self.meta = meta
+        self.n_docs = 0
+        self.lined: list = []  # the candidate lines of each file that has some
+        self.keys = self.counter = None
+
+    def see(self, task, r) -> None:
+        if CROSS_CODE in task[1] and not r.error:
+            self.n_docs += 1
+            lines = getattr(r, "candidates", ())
+            if lines:
+                self.lined.append(lines)
+
+    def count(self) -> bool:
+        """Count the lines; whether any is frequent enough to report."""
+        from . import crossdoc
+
+        meta, lined = self.meta, self.lined
+        self.counter = crossdoc.count(((c[0] for c in lines) for lines in lined), (lines[0][6] for lines in lined))
+        self.keys = crossdoc.frequent(self.counter, self.n_docs,
+                                      min_docs=meta.options.get("min_docs", crossdoc.MIN_DOCS),
+                                      min_share=meta.options.get("min_share", crossdoc.MIN_SHARE))
+        self.lined = []
+        return bool(self.keys)
+
+    def apply(self, task, r, read_text: bool) -> int:
+        """Merge the file's findings into ``r``; how many were added."""
+        if CROSS_CODE not in task[1] or r.error:
+            return 0
+        import dataclasses
+
+        from . import crossdoc
+        from .model import Edit
+        from .verdict import WEIGHTS, family_of, verdict
+
+        keys, meta = self.keys, self.meta
+        unweighted = family_of(CROSS_CODE) not in WEIGHTS  # the verdict does not change with them
         severity = task[2].get(CROSS_CODE, meta.severity)
         extra = []
         for key, start, end, offset, snippet, live, _fp in getattr(r, "candidates", ()):
             if not live or key not in keys:
                 continue
-            for d in crossdoc.findings([(key, start - offset, end - offset)], keys, n_docs, counts=counter,
+            for d in crossdoc.findings([(key, start - offset, end - offset)], keys, self.n_docs, counts=self.counter,
                                        source=snippet, severity=severity):
                 fix = d.fix and dataclasses.replace(d.fix, edits=tuple(
                     Edit(e.start + offset, e.end + offset, e.content) for e in d.fix.edits))
                 extra.append(dataclasses.replace(d, start=d.start + offset, end=d.end + offset, fix=fix))
         if not extra:
-            continue
+            return 0
         stored = r.__dict__.get("stored")
         if stored is not None and r.stored_rows is not None and stored.line_starts is not None \
                 and unweighted and not (read_text and not r.source):
             # a stored result as stored: the findings are added to its rows and JSON text
             # (a warm JSON report copies them, never making the file's findings into objects)
             r.__dict__["stored"] = stored.merged(extra)
-            added += len(extra)
-            continue
+            return len(extra)
         if read_text and not r.source:  # a clean file's text was not kept: the report shows it
             try:
                 r.source = read_raw(r.path)[1]
             except InputError as exc:
                 r.error = str(exc)
-                continue
+                return 0
         extra.sort(key=lambda d: d.sort_key())
         r.diagnostics = crossdoc.merge(r.diagnostics, extra)
         r.verdict = verdict(r.diagnostics)
-        added += len(extra)
-    return added
+        return len(extra)
