@@ -929,8 +929,11 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
         import pickle
 
         # the rule set travels pickled, and a worker unpickles it first of all: one that runs
-        # other Copydesk code says so (VersionSkewError) before pass 1 costs anything
-        [linter_f] = client.scatter([pickle.dumps(linter, protocol=pickle.HIGHEST_PROTOCOL)], broadcast=True)
+        # other Copydesk code says so (VersionSkewError) before pass 1 costs anything. hash=False:
+        # a key of its own, since the same bytes scattered by the run before (same content, same
+        # key) may still be being released ("lost data")
+        [linter_f] = client.scatter([pickle.dumps(linter, protocol=pickle.HIGHEST_PROTOCOL)], broadcast=True,
+                                    hash=False)
         client.submit(_check_linter, linter_f, pure=False).result()
         if not opts.profile:
             client.run(_profiler, False)
@@ -952,7 +955,7 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
         if done:
             progress.update(total, parts=len(done))
         if todo:
-            [cross_f] = client.scatter([cross], broadcast=True) if cross is not None else [None]
+            [cross_f] = client.scatter([cross], broadcast=True, hash=False) if cross is not None else [None]
             popts = {"severity": severity, "readability": readability, "house_style": bool(srules)}
             futures = {p.index: client.submit(lint_part, p, opts.spec, linter_f, cross_f, os.path.abspath(parts_dir),
                                               kind, popts, key=f"copydesk-part-{p.index}-{os.getpid()}-{started}",
