@@ -68,10 +68,13 @@ class Pattern(Kind):
         # one pass over the joined blocks when every pattern allows it (lint.kinds.joined);
         # the prefilter's twin, if any, comes last
         self.twins = joined.Twins(self.regexes + ([self.prefilter] if self.prefilter is not None else []))
+        self.block_reqs = _block_reqs(self.regexes)
         gate.register(self.regexes)
 
     def __setstate__(self, state):  # a stored rule set (lint.rulecache): registered as when built
         self.__dict__.update(state)
+        if "block_reqs" not in state:
+            self.block_reqs = _block_reqs(self.regexes)
         gate.register(self.regexes)
 
     def gate_patterns(self) -> list:
@@ -107,8 +110,23 @@ class Pattern(Kind):
             return
         active = self.active(doc)
         if active:
-            for block in blocks:
-                yield from self.block_hits(block, active)
+            # per block, only the patterns whose literal requirements the block itself meets
+            reqs = self.block_reqs
+            by_rx = [reqs.get(rx, ()) for rx, _ in active]
+            if not literals.ENABLED or not any(by_rx):
+                for block in blocks:
+                    yield from self.block_hits(block, active)
+                return
+            has = _Blocks.of(doc, blocks)
+            masks = [has.mask(req) for req in by_rx]
+            if not any(masks):
+                return
+            anywhere = 0
+            for m in masks:
+                anywhere |= m
+            for i, block in enumerate(blocks):
+                if anywhere >> i & 1:
+                    yield from self.block_hits(block, [pair for pair, m in zip(active, masks) if m >> i & 1])
 
     def hits_by_block(self, view, active) -> list:
         """[(block, hits)] of the blocks with hits, in block order, each block's hits in the
@@ -158,3 +176,63 @@ class Pattern(Kind):
                     rep = m.expand(template)
                     edits = [(s, e, rep.translate(self.translate) if self.translate else rep)]
                 yield Hit(block, s, e, {"match": text[s:e]}, edits, fix_cap=cap)
+
+
+#: a requirement set of more strings than this is not tested block by block (the tests would
+#: cost about what the pattern's own failing search costs)
+BLOCK_SET_MAX = 8
+
+
+def _block_reqs(regexes) -> dict:
+    """Pattern -> the requirement sets (lint.literals.requirements: every match contains one of
+    each set's strings) small enough to test on each block before the pattern runs there; a
+    single rare character such as ``"`` counts, which the document-level test leaves out."""
+    out = {}
+    for rx in regexes:
+        sets = literals.requirements(rx.pattern, rx.flags) or ()
+        out[rx] = tuple(s for s in sets if len(s) <= BLOCK_SET_MAX)
+    return out
+
+
+class _Blocks:
+    """Which of a block list's blocks hold a string (folded as lint.literals compares), as bits of
+    an int (bit ``i``: block ``i``); made once per document and block list, each string tested
+    once."""
+
+    __slots__ = ("blocks", "texts", "bits")
+
+    def __init__(self, blocks):
+        self.blocks = blocks
+        self.texts = [literals.fold(b.text) for b in blocks]
+        self.bits: dict[str, int] = {}
+
+    @classmethod
+    def of(cls, doc, blocks) -> "_Blocks":
+        memo = doc.memo
+        key = ("blocklits", id(blocks))
+        hit = memo.get(key)
+        if hit is None or hit.blocks is not blocks:
+            hit = memo[key] = cls(blocks)  # it holds the list: the id stays unique
+        return hit
+
+    def has(self, s: str) -> int:
+        bits = self.bits.get(s)
+        if bits is None:
+            bits = 0
+            for i, t in enumerate(self.texts):
+                if s in t:
+                    bits |= 1 << i
+            self.bits[s] = bits
+        return bits
+
+    def mask(self, sets) -> int:
+        """The blocks that meet every set (one of its strings); -1 (every block) for none."""
+        out = -1
+        for strings in sets:
+            one = 0
+            for s in strings:
+                one |= self.has(s)
+            out &= one
+            if not out:
+                break
+        return out
