@@ -115,6 +115,7 @@ def test_block_bits_answer_as_substring_tests_do(blocks_text):
     class B:
         def __init__(self, text):
             self.text = text
+            self.folded = literals.fold(text)  # as lint.document.Block keeps it
 
     class D:
         pass

@@ -203,7 +203,7 @@ class _Blocks:
 
     def __init__(self, blocks):
         self.blocks = blocks
-        self.texts = [literals.fold(b.text) for b in blocks]
+        self.texts = [b.folded for b in blocks]  # lint.literals.fold(b.text), kept by the block
         self.bits: dict[str, int] = {}
 
     @classmethod
