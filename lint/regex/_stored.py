@@ -165,6 +165,14 @@ def rebuild(pattern, flags, code, groups, groupindex, indexgroup) -> re.Pattern:
     result is not what was stored."""
     if not ENABLED:
         raise StaleRegex("stored patterns need the CPython regex engine they were made with")
+    p = _compile_checked(pattern, flags, code, groups, groupindex, indexgroup)
+    LOADED.append(p)
+    return p
+
+
+def _compile_checked(pattern, flags, code, groups, groupindex, indexgroup) -> re.Pattern:
+    """``_sre.compile`` of stored code (a list, or the bytes of an ``array('I')``); raises
+    :class:`StaleRegex` when the result is not the pattern that was stored."""
     if isinstance(code, bytes):
         from array import array
 
@@ -174,7 +182,6 @@ def rebuild(pattern, flags, code, groups, groupindex, indexgroup) -> re.Pattern:
     p = _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
     if p.pattern != pattern or p.flags != flags or p.groups != groups or p.groupindex != groupindex:
         raise StaleRegex(f"stored pattern {pattern!r} did not rebuild")
-    LOADED.append(p)
     return p
 
 
@@ -247,16 +254,7 @@ def seed_re_cache(seeds) -> int:
         key = (str, pattern, flags)
         if any(key in c for c in caches):
             continue
-        if isinstance(code, bytes):
-            from array import array
-
-            arr = array("I")
-            arr.frombytes(code)
-            code = arr.tolist()
-        p = _sre.compile(pattern, pflags, code, groups, groupindex, indexgroup)
-        if p.pattern != pattern or p.flags != pflags or p.groups != groups or p.groupindex != groupindex:
-            raise StaleRegex(f"stored pattern {pattern!r} did not rebuild")
-        built.append((key, p))
+        built.append((key, _compile_checked(pattern, pflags, code, groups, groupindex, indexgroup)))
     if not built:
         return 0
     key, p = min(built, key=lambda kp: len(kp[0][1]))
