@@ -914,29 +914,36 @@ def with_evidence(tasks, results, meta, read_text: bool = True, spill_after: int
     spill_after = SPILL_AFTER if spill_after is None else spill_after
     evidence = _Evidence(meta)
     held: list = []
+    spilled: list = []  # per result: whether it waits in the temporary file
     spill = None
     n = 0
     try:
         for task, r in zip(tasks, results):
             evidence.see(task, r)
-            if n < spill_after:
+            if n < spill_after or (type(r) is StoredResult and "diagnostics" not in r.__dict__):
+                # a result from the store, not yet made into findings, is only a reference to
+                # what the store has loaded anyway: held, it costs next to nothing; pickled, a
+                # warm run would copy every stored result twice
                 held.append(r)
+                spilled.append(False)
             else:
                 if spill is None:
                     import tempfile
 
                     spill = tempfile.TemporaryFile()
                 pickle.dump(r, spill, protocol=pickle.HIGHEST_PROTOCOL)
+                held.append(None)
+                spilled.append(True)
             n += 1
         if spill is not None:
             spill.seek(0)
         found = evidence.count()
         for i, task in enumerate(tasks[:n]):
-            if i < spill_after:
+            if spilled[i]:
+                r = pickle.load(spill)
+            else:
                 r = held[i]
                 held[i] = None
-            else:
-                r = pickle.load(spill)
             if found:
                 evidence.apply(task, r, read_text)
             yield r
