@@ -321,7 +321,12 @@ def _write_all(text: str) -> None:
         click.echo(text, nl=False)
         return
     stream.flush()
-    view = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    _write_fd(fd, text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    """All of ``data`` to the descriptor, looping over partial writes."""
+    view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
 
@@ -375,9 +380,7 @@ def _copy_all(spool) -> None:
         chunk = spool.read(1 << 20)
         if not chunk:
             return
-        view = memoryview(chunk)
-        while view:
-            view = view[os.write(fd, view):]
+        _write_fd(fd, chunk)
 
 
 def _write_report(output_file: str, text: str) -> None:
