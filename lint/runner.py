@@ -905,6 +905,9 @@ def cross_file_evidence(tasks, results, meta, read_text: bool = True) -> int:
 SPILL_AFTER = 1000
 
 
+_SPILLED = object()  # with_evidence: this result waits in the temporary file
+
+
 def with_evidence(tasks, results, meta, read_text: bool = True, spill_after: int | None = None):
     """:func:`cross_file_evidence` on a stream of results, yielded in order once every one has
     been seen: the first ``spill_after`` (:data:`SPILL_AFTER`) are held, the others pickled to a
@@ -913,37 +916,30 @@ def with_evidence(tasks, results, meta, read_text: bool = True, spill_after: int
 
     spill_after = SPILL_AFTER if spill_after is None else spill_after
     evidence = _Evidence(meta)
-    held: list = []
-    spilled: list = []  # per result: whether it waits in the temporary file
+    held: list = []  # per result: the result, or _SPILLED when it waits in the temporary file
     spill = None
-    n = 0
     try:
         for task, r in zip(tasks, results):
             evidence.see(task, r)
-            if n < spill_after or (type(r) is StoredResult and "diagnostics" not in r.__dict__):
+            if len(held) < spill_after or (type(r) is StoredResult and "diagnostics" not in r.__dict__):
                 # a result from the store, not yet made into findings, is only a reference to
                 # what the store has loaded anyway: held, it costs next to nothing; pickled, a
                 # warm run would copy every stored result twice
                 held.append(r)
-                spilled.append(False)
-            else:
-                if spill is None:
-                    import tempfile
+                continue
+            if spill is None:
+                import tempfile
 
-                    spill = tempfile.TemporaryFile()
-                pickle.dump(r, spill, protocol=pickle.HIGHEST_PROTOCOL)
-                held.append(None)
-                spilled.append(True)
-            n += 1
+                spill = tempfile.TemporaryFile()
+            pickle.dump(r, spill, protocol=pickle.HIGHEST_PROTOCOL)
+            held.append(_SPILLED)
         if spill is not None:
             spill.seek(0)
         found = evidence.count()
-        for i, task in enumerate(tasks[:n]):
-            if spilled[i]:
+        for i, task in enumerate(tasks[:len(held)]):
+            r, held[i] = held[i], None
+            if r is _SPILLED:
                 r = pickle.load(spill)
-            else:
-                r = held[i]
-                held[i] = None
             if found:
                 evidence.apply(task, r, read_text)
             yield r
