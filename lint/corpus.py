@@ -309,6 +309,31 @@ def spill_path(spill_dir: str, index: int) -> str:
     return os.path.join(spill_dir, f"pass1-{index:05d}.npz")
 
 
+def _rows(scanned):
+    """:func:`_scan`'s documents as rows, one per (document, short line): ``(keys, fps, gi,
+    names)``, the hashed keys and fingerprints (uint64), each row's group as an index into
+    ``names`` (the groups in order of first sight)."""
+    import numpy as np
+
+    order: dict = {}
+    ks: list = []
+    fps: list = []
+    gl: list = []
+    for g, keys, fp in scanned:
+        j = order.setdefault(g, len(order))
+        ks.extend(keys)
+        fps.extend([fp] * len(keys))
+        gl.extend([j] * len(keys))
+    return (np.fromiter(ks, dtype=np.uint64, count=len(ks)), np.fromiter(fps, dtype=np.uint64, count=len(fps)),
+            np.asarray(gl, dtype=np.intp), list(order))
+
+
+def _group_hashes(names):
+    import numpy as np
+
+    return np.asarray([_ghash(g) for g in names], dtype=np.uint64)
+
+
 def sketch_part(part: Part, spec: Spec, lines: bool = True, srules=(), spill_dir: str | None = None) -> dict:
     """Pass 1a of one partition: ``{"keys": (values, documents), "sketch": None, "docs",
     "styles"}``, ``values`` the distinct ``hashed key ^ group hash`` of its documents' short
@@ -321,32 +346,13 @@ def sketch_part(part: Part, spec: Spec, lines: bool = True, srules=(), spill_dir
 
     docs: Counter = Counter()
     styles: Counter = Counter()
-    xs: list = []
-    gh: dict = {}
-    groups: dict = {}
-    rows_k: list = []
-    rows_fp: list = []
-    rows_g: list = []
-    for g, keys, fp in _scan(part, spec, lines, srules, docs, styles, fingerprints=spill_dir is not None):
-        h = gh.get(g)
-        if h is None:
-            h = gh[g] = _ghash(g)
-        xs.extend(k ^ h for k in keys)
-        if spill_dir is not None:
-            j = groups.setdefault(g, len(groups))
-            rows_k.extend(keys)
-            rows_fp.extend([fp] * len(keys))
-            rows_g.extend([j] * len(keys))
+    k, fp, gi, names = _rows(_scan(part, spec, lines, srules, docs, styles, fingerprints=spill_dir is not None))
     if spill_dir is not None and lines:
         path = spill_path(spill_dir, part.index)
         with open(path + ".tmp", "wb") as fh:
-            np.savez(fh, keys=np.fromiter(rows_k, dtype=np.uint64, count=len(rows_k)),
-                     fps=np.fromiter(rows_fp, dtype=np.uint64, count=len(rows_fp)),
-                     groups=np.asarray(rows_g, dtype=np.int64),
-                     names=np.asarray(list(groups), dtype=np.str_))
+            np.savez(fh, keys=k, fps=fp, groups=gi.astype(np.int64), names=np.asarray(names, dtype=np.str_))
         os.replace(path + ".tmp", path)
-    arr = np.fromiter(xs, dtype=np.uint64, count=len(xs))
-    values, counts = np.unique(arr, return_counts=True)
+    values, counts = np.unique(k ^ _group_hashes(names)[gi] if len(k) else k, return_counts=True)
     return {"keys": (values, counts.astype(np.uint32)), "sketch": None, "docs": docs, "styles": styles}
 
 
@@ -404,23 +410,11 @@ def pairs_part(part: Part, spec: Spec, folded: dict, need: dict, shards: int, sp
         with np.load(path, allow_pickle=False) as z:
             k, fp, gi, names = z["keys"], z["fps"], z["groups"].astype(np.intp), [str(x) for x in z["names"]]
     else:
-        order: dict = {}
-        gl: list = []
-        ks: list = []
-        fps: list = []
-        for g, keys, f in _scan(part, spec, True, (), None, None, fingerprints=True):
-            j = order.setdefault(g, len(order))
-            gl.extend([j] * len(keys))
-            ks.extend(keys)
-            fps.extend([f] * len(keys))
-        k = np.fromiter(ks, dtype=np.uint64, count=len(ks))
-        fp = np.fromiter(fps, dtype=np.uint64, count=len(fps))
-        gi = np.asarray(gl, dtype=np.intp)
-        names = list(order)
+        k, fp, gi, names = _rows(_scan(part, spec, True, (), None, None, fingerprints=True))
     out: list = [{} for _ in range(shards)]
     if not len(k):
         return out
-    hs = np.asarray([_ghash(g) for g in names], dtype=np.uint64)
+    hs = _group_hashes(names)
     needs = np.asarray([need.get(g, np.inf) for g in names], dtype=np.float64)
     keep = estimate(folded["sketch"], k ^ hs[gi]) >= needs[gi]
     shard = fp % np.uint64(shards)
