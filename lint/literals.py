@@ -17,6 +17,7 @@ every built-in rule and on generated texts.
 """
 from __future__ import annotations
 
+import operator
 import os
 
 from .regex import CASELESS, literal_sets
@@ -191,6 +192,15 @@ class Presence(dict):
         self[s] = hit
         return hit
 
+    def which(self, strings: frozenset) -> frozenset:
+        """The ones of ``strings`` the text contains: with the accelerator's pass, when every
+        one of them is learned, one set intersection instead of a question per string."""
+        if self.found is None:
+            self.found = self._scan()
+        if self.found is not _OFF and len(self) >= len(strings) and strings <= self.keys():
+            return strings & self.found
+        return frozenset(s for s in strings if self[s])
+
     def _scan(self):
         """One pass: every learned string's answer goes into the dict; the set of those found."""
         if not ACCEL:
@@ -199,12 +209,14 @@ class Presence(dict):
         if automaton is None:
             return set()
         strings = VOCABULARY.strings
-        found = {strings[i] for i, _, _ in automaton.find_matches_as_indexes(self.text, overlapping=True)}
+        found = set(map(strings.__getitem__, set(map(_FIRST, automaton.find_matches_as_indexes(
+            self.text, overlapping=True)))))
         self.update(VOCABULARY.absent)
         self.update(dict.fromkeys(found, True))
         return found
 
 
+_FIRST = operator.itemgetter(0)
 _OFF: frozenset = frozenset()  # the accelerator is off: every answer is `in`
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import regex
+from .. import literals, regex
 from ..packs import note_read, parse_marked
 from .base import Hit, Kind
 
@@ -65,6 +65,44 @@ def trigger_words(template: str, inflections: dict[str, list[str]]) -> set[str]:
         if best is None or min(map(len, words)) > min(map(len, best)):
             best = words
     return best or set()
+
+
+_RUN = re.compile(r"[a-z]+")
+
+
+def _needs(templates, inflections) -> tuple:
+    """Per template, the string sets its required tokens need (see :func:`_possible`): for each
+    token that is not optional or a gap, the longest run of ASCII letters of each of its forms
+    (a form's words are matched whole, in any case, so its run is a substring of the folded
+    text). A token with a form that has no such run constrains nothing and is left out."""
+    out = []
+    for template in templates:
+        sets = []
+        for token in template.split():
+            if token.endswith("?") or token.startswith("*"):
+                continue
+            runs = set()
+            for alt in token.split("|"):
+                m = re.fullmatch(r"<([a-z'-]+)>", alt)
+                for form in (inflections.get(m.group(1), [m.group(1)]) if m else [alt]):
+                    found = _RUN.findall(form.lower()) if form.isascii() else []
+                    if not found:
+                        runs = None
+                        break
+                    runs.add(max(found, key=len))
+                if runs is None:
+                    break
+            if runs:
+                sets.append(frozenset(runs))
+        # the longest shortest string first: the rarest test fails first
+        out.append(tuple(sorted(sets, key=lambda s: -min(map(len, s)))))
+    return tuple(out)
+
+
+def _possible(needs, has) -> bool:
+    """Can a text of which ``has(string)`` tells the folded substrings match one of the
+    templates (:func:`_needs`)?"""
+    return any(all(any(has(s) for s in strings) for strings in sets) for sets in needs)
 
 
 def compile_template(template: str, inflections: dict[str, list[str]]) -> str:
@@ -134,6 +172,24 @@ class Phrase(Kind):
                 "replace": entry.get("replace"), "provenance": entry["provenance"],
                 "fail": fails, "pass": list(entry["pass"]), "templates": list(entry["templates"]),
             })
+        # per entry, per template: the sets of strings one of which each required token puts
+        # in a matching text (lint.literals's folded comparison); a document, then a block,
+        # that misses one set of every template cannot match the entry
+        self.entry_needs = [_needs(e["templates"], self.inflections) for e in self.entries]
+        # the same as numbers, for the document-level test: set -> id, string -> the ids of
+        # the sets it is in, entry -> per template the ids of its sets
+        ids: dict[frozenset, int] = {}
+        for needs in self.entry_needs:
+            for sets in needs:
+                for strings in sets:
+                    ids.setdefault(strings, len(ids))
+        self.need_sets: dict[str, frozenset] = {}
+        for strings, k in ids.items():
+            for string in strings:
+                self.need_sets[string] = self.need_sets.get(string, frozenset()) | {k}
+        self.need_strings = frozenset(self.need_sets)
+        self.template_ids = [(i, frozenset(ids[x] for x in sets))
+                             for i, needs in enumerate(self.entry_needs) for sets in needs]
         self.all_triggers = set().union(*(e["triggers"] for e in self.entries)) if self.entries else set()
         #: trigger word -> indexes of the entries it can start (a block looks up only its words)
         self.by_trigger: dict[str, list[int]] = {}
@@ -154,9 +210,24 @@ class Phrase(Kind):
             self._regex(entry)
         return self.__dict__
 
+    def _live(self, present) -> list[int] | None:
+        """The entries the document can match (None: the literal filters are off)."""
+        if not literals.ENABLED:
+            return None
+        met = frozenset().union(*map(self.need_sets.__getitem__, present.which(self.need_strings)))
+        return sorted({i for i, t in self.template_ids if t <= met})
+
     def check(self, doc, blocks):
+        live = self._live(doc.present)
+        if live is not None and not live:
+            return
         for block in blocks:
             text = block.text
+            if live is not None:
+                has = block.folded.__contains__
+                here = {i for i in live if _possible(self.entry_needs[i], has)}
+                if not here:
+                    continue
             words = block.memo.get("phrase.words")  # the same for every phrase rule: made once
             if words is None:  # (both apostrophes are inside _WORDS's words: straightening first is the same)
                 words = block.memo["phrase.words"] = frozenset(_WORDS.findall(text.lower().replace("’", "'")))
@@ -165,6 +236,8 @@ class Phrase(Kind):
                 continue
             index = self.by_trigger
             picked = {i for w in words for i in index[w]}
+            if live is not None:
+                picked &= here
             for i in sorted(picked):  # in entry order, as the pack lists them
                 entry = self.entries[i]
                 for m in self._regex(entry).finditer(text):
