@@ -192,15 +192,6 @@ class Presence(dict):
         self[s] = hit
         return hit
 
-    def which(self, strings: frozenset) -> frozenset:
-        """The ones of ``strings`` the text contains: with the accelerator's pass, when every
-        one of them is learned, one set intersection instead of a question per string."""
-        if self.found is None:
-            self.found = self._scan()
-        if self.found is not _OFF and len(self) >= len(strings) and strings <= self.keys():
-            return strings & self.found
-        return frozenset(s for s in strings if self[s])
-
     def _scan(self):
         """One pass: every learned string's answer goes into the dict; the set of those found."""
         if not ACCEL:

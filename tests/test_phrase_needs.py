@@ -22,22 +22,34 @@ def test_a_matched_text_meets_its_templates_needs(template, sentence):
     assert re.search(compile_template(template, INFL), sentence, re.IGNORECASE)
     folded = literals.fold(sentence)
     assert _possible(_needs([template], INFL), folded.__contains__)
+    from lint.document import parse
+
+    assert _possible(_needs([template], INFL), parse(sentence, "x.txt", "text").words.__contains__)
 
 
 def test_a_text_missing_a_required_word_is_ruled_out():
     needs = _needs(["<come> to a halt before"], INFL)
-    assert not _possible(needs, "they came to a stop before".__contains__)
+    assert not _possible(needs, "they came to a halt after".__contains__)
     assert _possible(needs, "they came to a halt before".__contains__)
+    # the document-level test asks the document's words (Document.words): the same answer
+    from lint.document import parse
+
+    for text, expected in (("They came to a halt after.", False), ("They came to a halt before.", True)):
+        words = parse(text, "x.txt", "text").words
+        assert _possible(needs, words.__contains__) is expected
     # optional tokens and gaps require nothing
     assert _needs(["*2 halt? *1"], INFL) == ((),)
 
 
 def test_every_builtin_phrase_entry_passes_its_own_fail_sentences():
     import lint
+    from lint.document import parse
 
     phrase = [r.impl for r in lint.Linter().rules() if type(r.impl).__name__ == "Phrase"]
     assert phrase
     for impl in phrase:
         for entry, needs in zip(impl.entries, impl.entry_needs):
             for sentence, _spans in entry["fail"]:
-                assert _possible(needs, literals.fold(sentence).__contains__), (impl.meta.code, entry["idiom"], sentence)
+                plain = sentence.replace("⟦", "").replace("⟧", "")
+                assert _possible(needs, literals.fold(plain).__contains__), (impl.meta.code, entry["idiom"], plain)
+                assert _possible(needs, parse(plain, "x.txt", "text").words.__contains__), (impl.meta.code, plain)

@@ -67,14 +67,16 @@ def trigger_words(template: str, inflections: dict[str, list[str]]) -> set[str]:
     return best or set()
 
 
-_RUN = re.compile(r"[a-z]+")
+_RUN = re.compile(r"[a-z0-9]+")  # as Document.words splits the folded text
 
 
 def _needs(templates, inflections) -> tuple:
     """Per template, the string sets its required tokens need (see :func:`_possible`): for each
-    token that is not optional or a gap, the longest run of ASCII letters of each of its forms
-    (a form's words are matched whole, in any case, so its run is a substring of the folded
-    text). A token with a form that has no such run constrains nothing and is left out."""
+    token that is not optional or a gap, the longest run of ASCII letters and digits of each of
+    its forms. A form's words are matched whole, in any case, so its run is a substring of the
+    folded text and one of the document's words (:attr:`Document.words`, split the same way).
+    A token with a form that has no such run, or a run shorter than three characters,
+    constrains nothing and is left out."""
     out = []
     for template in templates:
         sets = []
@@ -92,10 +94,11 @@ def _needs(templates, inflections) -> tuple:
                     runs.add(max(found, key=len))
                 if runs is None:
                     break
-            if runs:
+            # a short word ("a", "in") is in nearly every text: testing it rules nothing out
+            if runs and min(map(len, runs)) >= 3:
                 sets.append(frozenset(runs))
-        # the longest shortest string first: the rarest test fails first
-        out.append(tuple(sorted(sets, key=lambda s: -min(map(len, s)))))
+        # the two tokens of longest shortest string: rare words, enough to rule most texts out
+        out.append(tuple(sorted(sets, key=lambda s: -min(map(len, s)))[:2]))
     return tuple(out)
 
 
@@ -210,15 +213,16 @@ class Phrase(Kind):
             self._regex(entry)
         return self.__dict__
 
-    def _live(self, present) -> list[int] | None:
-        """The entries the document can match (None: the literal filters are off)."""
+    def _live(self, doc) -> list[int] | None:
+        """The entries the document can match (None: the literal filters are off): those with a
+        template every needed set of which has one of the document's words."""
         if not literals.ENABLED:
             return None
-        met = frozenset().union(*map(self.need_sets.__getitem__, present.which(self.need_strings)))
+        met = frozenset().union(*map(self.need_sets.__getitem__, self.need_strings & doc.words))
         return sorted({i for i, t in self.template_ids if t <= met})
 
     def check(self, doc, blocks):
-        live = self._live(doc.present)
+        live = self._live(doc)
         if live is not None and not live:
             return
         for block in blocks:
