@@ -33,6 +33,15 @@ def _spied(code):
     return rule, spies, impl.twins.regexes or spies
 
 
+@pytest.fixture(autouse=True)
+def _no_gate(monkeypatch):
+    """The search order is tested without the Hyperscan gate (lint.regex.gate), which may rule
+    variants out before any search (test_a_variant_the_gate_rules_out_is_not_searched)."""
+    from lint.regex import gate
+
+    monkeypatch.setattr(gate, "ENABLED", False)
+
+
 def _found(rule, text):
     return [text[d.start:d.end] for d in lint_source(text, "a.txt", [rule]).diagnostics]
 
@@ -60,3 +69,32 @@ def test_every_variant_is_searched_when_one_found_something():
 ])
 def test_two_variant_rule_reports_the_minority_whichever_comes_first(text, expected):
     assert _found(RULES.find("CONS001"), text) == expected
+
+
+class _Gate:
+    """A document gate (lint.regex.gate.DocGate) that rules out the patterns it is given."""
+
+    def __init__(self, out):
+        self.out = {(rx.pattern, rx.flags) for rx in out}
+
+    def may_match(self, rx):
+        return (rx.pattern, rx.flags) not in self.out
+
+
+def test_a_variant_the_gate_rules_out_is_not_searched():
+    from lint.document import parse
+
+    text = "Some 1,250 boats and 3,400 crew left; 272.000 people watched."
+    rule, spies, twins = _spied("CONS006")
+    doc = parse(text, "a.txt", "text")
+    doc.memo["gate"] = _Gate([spies[1].rx])  # the space-grouping variant cannot match
+    hits = list(rule.impl.check(doc, doc.blocks))
+    assert [doc.blocks[0].text[h.start:h.end] for h in hits] == ["272.000"]
+    used = [a.used or b.used for a, b in zip(spies, twins)]
+    assert used == [True, False, True]
+    # two variants ruled out: one is left, which cannot pair: nothing is searched
+    rule, spies, twins = _spied("CONS006")
+    doc = parse(text, "a.txt", "text")
+    doc.memo["gate"] = _Gate([spies[0].rx, spies[1].rx])
+    assert list(rule.impl.check(doc, doc.blocks)) == []
+    assert not any(a.used or b.used for a, b in zip(spies, twins))

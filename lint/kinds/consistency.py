@@ -9,6 +9,7 @@ Also ``min_majority`` (default 2): the majority form needs at least this many ma
 from __future__ import annotations
 
 from .. import literals
+from ..regex import gate
 from ..document.sentences import inside
 from . import joined
 from .base import Hit, Kind, compile_regex
@@ -33,6 +34,11 @@ class Consistency(Kind):
         _, self.variant_reqs = literals.for_patterns([rx for _, rx in self.variants])
         # one pass per variant over the joined blocks when every variant allows it (lint.kinds.joined)
         self.twins = joined.Twins([rx for _, rx in self.variants])
+        gate.register([rx for _, rx in self.variants])
+
+    def __setstate__(self, state):  # a stored rule set (lint.rulecache): registered as when built
+        self.__dict__.update(state)
+        gate.register([rx for _, rx in self.variants])
 
     @staticmethod
     def _in_view(view, vrx, skip_quotes) -> list:
@@ -58,14 +64,22 @@ class Consistency(Kind):
         return hits
 
     def check(self, doc, blocks):
+        # a variant that cannot match (its literals are missing, or the document's Hyperscan
+        # gate rules it out) has no hits and need not be searched
         present = doc.present
-        if sum(1 for req in self.variant_reqs if not req or literals.doc_met(req, present)) < 2:
+        g = doc.memo.get("gate")
+        can = [(not req or literals.doc_met(req, present)) and (g is None or g.may_match(rx))
+               for req, (_, rx) in zip(self.variant_reqs, self.variants)]
+        if sum(can) < 2:
             return
         view = self.twins.view(doc, blocks)  # one pass per variant over the joined blocks, or None
         skip_quotes = self.meta.quote_policy == "skip"
         found = {}
-        left, with_hits = len(self.variants), 0
+        left, with_hits = sum(can), 0  # variants left to search, variants found so far
         for i, (name, rx) in enumerate(self.variants):
+            if not can[i]:
+                found[name] = []
+                continue
             hits = None
             if view is not None:
                 try:
