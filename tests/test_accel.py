@@ -114,7 +114,8 @@ def built_gate(tmp_path_factory):
 @needs_hyperscan
 def test_every_match_of_a_builtin_pattern_is_seen_by_the_gate(built_gate):
     """For every built-in gated pattern and every test text: where Python's engine finds a
-    match, the gate's scan of that text (and of the matched text alone) reports the pattern."""
+    match, the gate's scan of that text (and of the text from the match's start on, which
+    holds what it consumes and what its final lookahead inspects) reports the pattern."""
     g, patterns = built_gate
     texts = _texts()
     gated = [rx for rx in patterns if (rx.pattern, rx.flags) in g.index]
@@ -123,13 +124,12 @@ def test_every_match_of_a_builtin_pattern_is_seen_by_the_gate(built_gate):
     for text in texts:
         found = g.scan(text)
         for rx in gated:
-            spans = [m.group() for m in rx.finditer(text)]
-            if not spans:
+            starts = [m.start() for m in rx.finditer(text) if m.group()]
+            if not starts:
                 continue
             assert g.index[(rx.pattern, rx.flags)] in found, (rx.pattern, text[:80])
-            for consumed in spans[:3]:
-                if consumed:
-                    assert g.index[(rx.pattern, rx.flags)] in g.scan(consumed), (rx.pattern, consumed)
+            for start in starts[:3]:
+                assert g.index[(rx.pattern, rx.flags)] in g.scan(text[start:]), (rx.pattern, text[start:start + 80])
             checked += 1
     assert checked > 20
     # and it rules patterns out: on a plain sentence most gated patterns cannot match
@@ -145,6 +145,8 @@ def test_every_match_of_a_builtin_pattern_is_seen_by_the_gate(built_gate):
     (r"e\Wé", 0, "e\u0301é"),  # a combining mark is not \w
     (r"[^\W\d_]{3}", 0, "Σας"),
     (r"(?<=a)b(?=c)", 0, "abc"),  # lookarounds consume nothing
+    (r"b(?=c)(?=cd\s*$)", re.M, "abcd \nx"),  # the widest final lookahead is taken in
+    (r"(?i)b(?=\s*\(AP\))", 0, "B (ap) x"),
     (r"^(\w+) \1$", re.M, "ab ab"),  # a back reference
     (r"(?>a+)b", 0, "aab"),
     (r"x{2,200}", 0, "x" * 150),
@@ -163,7 +165,7 @@ def test_a_superset_matches_what_python_matches(pattern, flags, text):
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(expressions=[sup.encode()], ids=[0], flags=[_flags()])
     hits = []
-    db.scan(m.group().encode(), match_event_handler=lambda *a: hits.append(a))
+    db.scan(text[m.start():].encode(), match_event_handler=lambda *a: hits.append(a))
     assert hits, sup
 
 
@@ -171,6 +173,11 @@ def test_a_superset_still_rules_things_out():
     """Not vacuous: the superset of a pattern with a literal does not match text without it."""
     sup = _tree.superset(r"(?<![\w.])Read more(?=:)", 0)
     assert "\\x{52}\\x{65}\\x{61}\\x{64}" in sup  # 'Read', exact
+    # what the final lookahead needs after the match is needed too ("Read more" then ":")
+    assert sup.endswith("(?:\\x{3a})")
+    assert not _tree.superset(r"(?<![\w.])Read more(?=:)", 0, lookahead=False).endswith("(?:\\x{3a})")
+    # a lookahead followed by consumed text is not after the match: dropped
+    assert _tree.superset(r"ab(?=cd)c", 0) == "\\x{61}\\x{62}\\x{63}"
     assert _tree.superset(r"x?", 0) is None  # may match empty text: never gated
 
 

@@ -560,8 +560,9 @@ def _matches_newline(op, av, flags: int) -> bool:
 # == a superset pattern for a prefilter engine (lint.regex.gate) =================================
 #
 # ``superset(pattern, flags)`` writes a pattern, in the syntax Hyperscan and PCRE share, that
-# matches every text any match of ``pattern`` consumes (and more): lookarounds, anchors and word
-# boundaries consume nothing and are dropped; a back reference becomes "any text"; atomic
+# matches every text any match of ``pattern`` consumes, followed by what its final lookahead
+# inspects (and more): other lookarounds, anchors and word boundaries consume nothing and are
+# dropped; a back reference becomes "any text"; atomic
 # groups and possessive repeats become plain ones; large repeat bounds are loosened. Each
 # character item keeps its exact ASCII members, asked of Python's own engine with the
 # pattern's flags, and takes in every non-ASCII character unless it provably matches none (a
@@ -661,10 +662,30 @@ def _superset_seq(data, flags: int) -> str:
     return "".join(_superset_item(op, av, flags) for op, av in data)
 
 
-def superset(pattern: str, flags: int = 0) -> str | None:
+def _superset_top(data, flags: int) -> str:
+    """The whole pattern's superset. A positive lookahead after the last character the pattern
+    consumes (only anchors and other lookarounds after it) inspects text that follows every
+    match: that text is taken in as if consumed (the widest such lookahead, if there are
+    several), so the gate also needs what the pattern looks for after its match."""
+    C = _C
+    items = list(data)
+    end = len(items)
+    while end and items[end - 1][0] in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        end -= 1
+    best, best_width = "", 0
+    for op, av in items[end:]:
+        if op is C.ASSERT and av[0] == 1:
+            width = av[1].getwidth()[0]
+            if width > best_width:
+                best, best_width = _superset_seq(av[1].data, flags), width
+    return _superset_seq(items[:end], flags) + (f"(?:{best})" if best else "")
+
+
+def superset(pattern: str, flags: int = 0, lookahead: bool = True) -> str | None:
     """A pattern (Hyperscan/PCRE syntax, code points as ``\\x{...}``) that matches every text
-    a match of ``pattern`` consumes (see above); None when it cannot be written (or could
-    match empty text: then it says nothing)."""
+    a match of ``pattern`` consumes, followed by what its final lookahead inspects unless
+    ``lookahead`` is False (see above); None when it cannot be written (or could match empty
+    text: then it says nothing)."""
     if not AVAILABLE:  # pragma: no cover
         return None
     try:
@@ -672,7 +693,7 @@ def superset(pattern: str, flags: int = 0) -> str | None:
         flags = int(flags) | tree.state.flags
         if tree.getwidth()[0] == 0:
             return None
-        out = _superset_seq(tree.data, flags)
+        out = _superset_top(tree.data, flags) if lookahead else _superset_seq(tree.data, flags)
     except Exception:  # noqa: BLE001 - anything unexpected: no superset, the pattern always runs
         return None
     return out or None

@@ -2,8 +2,9 @@
 skipped; Python's ``re`` still produces every finding.
 
 Each gated pattern is compiled into one Hyperscan database as its superset
-(:func:`lint.regex._tree.superset`: lookarounds and anchors dropped, character items widened so
-that they take in at least what Python's engine takes), with ``HS_FLAG_PREFILTER`` on top (so
+(:func:`lint.regex._tree.superset`: a final lookahead's text taken in as if consumed, other
+lookarounds and anchors dropped, character items widened so that they take in at least what
+Python's engine takes), with ``HS_FLAG_PREFILTER`` on top (so
 that anything Hyperscan cannot do exactly it may only widen). A document's blocks are joined
 with newlines and scanned once; a pattern the scan does not report has no match in any block of
 the document, and the rule need not run it. A pattern that has no superset, that Hyperscan
@@ -28,7 +29,7 @@ _TRIED = False
 #: False (or COPYDESK_ACCEL=0) turns the gate off; the output is the same either way
 ENABLED = os.environ.get("COPYDESK_ACCEL", "1").strip().lower() not in ("0", "off", "no", "false")
 #: bump when the superset translation or the database's flags change (part of the stored key)
-VERSION = 1
+VERSION = 2
 #: the database files of the cache folder
 PREFIX, SUFFIX = "hsgate-", ".db"
 
@@ -87,8 +88,10 @@ _REGISTRY: dict[tuple[str, int], None] = {}
 _MEMO: dict[tuple, Gate | None] = {}
 #: a pattern whose superset is longer than this is not gated: the long ones are wide shapes
 #: (runs of capitalised names, [A-Z][\w.'-]* four times over) that take most of the database's
-#: compile time (1.5 s of 2.1 s for two of them) and rule out almost nothing
-MAX_LENGTH = 2000
+#: compile time and rule out almost nothing. 5000 (was 2000) lets in the supersets that take in
+#: a final lookahead's list of agencies (CAP002: tried on 115 of 1,000 generated articles
+#: instead of all): the database builds in ~1.2 s instead of ~0.8 s, once per rule set
+MAX_LENGTH = 5000
 
 
 def register(regexes) -> None:
@@ -155,6 +158,9 @@ def _build(patterns, build: bool) -> Gate | None:
     if not build:
         return None
     sup = [_tree.superset(p, f) for p, f in patterns]
+    # a final lookahead's text makes a superset longer: too long, the pattern goes without it
+    sup = [s if s is None or len(s) <= MAX_LENGTH else _tree.superset(p, f, lookahead=False)
+           for s, (p, f) in zip(sup, patterns)]
     gated = [s is not None and len(s) <= MAX_LENGTH for s in sup]
     db = _compile(sup, gated)
     if db is None:  # one pattern Hyperscan refuses sinks the database: find it, leave it out
