@@ -175,13 +175,19 @@ def document_fingerprint(doc) -> int:
     twice, or one page as different extractors left it) share their longest paragraph while
     their furniture differs, so counting a line once per fingerprint keeps an article's own
     short lines ("The bottom line", a subheading) from looking repeated across documents."""
+    lines = [line for block in doc.blocks for line in block.text.split("\n")
+             if len(line) > 60 and len(line.split()) >= LONG_WORDS]
+    # longest first: normalising an ASCII line never lengthens it (NFKC and casefold leave
+    # ASCII as ASCII, digits and spaces only shrink), so once an ASCII line is shorter than
+    # the best key so far it cannot win; other lines are always normalised
+    lines.sort(key=len, reverse=True)
     best = None
-    for block in doc.blocks:
-        for line in block.text.split("\n"):
-            if len(line) > 60 and len(line.split()) >= LONG_WORDS:
-                key = normalise(line)
-                if best is None or (len(key), key) > (len(best), best):
-                    best = key
+    for line in lines:
+        if best is not None and len(line) < len(best) and line.isascii():
+            continue
+        key = normalise(line)
+        if best is None or (len(key), key) > (len(best), best):
+            best = key
     return _h64(best if best is not None else normalise(doc.source))
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 
-from .. import regex
+from .. import literals, regex
 from .base import Hit, Kind, normalise
 
 _WORD = r"[^\W\d_][\w'’.-]*"
@@ -67,6 +67,10 @@ class Lines(Kind):
             if not isinstance(pattern, str):
                 raise ValueError(f"shape {name!r} must be a regular expression")
             self.shapes[name] = _compile(self.expand(pattern))
+        # per shape, the literals every match holds (lint.literals): a short block without
+        # them needs no search (most blocks hold no '@', '|', 'ago' or 'http')
+        self.shape_reqs = [(name, rx, literals.requirements(rx.pattern, rx.flags) or ())
+                           for name, rx in self.shapes.items()]
         self.comment_start = [_compile(self.expand(p)) for p in data["comment_start"]]
         self.comment_shapes = frozenset(data.get("comment_shapes", list(self.shapes)))
         unknown = self.comment_shapes - set(self.shapes)
@@ -122,7 +126,10 @@ class Lines(Kind):
             f["stop"] = self._stop_share(text, n)
             f["title"] = sum(1 for w in words if w[:1].isupper()) / len(words) if words else 0.0
             f["label"] = normalise(text) in self.labels
-            f["shapes"] = [name for name, rx in self.shapes.items() if rx.search(text)]
+            folded = block.folded
+            all_met = literals.all_met
+            f["shapes"] = [name for name, rx, req in self.shape_reqs
+                           if (not req or all_met(req, folded)) and rx.search(text)]
         memo[key] = f
         return f
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..document.sentences import sentences
-from .. import regex
+from .. import literals, regex
 from .base import Hit, Kind
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -33,12 +33,20 @@ class Shape(Kind):
         self.max_words = data.get("max_words", 40)
         # a block without a word of the rarest feature list cannot match: skip it cheaply
         rarest = min(self.features, key=lambda f: len(f[1]))[1]
+        # ... and one without any of them as a substring of its folded text (lint.literals) cannot
+        # either: a few `in` tests before the regex (None: a word that folding does not cover)
+        self.quick = tuple(sorted(w.lower() for w in rarest)) if all(w.isascii() for w in rarest) else None
         self.prefilter = regex.compile(r"(?<![^\W\d_])(?:" + "|".join(
             re.escape(w) for w in sorted(rarest, key=len, reverse=True)) + r")(?![^\W\d_])", re.IGNORECASE)
 
     def check(self, doc, blocks):
+        quick = self.quick if literals.ENABLED else None
         for block in blocks:
             text = block.text
+            if quick is not None:
+                folded = block.folded
+                if not any(w in folded for w in quick):
+                    continue
             if not self.prefilter.search(text):
                 continue
             for s, e in sentences(text):
