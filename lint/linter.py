@@ -66,13 +66,15 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
     out: list[Diagnostic] = []
     if "gate" not in doc.memo:  # patterns that cannot match this document (lint.regex.gate)
         doc.memo["gate"] = gate_for(doc, rules)
+    present = doc.present
     for rule in rules:
-        meta = rule.meta
-        if getattr(rule.impl, "diagnostics", None) is not None:  # a backend (LanguageTool)
+        impl = rule.impl
+        if getattr(impl, "diagnostics", None) is not None:  # a backend (LanguageTool)
             out.extend(_external(doc, rule))
             continue
-        if rule.impl.requires and not doc_met(rule.impl.requires, doc.present):
+        if impl.requires and not doc_met(impl.requires, present):
             continue  # cannot match: skip (lint.literals)
+        meta = rule.meta
         zones = meta.zones
         if zones not in by_zone:
             by_zone[zones] = [b for b in doc.blocks if not zones or b.zone in zones]
@@ -81,7 +83,7 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
             continue
         severity = severity_for(meta) if severity_for else meta.severity
         first = len(out)
-        for hit in rule.impl.check(doc, blocks):
+        for hit in impl.check(doc, blocks):
             block = hit.block
             q = ()
             if block is not None:

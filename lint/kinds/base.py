@@ -34,6 +34,8 @@ class Kind:
     #: sets of strings: a document's folded text must contain one string of each set for the
     #: rule to find anything (:mod:`lint.literals`); empty: no such promise, the rule always runs
     requires: tuple = ()
+    #: a backend's own findings (lint.languagetool); None: the linter runs ``check``
+    diagnostics = None
 
     def __init__(self, meta, path: Path, data: dict):
         self.meta = meta
