@@ -153,9 +153,11 @@ def test_a_corrupt_or_foreign_store_is_ignored(repo):
 
 
 def test_results_are_written_in_batches_as_a_big_run_goes(repo, monkeypatch):
-    """Memory stays flat: results are written every FLUSH_AT files, not held to the end."""
+    """Memory stays flat: results are written in batches of at most FLUSH_MAX files (the first
+    FLUSH_AT), not held to the end."""
     corpus = _corpus(repo, copies=2)
     monkeypatch.setattr(store, "FLUSH_AT", 3)
+    monkeypatch.setattr(store, "FLUSH_MAX", 3)
     writes = []
     real = store._write
     monkeypatch.setattr(store, "_write", lambda path, entries: writes.append(path) or real(path, entries))
@@ -164,6 +166,21 @@ def test_results_are_written_in_batches_as_a_big_run_goes(repo, monkeypatch):
     n_files = len(list(corpus.rglob("*.*")))
     assert sum(1 for w in writes if "results" in w) >= n_files // 3
     assert _check("-j", "1", "--format", "json", str(corpus)) == want
+
+
+def test_batches_grow_with_what_was_written_up_to_the_cap(tmp_path, monkeypatch):
+    """A flush rewrites the shards whole: batches double (FLUSH_AT, then what was written so
+    far) up to FLUSH_MAX, so a big run does not rewrite its store once per FLUSH_AT files."""
+    monkeypatch.setattr(store, "FLUSH_AT", 2)
+    monkeypatch.setattr(store, "FLUSH_MAX", 8)
+    c = store.Cache(tmp_path)
+    sizes = []
+    real = c.flush
+    monkeypatch.setattr(c, "flush", lambda: sizes.append(c._results.n_pending) or real())
+    for i in range(40):
+        k = bytes([i]) * 32
+        c.put(f"f{i}.txt", None, k, k, store.Stored((), False, None, 0, "[]", None))
+    assert sizes == [2, 2, 4, 8, 8, 8, 8]
 
 
 def test_a_stored_result_has_every_field_a_fresh_one_has():
