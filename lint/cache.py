@@ -263,6 +263,7 @@ def _valid_path_entry(entry) -> bool:
             and len(entry[4]) == 32)
 
 
+_INT = frozenset((int,))
 _KEYS = ("findings", "likely_mt", "line_starts", "length", "diagnostics_json", "verdict_json", "lines")
 
 
@@ -290,7 +291,7 @@ def valid_payload(payload) -> bool:
             return False
     else:
         if type(starts) is not tuple or not starts or starts[0] != 0 or length < 0 \
-                or any(type(s) is not int for s in starts):
+                or not _INT.issuperset(map(type, starts)):  # every one an int (in C)
             return False
         if not _APPLICABILITIES:
             from .model import Applicability, Severity

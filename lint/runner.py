@@ -981,19 +981,21 @@ class _Evidence:
         """Merge the file's findings into ``r``; how many were added."""
         if CROSS_CODE not in task[1] or r.error:
             return 0
+        keys = self.keys
+        found = [c for c in getattr(r, "candidates", ()) if c[5] and c[0] in keys]  # live, frequent
+        if not found:
+            return 0  # most files: nothing to merge (and nothing to import)
         import dataclasses
 
         from . import crossdoc
         from .model import Edit
         from .verdict import WEIGHTS, family_of, verdict
 
-        keys, meta = self.keys, self.meta
+        meta = self.meta
         unweighted = family_of(CROSS_CODE) not in WEIGHTS  # the verdict does not change with them
         severity = task[2].get(CROSS_CODE, meta.severity)
         extra = []
-        for key, start, end, offset, snippet, live, _fp in getattr(r, "candidates", ()):
-            if not live or key not in keys:
-                continue
+        for key, start, end, offset, snippet, live, _fp in found:
             for d in crossdoc.findings([(key, start - offset, end - offset)], keys, self.n_docs, counts=self.counter,
                                        source=snippet, severity=severity):
                 fix = d.fix and dataclasses.replace(d.fix, edits=tuple(
