@@ -274,14 +274,8 @@ def save(folders, ruleset, recorder, deps) -> bool:
         write_then_rename(str(path), body.getvalue(), prefix=f".{PREFIX}")
     except Exception:  # noqa: BLE001 - read-only home, full disk, an unpicklable rule: only slower
         return False
-    try:
-        # the Hyperscan gate's database of the patterns just built (lint.regex.gate): built
-        # here, once per rule set, so that runs only load it
-        from .regex import gate
-
-        gate.prebuild()
-    except Exception:  # noqa: BLE001 - optional: runs without it are only slower
-        pass
+    # (the Hyperscan gate's database, lint.regex.gate, is built by the first run with enough
+    # files to pay for it, and stored beside this file)
     return True
 
 
