@@ -170,6 +170,9 @@ def _build_warm_cache(folder: Path) -> None:
     os.environ["COPYDESK_CACHE_DIR"] = str(build)
     try:
         _real_load_rules(cache=True)
+        from lint.regex import gate
+
+        gate.prebuild()  # as the first run of 64 files or more stores it (lint.regex.gate.BUILD_AT)
         built = rulecache.cache_file([_packs.builtin_pack_dir()])
         assert built is not None and built.is_file(), "the rule set cache was not written"
         folder.mkdir(parents=True, exist_ok=True)
@@ -181,16 +184,37 @@ def _build_warm_cache(folder: Path) -> None:
         shutil.rmtree(build, ignore_errors=True)
 
 
+def _warm_key() -> str:
+    """What the warm rule cache depends on: the rule cache's own key of the built-in pack (its
+    format, Copydesk's version and code, Python, the regex engine, the rule files' fingerprint)
+    and the COPYDESK_* settings it was built under."""
+    from lint import rulecache
+
+    folders = [_packs.builtin_pack_dir()]
+    env = sorted((k, v) for k, v in os.environ.items() if k.startswith("COPYDESK_") and k != "COPYDESK_CACHE_DIR")
+    key = rulecache.cache_key(folders, _builtin_fingerprint()) + repr(env)
+    return __import__("hashlib").sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
 @pytest.fixture(scope="session")
-def warm_rule_cache(tmp_path_factory):
+def warm_rule_cache(request, tmp_path_factory):
     """A rule-set cache folder (COPYDESK_CACHE_DIR) holding the built-in rule set's cache file
-    (and the accelerator's database stored with it), built once per test session (building and storing it costs more than a
-    second): the pytest-xdist workers share it, the first one to ask builds it under a lock.
+    (and the accelerator's database stored with it), built once (building and storing it costs
+    about two seconds) and kept in pytest's cache folder (.pytest_cache) under the rule cache's
+    own key (lint.rulecache.cache_key: the code, the rule files, Python) and the COPYDESK_*
+    settings, so that the next session of the same code and rules reuses it: the pytest-xdist
+    workers share it, the first one to ask builds it under a lock. Without pytest's cache
+    (-p no:cacheprovider) it is built once per session in the run's temporary folder.
     Tests copy it (shutil.copytree) into a folder of their own; nothing writes into it."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the run's folder, above each worker's own
-    folder = root / "warm-rule-cache"
+    cache = getattr(request.config, "cache", None)
+    if cache is not None:
+        root = Path(cache.mkdir("copydesk-warm-rule-cache"))
+    else:
+        root = tmp_path_factory.getbasetemp()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            root = root.parent  # the run's folder, above each worker's own
+    key = _warm_key()
+    folder = root / key
     try:
         import fcntl
     except ImportError:  # no flock: one per process
@@ -199,12 +223,20 @@ def warm_rule_cache(tmp_path_factory):
         return folder
     with open(root / "warm-rule-cache.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        from lint import rulecache
-
-        name = rulecache.cache_file([_packs.builtin_pack_dir()]).name  # keyed by the code: stale if edited since
-        if not (folder / name).is_file():
+        done = root / f"{key}.complete"  # beside the folder: copies of it hold the cache's files only
+        if not done.is_file() or not folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
             _build_warm_cache(folder)
+            done.write_text(key, encoding="utf-8")
+            # the folders of other code or rules (an edit since): dropped once an hour old (a
+            # session of a checkout being edited beside this one may still be copying one)
+            import time
+
+            for other in root.iterdir():
+                if other.name.startswith(key) or other.name == lock.name.rsplit("/", 1)[-1]:
+                    continue
+                if time.time() - other.stat().st_mtime > 3600:
+                    shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink()
     return folder
 
 
