@@ -141,6 +141,21 @@ for _name in ("lint.cli", "lint.api"):  # modules that import the name (if alrea
         sys.modules[_name].load_rules = _shared_load_rules
 
 
+# The Hyperscan gate's database (lint.regex.gate) is keyed by every pattern this process has
+# registered, and a process builds it (~1.5 s CPU) after its BUILD_AT-th document for each new
+# key. A test process loads many rule sets (every house pack adds its patterns to the key), so
+# in-process commands rebuilt it again and again (e.g. 4 builds in test_fix_spared,
+# test_quote_fix_safety and test_punctuation_rules alone). In the test processes a database is
+# only loaded (the built-in set's is stored with the warm rule cache below); the on-demand build
+# is still covered by the CLI runs in child processes (tests/test_accel.py) and by the tests
+# that build it explicitly (gate.prebuild / gate.current(build=True)).
+# COPYDESK_TEST_GATE_BUILD=1 keeps the product's threshold.
+if not os.environ.get("COPYDESK_TEST_GATE_BUILD"):
+    from lint.regex import gate as _gate  # noqa: E402
+
+    _gate.BUILD_AT = 10 ** 9
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "fresh_rules: build the rule set anew on every load_rules call "
                                        "(no rule set shared within the session)")
