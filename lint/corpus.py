@@ -849,6 +849,20 @@ def _client(opts: Options):
     return Client(cluster), cluster
 
 
+def _gate_first(files) -> None:
+    """Load, or build and store, the Hyperscan gate's database (lint.regex.gate) in the client
+    before any worker starts, when the input holds enough articles to pay for it (counted at
+    one per 4 KB): the workers of this machine then load it instead of each building its own."""
+    try:
+        from .regex import gate
+
+        size = sum(os.path.getsize(f) for f in files)
+        if gate.wanted(size // 4096):
+            gate.prebuild()
+    except Exception:  # noqa: BLE001 - optional: a run without it is only slower
+        pass
+
+
 def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
     """The whole run; returns the summary (also written to ``OUT.summary.json``). ``linter``:
     a :class:`lint.Linter` (else one of ``opts.config``); ``client``: a ``distributed.Client``
@@ -862,6 +876,7 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
     parts = plan(files, opts.partition_bytes)
     linter = linter if linter is not None else Linter(opts.config)
     rules = linter.rules()
+    _gate_first(files)
     ui025 = next((r for r in rules if r.meta.code == "UI025"), None) if opts.cross_doc else None
     readability = any(r.meta.family == "READ" for r in rules)
     severity = None

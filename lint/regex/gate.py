@@ -245,11 +245,12 @@ class DocGate:
         return i in self.found
 
 
-#: a process that has asked for this many documents' gates builds the database when none is
-#: stored (once: the build costs ~1.5 s CPU, about what the gate saves on a few thousand
+#: a process that has asked for this many documents' gates under one set of patterns builds
+#: the database when none is stored (once: the build costs ~1.5 s CPU, about what the gate saves on a few thousand
 #: articles, and it is stored for every later run); a run of fewer files never builds it
 BUILD_AT = 64
 _BUILT: list = []  # this process has tried to build (each rule set's registry) once
+_SEEN: dict = {}  # registry -> documents this process has asked a gate for under it
 
 
 def wanted(n_documents: int) -> bool:
@@ -264,9 +265,11 @@ def for_document(doc, rules=None) -> DocGate | None:
     _DOCS[0] += 1
     if _DOCS[0] < 2 or not available():
         return None
-    build = _DOCS[0] >= BUILD_AT and _key() not in _BUILT
+    key = _key()
+    seen = _SEEN[key] = _SEEN.get(key, 0) + 1  # documents of this set of patterns
+    build = seen >= BUILD_AT and key not in _BUILT
     if build:
-        _BUILT.append(_key())
+        _BUILT.append(key)
     gate = current(build=build)
     if gate is None:
         return None
