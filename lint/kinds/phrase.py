@@ -42,23 +42,31 @@ def template_lemmas(template: str) -> set[str]:
 _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
+def _required_forms(template: str, inflections: dict[str, list[str]]):
+    """Per token of the template that is not optional or a gap, the list of its forms (every
+    inflection of a ``<lemma>``, every alternative)."""
+    for token in template.split():
+        if token.endswith("?") or token.startswith("*"):
+            continue
+        forms = []
+        for alt in token.split("|"):
+            m = re.fullmatch(r"<([a-z'-]+)>", alt)
+            forms.extend(inflections.get(m.group(1), [m.group(1)]) if m else [alt])
+        yield forms
+
+
 def trigger_words(template: str, inflections: dict[str, list[str]]) -> set[str]:
     """The words of the template's most selective required token: a block must contain one of
     them for the template to match (a cheap prefilter before the regex)."""
     best: set[str] | None = None
-    for token in template.split():
-        if token.endswith("?") or token.startswith("*"):
-            continue
+    for forms in _required_forms(template, inflections):
         words = set()
-        for alt in token.split("|"):
-            m = re.fullmatch(r"<([a-z'-]+)>", alt)
-            forms = inflections.get(m.group(1), [m.group(1)]) if m else [alt]
-            for form in forms:
-                # split exactly as check() splits the text, so hyphenated and apostrophe
-                # forms ("well-known", "don't") produce words that can actually occur
-                parts = [w.replace("’", "'") for w in _WORDS.findall(form.lower().replace("_", " "))]
-                if parts:
-                    words.add(max(parts, key=len))
+        for form in forms:
+            # split exactly as check() splits the text, so hyphenated and apostrophe
+            # forms ("well-known", "don't") produce words that can actually occur
+            parts = [w.replace("’", "'") for w in _WORDS.findall(form.lower().replace("_", " "))]
+            if parts:
+                words.add(max(parts, key=len))
         if not words:
             continue
         # prefer the token whose shortest alternative is longest (long words are rare)
@@ -80,20 +88,14 @@ def _needs(templates, inflections) -> tuple:
     out = []
     for template in templates:
         sets = []
-        for token in template.split():
-            if token.endswith("?") or token.startswith("*"):
-                continue
+        for forms in _required_forms(template, inflections):
             runs = set()
-            for alt in token.split("|"):
-                m = re.fullmatch(r"<([a-z'-]+)>", alt)
-                for form in (inflections.get(m.group(1), [m.group(1)]) if m else [alt]):
-                    found = _RUN.findall(form.lower()) if form.isascii() else []
-                    if not found:
-                        runs = None
-                        break
-                    runs.add(max(found, key=len))
-                if runs is None:
+            for form in forms:
+                found = _RUN.findall(form.lower()) if form.isascii() else []
+                if not found:
+                    runs = None
                     break
+                runs.add(max(found, key=len))
             # a short word ("a", "in") is in nearly every text: testing it rules nothing out
             if runs and min(map(len, runs)) >= 3:
                 sets.append(frozenset(runs))
