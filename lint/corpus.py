@@ -853,14 +853,13 @@ def _gate_first(files) -> None:
     """Load, or build and store, the Hyperscan gate's database (lint.regex.gate) in the client
     before any worker starts, when the input holds enough articles to pay for it (counted at
     one per 4 KB): the workers of this machine then load it instead of each building its own."""
-    try:
-        from .regex import gate
+    from .regex import gate
 
+    try:
         size = sum(os.path.getsize(f) for f in files)
-        if gate.wanted(size // 4096):
-            gate.prebuild()
-    except Exception:  # noqa: BLE001 - optional: a run without it is only slower
-        pass
+    except OSError:
+        return  # the run itself says which input it cannot read
+    gate.prepare(size // 4096)
 
 
 def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:

@@ -490,14 +490,10 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
     todo = [t for t, hit in zip(tasks, stored) if hit is None]
     if todo and callable(rules_by_code):  # the rules: made only when a file is to be linted
         rules_by_code = rules_by_code()
-    if todo:
+    if todo:  # the Hyperscan gate's database, loaded (or built) once, before any worker starts
         from .regex import gate
 
-        if gate.wanted(len(todo)):  # the Hyperscan gate's database, loaded (or built) once
-            try:                    # here, before any worker starts
-                gate.prebuild()
-            except Exception:  # noqa: BLE001 - optional: runs without it are only slower
-                pass
+        gate.prepare(len(todo))
     _WORKER.update(rules=rules_by_code, record=cache is not None, candidates=candidates or cache is not None)
 
     last = len(tasks) - 1

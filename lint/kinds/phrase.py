@@ -229,22 +229,15 @@ class Phrase(Kind):
             return
         for block in blocks:
             text = block.text
-            if live is not None:
+            if live is not None:  # the entries whose needed strings the block holds
                 has = block.folded.__contains__
-                here = {i for i in live if _possible(self.entry_needs[i], has)}
-                if not here:
-                    continue
-            words = block.memo.get("phrase.words")  # the same for every phrase rule: made once
-            if words is None:  # (both apostrophes are inside _WORDS's words: straightening first is the same)
-                words = block.memo["phrase.words"] = frozenset(_WORDS.findall(text.lower().replace("’", "'")))
-            words = words & self.all_triggers
-            if not words:
-                continue
-            index = self.by_trigger
-            picked = {i for w in words for i in index[w]}
-            if live is not None:
-                picked &= here
-            for i in sorted(picked):  # in entry order, as the pack lists them
+                picked = [i for i in live if _possible(self.entry_needs[i], has)]
+            else:  # filters off (lint.literals.ENABLED): the entries one of whose trigger words it holds
+                words = block.memo.get("phrase.words")  # the same for every phrase rule: made once
+                if words is None:  # (both apostrophes are inside _WORDS's words: straightening first is the same)
+                    words = block.memo["phrase.words"] = frozenset(_WORDS.findall(text.lower().replace("’", "'")))
+                picked = sorted({i for w in words & self.all_triggers for i in self.by_trigger[w]})
+            for i in picked:  # in entry order, as the pack lists them
                 entry = self.entries[i]
                 for m in self._regex(entry).finditer(text):
                     s, e = m.span()
