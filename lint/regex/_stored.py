@@ -42,9 +42,27 @@ class StaleRegex(Exception):
     """A stored pattern that does not rebuild into what was stored."""
 
 
+#: (type, pattern, flags, shift) -> args: a process that builds a rule set again (house packs
+#: loaded by a library user, the tests) compiles the same patterns again
+_ARGS: dict = {}
+_ARGS_MAX = 4096
+
+
 def args(pattern, flags: int, shift: bool = True) -> tuple:
     """What ``re._compiler.compile`` passes to ``_sre.compile`` (CPython 3.11-3.13), with the
     parse tree reordered by :func:`_shift` (unless ``shift`` is False)."""
+    key = (type(pattern), pattern, flags, shift)
+    got = _ARGS.get(key)
+    if got is None:
+        got = _args(pattern, flags, shift)
+        if len(_ARGS) >= _ARGS_MAX:
+            _ARGS.clear()
+        _ARGS[key] = got
+    pattern, flags, code, groups, groupindex, indexgroup = got
+    return pattern, flags, list(code), groups, dict(groupindex), indexgroup  # callers own them
+
+
+def _args(pattern, flags: int, shift: bool) -> tuple:
     p = _parser.parse(pattern, flags)
     if shift:
         _shift(p, flags)

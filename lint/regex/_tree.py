@@ -465,18 +465,44 @@ def _node(op, av) -> list:
     return []  # classes, ANY, boundaries, negative lookarounds, back references, ...
 
 
+# Each analysis is a function of the pattern's text and flags alone. A process that builds a
+# rule set more than once (a library user loading house packs, corpus workers, the tests) asks
+# again about the same patterns, and parsing them is most of a rebuild: the answers are kept.
+_MEMO_MAX = 8192
+_LITERALS: dict = {}
+_JOINABLE: dict = {}
+
+
+def _remember(memo: dict, key, value):
+    if len(memo) >= _MEMO_MAX:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 def literal_sets(pattern: str, flags: int = 0) -> list[frozenset] | None:
     """Sets of lower-case strings (ASCII, or the :data:`CASELESS` symbols) such that every match
     of ``pattern``, and every text a positive lookahead of it inspects, contains one string of
     each set; None when the pattern cannot be read (not a pattern, or no parser here: then
     nothing is promised). This is the literal extraction of RE2's FilteredRE2 and ripgrep."""
+    key = (type(pattern), pattern, flags)
+    try:
+        found = _LITERALS[key]
+    except KeyError:
+        found = _remember(_LITERALS, key, _literal_sets(pattern, flags))
+    except TypeError:  # not hashable: not a pattern
+        return None
+    return None if found is None else list(found)
+
+
+def _literal_sets(pattern, flags: int) -> tuple[frozenset, ...] | None:
     if not AVAILABLE:  # pragma: no cover
         return None
     try:
         tree = _parser.parse(pattern, flags)
     except (re.error, TypeError, ValueError):
         return None
-    return _seq(tree.data)
+    return tuple(_seq(tree.data))
 
 
 # == joining blocks (lint.kinds.joined) ==========================================================
@@ -488,6 +514,16 @@ def joinable(pattern: str, flags: int = 0) -> bool | None:
     """Can ``pattern`` run over blocks joined with newlines and give the matches it gives block
     by block (see :mod:`lint.kinds.joined`)? None: no; False: yes, as it is; True: yes, as its
     ``re.MULTILINE`` twin (it has ``^`` or ``$``)."""
+    key = (type(pattern), pattern, flags)
+    try:
+        return _JOINABLE[key]
+    except KeyError:
+        return _remember(_JOINABLE, key, _joinable_top(pattern, flags))
+    except TypeError:  # pragma: no cover - not hashable: not a pattern
+        return None
+
+
+def _joinable_top(pattern, flags: int) -> bool | None:
     if not AVAILABLE:  # pragma: no cover
         return None
     try:
