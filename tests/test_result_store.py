@@ -23,7 +23,9 @@ from lint.document import FORMATS, format_for_path
 OLD = time.time() - 3600  # files last changed an hour ago: not racily clean
 
 
-def _corpus(tmp_path, copies=3):
+def _corpus(tmp_path, copies=1):
+    """The ten fixture articles (``copies`` times), dated an hour back: enough files for the
+    worker pool (8+ to lint), and every format."""
     return fixture_corpus(tmp_path, copies, mtime=OLD)
 
 
@@ -155,7 +157,7 @@ def test_a_corrupt_or_foreign_store_is_ignored(repo):
 def test_results_are_written_in_batches_as_a_big_run_goes(repo, monkeypatch):
     """Memory stays flat: results are written in batches of at most FLUSH_MAX files (the first
     FLUSH_AT), not held to the end."""
-    corpus = _corpus(repo, copies=2)
+    corpus = _corpus(repo)  # ten files: four batches of at most three
     monkeypatch.setattr(store, "FLUSH_AT", 3)
     monkeypatch.setattr(store, "FLUSH_MAX", 3)
     writes = []

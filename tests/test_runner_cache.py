@@ -22,12 +22,14 @@ def _report(args, cwd):
 
 def test_identical_json_with_and_without_cache_and_for_every_jobs_value(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
-    for i in range(4):  # enough files for the parallel path (8+)
-        shutil.copytree(FIXTURES, corpus / f"copy{i}", ignore=shutil.ignore_patterns("*.json"))
+    # one copy of the ten fixture articles: enough files for the parallel path (8+ to lint)
+    shutil.copytree(FIXTURES, corpus / "copy0", ignore=shutil.ignore_patterns("*.json"))
+    assert len(list(corpus.rglob("*.*"))) >= 8
     monkeypatch.chdir(tmp_path)
     base = _report(["--no-cache", "-j", "1", str(corpus)], tmp_path)
     assert base["summary"]["diagnostics"] > 0
-    for args in (["-j", "2", "--no-cache"], ["-j", "1"], ["-j", "2"], ["-j", "3"]):
+    # the pool without the store, then the pool filling it (cold), then warm runs
+    for args in (["-j", "2", "--no-cache"], ["-j", "2"], ["-j", "1"], ["-j", "3"]):
         assert _report([*args, str(corpus)], tmp_path) == base, args
     assert (tmp_path / ".copydesk_cache").is_dir()
     # a changed file is re-linted, not served stale from the cache
@@ -85,10 +87,9 @@ def test_streamed_report_equals_the_collected_one(tmp_path, monkeypatch):
     unreadable file, a severity floor and --statistics in the mix."""
     import lint.progress
 
-    corpus = tmp_path / "corpus"
-    for i in range(2):
-        shutil.copytree(FIXTURES, corpus / f"copy{i}", ignore=shutil.ignore_patterns("*.json"))
-    (corpus / "copy1" / "broken.txt").write_bytes(b"caf\xe9\n")
+    corpus = tmp_path / "corpus"  # the ten fixture articles and a broken one: the pool runs (8+ files)
+    shutil.copytree(FIXTURES, corpus / "copy0", ignore=shutil.ignore_patterns("*.json"))
+    (corpus / "copy0" / "broken.txt").write_bytes(b"caf\xe9\n")
     monkeypatch.chdir(tmp_path)
     for args in (["--format", "json"], ["--format", "text"], ["--format", "text", "--min-severity", "warning",
                                                                "--statistics"]):
@@ -138,8 +139,8 @@ def test_cross_file_evidence_is_the_same_for_every_jobs_and_with_the_store(tmp_p
     monkeypatch.chdir(tmp_path)
     site = _site(tmp_path / "site")
     (tmp_path / "big").mkdir()
-    for i in range(3):  # more files than the in-process threshold: the worker pool runs
-        shutil.copytree(site, tmp_path / "big" / f"copy{i}")
+    for i in range(2):  # more files than the in-process threshold: the worker pool runs (and the
+        shutil.copytree(site, tmp_path / "big" / f"copy{i}")  # copies of an article count once)
     for folder in ("site", "big"):
         base = _check("--no-cache", "-j", "1", "--format", "json", folder)
         found = json.loads(base[1])

@@ -15,13 +15,17 @@ import pytest
 from lint import regex
 from lint.regex import _stored
 
+from helpers import check_in_process
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "# Title\n\nThe minister said prices rose . . Source link\n\nSee [the report](https://example.org).\n"
 
 pytestmark = pytest.mark.skipif(not regex.stored(), reason="the stored regex engine is not in use here")
 
 # in a fresh interpreter: load the stored rule set, then report what re's cache holds and whether
-# the Markdown library's module-level patterns are the seeded objects
+# the Markdown library's module-level patterns are the seeded objects (to the file argv[1]); then
+# check the article argv[2] as `python -m lint check --format json` does (lint.cli.main), its
+# report on standard output: a run whose Markdown patterns are the served ones (as just shown)
 PROBE = r"""
 import json, re, sys
 from lint.packs import load_rules
@@ -32,8 +36,11 @@ seeded = {(k[1], k[2]): v for c in (getattr(re, "_cache", {}), getattr(re, "_cac
 import markdown_it.common.html_re as h
 served = [name for name, v in vars(h).items() if isinstance(v, re.Pattern)
           and any(v is s for s in seeded.values())]
-print(json.dumps({"n": len(seeded), "served": served,
-                  "markdown_it": [name for name, v in vars(h).items() if isinstance(v, re.Pattern)]}))
+with open(sys.argv[1], "w", encoding="utf-8") as fh:
+    json.dump({"n": len(seeded), "served": served,
+               "markdown_it": [name for name, v in vars(h).items() if isinstance(v, re.Pattern)]}, fh)
+from lint.cli import main
+main(prog_name="copydesk", args=["check", "--format", "json", sys.argv[2]])
 """
 
 
@@ -44,24 +51,31 @@ def _run(code_or_args, cache_dir, cwd, stdin=None):
                           input=stdin, timeout=300)
 
 
-def test_a_stored_rule_set_serves_the_markdown_librarys_patterns(tmp_path):
+def test_a_stored_rule_set_serves_the_markdown_librarys_patterns(tmp_path, monkeypatch):
     cache = tmp_path / "rules"
     article = tmp_path / "a.md"
     article.write_text(ARTICLE, encoding="utf-8")
-    first = _run(["-m", "lint", "check", "--no-cache", "--format", "json", str(article)], cache, tmp_path)
-    assert first.returncode in (0, 1), first.stderr
+    # the reference report, in this process (patterns compiled, not served by this test's store);
+    # --no-cache, with the rule cache folder set to the test's own: nothing may be stored there
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(cache))
+    code, compiled = check_in_process("--no-cache", "--format", "json", str(article))
+    assert code in (0, 1), compiled
     assert not list(cache.glob("rules-*")), "--no-cache must not store the rule set"
+    # the first run of a fresh interpreter builds and stores the rule set (and what re's cache
+    # held then): a child, since what it stores depends on what that interpreter compiled
     built = _run(["-m", "lint", "check", "--format", "json", str(article)], cache, tmp_path)
     assert built.returncode in (0, 1), built.stderr
     assert list(cache.glob("rules-*"))
-    probe = _run(["-c", PROBE], cache, tmp_path)
-    assert probe.returncode == 0, probe.stderr
-    got = json.loads(probe.stdout)
+    assert json.loads(built.stdout) == json.loads(compiled)
+    # one more fresh interpreter loads it: the probe, then a check (one child serves both)
+    probed = tmp_path / "probe.json"
+    seeded = _run(["-c", PROBE, str(probed), str(article)], cache, tmp_path)
+    assert seeded.returncode in (0, 1), seeded.stderr
+    got = json.loads(probed.read_text(encoding="utf-8"))
     assert got["markdown_it"], "the probe looks at the wrong module"
     assert sorted(got["served"]) == sorted(got["markdown_it"])  # every one came from the store
     # and the report is the same whether the patterns came from the store or were compiled
-    seeded = _run(["-m", "lint", "check", "--format", "json", str(article)], cache, tmp_path)
-    assert json.loads(seeded.stdout) == json.loads(first.stdout)
+    assert json.loads(seeded.stdout) == json.loads(compiled)
     assert json.loads(seeded.stdout)["summary"]["by_code"]  # the article has findings to compare
 
 
