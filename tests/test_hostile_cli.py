@@ -40,7 +40,10 @@ def cli(*args, cwd, env=None, timeout=120):
 
 
 @pytest.fixture
-def hostile(tmp_path):
+def hostile(tmp_path, monkeypatch):
+    """A folder ``names`` of three files with hostile names; the test runs in its parent (for
+    the commands run in this process)."""
+    monkeypatch.chdir(tmp_path)
     d = tmp_path / "names"
     d.mkdir()
     (d / os.fsdecode(LATIN1)).write_text(ARTICLE, encoding="utf-8")
@@ -54,19 +57,34 @@ SHOWN = {"names/caf\\xe9.txt", "names/tab\\x09here\\x1b.md", "names/bad\\xff.txt
 URI_OK = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+$")
 
 
-def _no_raw(data: bytes) -> str:
-    text = data.decode("utf-8")  # strict: a raw byte of a name would fail here
+def _no_raw(data) -> str:
+    """The output as text, holding no raw byte of a name (and no ESC). A child's output is
+    bytes: decoded strictly, a raw byte of a name fails. In this process (helpers.run) standard
+    output is strict UTF-8 (a surrogate-escaped name written there raises) and standard error
+    backslash-replaces it (a ``\\udcXX`` in the text)."""
+    if isinstance(data, bytes):
+        text = data.decode("utf-8")  # strict: a raw byte of a name would fail here
+    else:
+        text = data
+        text.encode("utf-8")  # strict: no surrogate (a name's raw byte) in it
+        assert "\\udc" not in text, text
     assert "\x1b" not in text
     return text
 
 
-def _format(hostile, fmt):
-    # with the result store (a fresh one per test): the rule set comes from the rule cache
-    # instead of being built in every child, and a test's later formats render stored results
-    code, out, err = cli("check", "--format", fmt, "names", cwd=hostile)
-    assert b"Traceback" not in err, err.decode("utf-8", "replace")
-    assert code == 2, (code, err)  # bad\xff.txt could not be read
+def _format(hostile, fmt, child=False):
+    """``check --format FMT names``: in this process (the name escaping is the reporters'; a
+    child costs a start-up and a rule-cache load, ~0.25 s), or with ``child`` as a user runs
+    it (a real interpreter's standard streams: a machine-readable report goes to the file
+    descriptor from a spooled file, lint.cli._emit). With the result store (a fresh one per
+    test): a test's later formats render stored results."""
+    if child:
+        code, out, err = cli("check", "--format", fmt, "names", cwd=hostile)
+    else:
+        code, out, err = run("check", "--format", fmt, "names")
     err_text = _no_raw(err)
+    assert "Traceback" not in err_text, err_text
+    assert code == 2, (code, err)  # bad\xff.txt could not be read
     assert "names/bad\\xff.txt: not valid UTF-8" in err_text or fmt == "text"
     return _no_raw(out)
 
@@ -86,7 +104,7 @@ def test_text_and_github_show_escaped_names(hostile):
 
 @needs_bytes_names
 def test_json_rdjson_gitlab_are_valid_and_name_files_alike(hostile):
-    doc = json.loads(_format(hostile, "json"))
+    doc = json.loads(_format(hostile, "json", child=True))  # one format through a real process's streams
     assert {f["path"] for f in doc["files"]} == SHOWN
     assert [f["error"] for f in doc["files"] if "error" in f][0].startswith("names/bad\\xff.txt: not valid UTF-8")
     doc = json.loads(_format(hostile, "rdjson"))
@@ -127,28 +145,32 @@ def test_junit_parses(hostile):
 
 @needs_bytes_names
 def test_html_report_and_fix_diff_and_baseline_messages(hostile):
-    code, out, err = cli("report", "names", "-o", "r.html", cwd=hostile)
-    assert code == 2 and b"Traceback" not in err
+    # in this process (helpers.run: an exception would propagate, not print a traceback)
+    code, out, err = run("report", "names", "-o", "r.html")
+    assert code == 2
+    _no_raw(err)
     html = (hostile / "r.html").read_bytes().decode("utf-8")
     assert "names/caf\\xe9.txt" in html and "\udce9" not in html
-    code, out, err = cli("fix", "--diff", "names", cwd=hostile)
-    assert b"Traceback" not in err
+    code, out, err = run("fix", "--diff", "names")
+    _no_raw(err)
     text = _no_raw(out)
     assert "--- names/caf\\xe9.txt" in text
-    code, out, err = cli("check", "--write-baseline", "b.json", "names", cwd=hostile)
-    assert b"Traceback" not in err
+    code, out, err = run("check", "--write-baseline", "b.json", "names")
+    _no_raw(err)
     assert "names/caf\\xe9.txt" in json.loads((hostile / "b.json").read_bytes().decode("utf-8"))["files"]
-    code, out, err = cli("check", "--baseline", "b.json", "--format", "json", "names", cwd=hostile)
+    code, out, err = run("check", "--baseline", "b.json", "--format", "json", "names")
     assert code == 2 and sum(len(f["diagnostics"]) for f in json.loads(out)["files"]) == 0  # all baselined
-    code, out, err = cli("stats", "--format", "json", "names", cwd=hostile)
+    code, out, err = run("stats", "--format", "json", "names")
     assert {f["path"] for f in json.loads(_no_raw(out))["files"]} == SHOWN
 
 
 @needs_bytes_names
-def test_a_missing_named_file_with_a_raw_byte_is_escaped_on_stderr(tmp_path):
-    code, out, err = cli("check", os.fsdecode(b"nope\xe9.md"), cwd=tmp_path)
+def test_a_missing_named_file_with_a_raw_byte_is_escaped_on_stderr(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("check", os.fsdecode(b"nope\xe9.md"))  # in this process: the same argument
     assert code == 2
     assert "nope\\xe9.md: error: no such file or folder" in _no_raw(out) and not err
+    # as a user runs it: the raw byte comes through a new interpreter's command line
     code, out, err = cli("check", "--format", "json", os.fsdecode(b"nope\xe9.md"), cwd=tmp_path)
     assert code == 2 and json.loads(out)["files"][0]["path"] == "nope\\xe9.md"
     assert "copydesk: error: nope\\xe9.md: no such file or folder" in _no_raw(err)
@@ -196,6 +218,20 @@ def _corpus(folder: Path, n: int) -> None:
     for i in range(n):
         paras = [" ".join(rnd.choice(_WORDS) for _ in range(50)).capitalize() + ". . Then , one." for _ in range(6)]
         (folder / f"a{i:04d}.md").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+
+
+_NO_CACHE: dict = {}
+
+
+def _no_cache_report(n: int) -> tuple[int, str]:
+    """``check --format json --no-cache arts`` of the corpus of ``n`` articles (in the current
+    folder, under the same relative name in every test): made once per process, as it cannot
+    differ between the Ctrl-C variants."""
+    from helpers import check_in_process
+
+    if n not in _NO_CACHE:
+        _NO_CACHE[n] = check_in_process("--format", "json", "--no-cache", "arts")
+    return _NO_CACHE[n]
 
 
 def _leftovers(*folders) -> list[str]:
@@ -270,7 +306,7 @@ def test_ctrl_c_exits_130_with_no_partial_report_and_no_temporary_files(tmp_path
     # the store the interrupted run left behind changes nothing
     monkeypatch.chdir(tmp_path)
     code1, warm = check_in_process("--format", "json", "arts")
-    assert (code1, warm) == check_in_process("--format", "json", "--no-cache", "arts") and code1 == 1
+    assert (code1, warm) == _no_cache_report(n) and code1 == 1
     assert len(json.loads(warm)["files"]) == n
 
 
