@@ -388,8 +388,18 @@ def check_backtracking(pattern: str, flags: int = 0) -> None:
     if not AVAILABLE:  # pragma: no cover - only whether it is a pattern
         re.compile(pattern, int(flags))
         return
+    key = (type(pattern), pattern, int(flags))
+    if key in _SAFE:  # checked before in this process (a pack loaded again): it was safe
+        return
     tree = _parser.parse(pattern, int(flags))
     _Checker(pattern, tree, int(flags) | tree.state.flags).run(tree.data, int(flags) | tree.state.flags)
+    if len(_SAFE) >= 8192:
+        _SAFE.clear()
+    _SAFE.add(key)
+
+
+#: patterns :func:`check_backtracking` passed in this process (a refused one is checked again)
+_SAFE: set = set()
 
 
 
