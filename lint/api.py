@@ -150,11 +150,15 @@ class Linter:
         # other code says so (VersionSkewError) before unpickling a class it may not match.
         import pickle
 
-        from .regex import dumps
+        from .regex import dumps, gate
 
         self.rules()
         payload = pickle.dumps({"config": self.config, "cache": self._cache}, protocol=pickle.HIGHEST_PROTOCOL)
-        return {"version": code_version(), "payload": payload, "rules": dumps(self._rules)}
+        # the patterns this process registered for the Hyperscan gate (lint.regex.gate): the
+        # unpickling process registers them too, so that it loads the database stored for them
+        # (corpus mode prepares it before the workers start) instead of building one of its own
+        return {"version": code_version(), "payload": payload, "rules": dumps(self._rules),
+                "gate": gate.registered()}
 
     def __setstate__(self, state):
         import pickle
@@ -167,6 +171,9 @@ class Linter:
         inner = pickle.loads(state["payload"])
         self.config, self._cache = inner["config"], inner["cache"]
         self._rules = pickle.loads(state["rules"])
+        from .regex import gate
+
+        gate.register_keys(state.get("gate"))
         self._ruleset = None
         self._severity_for = self.config.severity_for if self.config.severity else None
 

@@ -976,8 +976,8 @@ def run(opts: Options, linter=None, client=None, on_partition=None) -> dict:
                 raise
         progress.done()
     finally:
-        if paused and not own_client:  # a cluster of someone else's: as it was
-            with contextlib.suppress(Exception):
+        if paused and cluster is None:  # a cluster of someone else's (a client passed in, or
+            with contextlib.suppress(Exception):  # --scheduler): its workers' profilers as they were
                 client.run(_profiler, True)
         if own_client:
             client.close()

@@ -235,9 +235,10 @@ def _as_json(text, d) -> dict:
 
 
 @pytest.mark.cluster
-def test_corpus_on_a_dask_scheduler_and_worker_started_as_processes(tmp_path, scheduler):
+def test_corpus_on_a_dask_scheduler_and_worker_started_as_processes(tmp_path, scheduler, client):
     """`copydesk corpus --scheduler ADDRESS` on a scheduler and a worker started as processes of
-    their own (the module's cluster): one row a record, check's diagnostics (UI025 ignored)."""
+    their own (the module's cluster): one row a record, check's diagnostics (UI025 ignored), and
+    the workers' profilers running again afterwards (the command paused them for the run)."""
     docs = _documents(30, seed=5)
     src = _write_jsonl(tmp_path / "docs.jsonl", docs)
     out = tmp_path / "out.jsonl"
@@ -255,6 +256,11 @@ def test_corpus_on_a_dask_scheduler_and_worker_started_as_processes(tmp_path, sc
         assert r["id"] == d["id"] and r["diagnostics"] == want["diagnostics"]
     assert not any(x["code"] == "UI025" for r in rows for x in r["diagnostics"])
     assert any(r["diagnostics"] for r in rows)
+
+    def running(dask_worker):
+        return [dask_worker.periodic_callbacks[k].is_running() for k in ("profile", "profile-cycle")]
+
+    assert all(v == [True, True] for v in client.run(running).values())
 
 
 @pytest.mark.cluster

@@ -107,6 +107,23 @@ def register(regexes) -> None:
 _SORTED: tuple | None = None
 
 
+def registered() -> list[tuple[str, int]]:
+    """Every (pattern, flags) registered in this process, as :func:`register_keys` takes them."""
+    return list(_key())
+
+
+def register_keys(keys) -> None:
+    """Register (pattern, flags) pairs from another process (a pickled lint.Linter carries its
+    client's, :func:`registered`): a worker then asks for the database its client loaded or
+    built and stored (:func:`prepare`), instead of one over its own rules' patterns alone, which
+    it would build itself. Anything that is not such a pair is ignored."""
+    global _SORTED
+    for k in keys or ():
+        if type(k) is tuple and len(k) == 2 and type(k[0]) is str and type(k[1]) is int and k not in _REGISTRY:
+            _REGISTRY[k] = None
+            _SORTED = None
+
+
 def _key() -> tuple:
     global _SORTED
     if _SORTED is None:
