@@ -12,7 +12,7 @@ from lint.packs import load_rules
 from lint.runner import lint_source
 
 from helpers import bundled, one_pattern_rule
-from test_literals import TEXTS
+from test_literals import TEXTS, default_findings, findings
 
 RULES = load_rules().rules
 
@@ -45,23 +45,21 @@ def test_prepare(pattern, twin):
         assert out.pattern == pattern and out.flags & re.MULTILINE
 
 
-def _all(texts, rules):
-    out = []
-    for text in texts:
-        for path in ("a.txt", "a.md", "a.html"):
-            out.append([(d.code, d.start, d.end, d.message, str(d.severity), d.fix and d.fix.to_json())
-                        for d in lint_source(text, path, rules).diagnostics])
-    return out
+PATHS = ("a.txt", "a.md", "a.html")
 
 
 def test_joined_runs_change_no_result(monkeypatch):
+    """Every finding (span, message, severity, fix) of every rule over the fixtures, every
+    rule's examples (ten to a document) and generated articles, as text, Markdown and HTML:
+    the same with joined runs (the default settings' report, shared with
+    tests/test_literals.py) and without."""
     texts = bundled(TEXTS)  # the rules' examples ten to a document
     assert len(texts) < len(TEXTS) / 3 and sum(map(len, texts)) >= sum(len(t.strip("\n")) for t in TEXTS)
-    monkeypatch.setattr(joined, "ENABLED", True)
-    fast = _all(texts, RULES)
+    assert joined.ENABLED  # the default: the reference below runs joined
+    fast = [default_findings(path) for path in PATHS]
     monkeypatch.setattr(joined, "ENABLED", False)
-    assert _all(texts, RULES) == fast
-    assert sum(map(len, fast)) > 1000  # the texts exercise the rules
+    assert [findings(path) for path in PATHS] == fast
+    assert sum(len(f) for by_path in fast for f in by_path) > 1000  # the texts exercise the rules
 
 
 def test_most_pattern_rules_run_joined():
