@@ -444,15 +444,6 @@ def _child_init():
     # Ctrl-C goes to the whole process group: the parent stops the workers (stop_workers), which
     # must not each print a traceback of their own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Pool.terminate ends the workers with SIGTERM. Its default action kills a worker on the spot,
-    # even inside the result queue's lock (sending a result): the lock then stays taken, and the
-    # parent's pool threads, which put into that queue as they stop, wait for it forever (a
-    # Ctrl-C run that never exits). As an exception the signal unwinds the worker, releasing it.
-    signal.signal(signal.SIGTERM, _child_terminated)
-
-
-def _child_terminated(signum, frame):
-    raise SystemExit(128 + signum)
 
 
 _POOLS: list = []  # the worker pools running now (stop_workers)
