@@ -163,6 +163,8 @@ class Linter:
     def __setstate__(self, state):
         import pickle
 
+        from .regex import gate
+
         built = state.get("version") if isinstance(state, dict) else None
         here = code_version()
         if built != here:
@@ -171,9 +173,7 @@ class Linter:
         inner = pickle.loads(state["payload"])
         self.config, self._cache = inner["config"], inner["cache"]
         self._rules = pickle.loads(state["rules"])
-        from .regex import gate
-
-        gate.register_keys(state.get("gate"))
+        gate.register_keys(state.get("gate"))  # as the pickling process had (__getstate__)
         self._ruleset = None
         self._severity_for = self.config.severity_for if self.config.severity else None
 

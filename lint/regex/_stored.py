@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 import sys
 
+from ._tree import remember
+
 try:
     import _sre
     from re import _compiler, _parser
@@ -45,7 +47,6 @@ class StaleRegex(Exception):
 #: (type, pattern, flags, shift) -> args: a process that builds a rule set again (house packs
 #: loaded by a library user, the tests) compiles the same patterns again
 _ARGS: dict = {}
-_ARGS_MAX = 4096
 
 
 def args(pattern, flags: int, shift: bool = True) -> tuple:
@@ -54,10 +55,7 @@ def args(pattern, flags: int, shift: bool = True) -> tuple:
     key = (type(pattern), pattern, flags, shift)
     got = _ARGS.get(key)
     if got is None:
-        got = _args(pattern, flags, shift)
-        if len(_ARGS) >= _ARGS_MAX:
-            _ARGS.clear()
-        _ARGS[key] = got
+        got = remember(_ARGS, key, _args(pattern, flags, shift))
     pattern, flags, code, groups, groupindex, indexgroup = got
     return pattern, flags, list(code), groups, dict(groupindex), indexgroup  # callers own them
 

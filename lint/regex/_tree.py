@@ -20,6 +20,19 @@ except ImportError:  # pragma: no cover - other implementations
     _C = _parser = None
     AVAILABLE = False
 
+#: how many answers a per-process memo of this package keeps (:func:`remember`)
+MEMO_MAX = 8192
+
+
+def remember(memo: dict, key, value):
+    """``memo[key] = value``, the memo emptied first when full; returns ``value``. The memos of
+    this package hold answers about patterns by their text and flags (a process that builds a
+    rule set again asks again): bounded, for a long-lived process that meets many patterns."""
+    if len(memo) >= MEMO_MAX:
+        memo.clear()
+    memo[key] = value
+    return value
+
 # == patterns that can backtrack exponentially ===================================================
 #
 # A user's rule pack is code the linter runs on every document: one pattern such as ``(a+)+$``
@@ -393,13 +406,11 @@ def check_backtracking(pattern: str, flags: int = 0) -> None:
         return
     tree = _parser.parse(pattern, int(flags))
     _Checker(pattern, tree, int(flags) | tree.state.flags).run(tree.data, int(flags) | tree.state.flags)
-    if len(_SAFE) >= 8192:
-        _SAFE.clear()
-    _SAFE.add(key)
+    remember(_SAFE, key, True)
 
 
 #: patterns :func:`check_backtracking` passed in this process (a refused one is checked again)
-_SAFE: set = set()
+_SAFE: dict = {}
 
 
 
@@ -478,16 +489,8 @@ def _node(op, av) -> list:
 # Each analysis is a function of the pattern's text and flags alone. A process that builds a
 # rule set more than once (a library user loading house packs, corpus workers, the tests) asks
 # again about the same patterns, and parsing them is most of a rebuild: the answers are kept.
-_MEMO_MAX = 8192
 _LITERALS: dict = {}
 _JOINABLE: dict = {}
-
-
-def _remember(memo: dict, key, value):
-    if len(memo) >= _MEMO_MAX:
-        memo.clear()
-    memo[key] = value
-    return value
 
 
 def literal_sets(pattern: str, flags: int = 0) -> list[frozenset] | None:
@@ -499,7 +502,7 @@ def literal_sets(pattern: str, flags: int = 0) -> list[frozenset] | None:
     try:
         found = _LITERALS[key]
     except KeyError:
-        found = _remember(_LITERALS, key, _literal_sets(pattern, flags))
+        found = remember(_LITERALS, key, _literal_sets(pattern, flags))
     except TypeError:  # not hashable: not a pattern
         return None
     return None if found is None else list(found)
@@ -528,7 +531,7 @@ def joinable(pattern: str, flags: int = 0) -> bool | None:
     try:
         return _JOINABLE[key]
     except KeyError:
-        return _remember(_JOINABLE, key, _joinable_top(pattern, flags))
+        return remember(_JOINABLE, key, _joinable_top(pattern, flags))
     except TypeError:  # pragma: no cover - not hashable: not a pattern
         return None
 

@@ -96,12 +96,7 @@ MAX_LENGTH = 5000
 
 def register(regexes) -> None:
     """Patterns a rule offers for gating (``pattern`` kinds, as they are built or loaded)."""
-    global _SORTED
-    for rx in regexes:
-        key = (rx.pattern, int(rx.flags))
-        if key not in _REGISTRY:
-            _REGISTRY[key] = None
-            _SORTED = None
+    register_keys((rx.pattern, int(rx.flags)) for rx in regexes)
 
 
 _SORTED: tuple | None = None
