@@ -446,6 +446,120 @@ def _child_init():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _worker_main(conn) -> None:
+    """A worker process: chunks of tasks in, their results out, on its own pipe (``conn``)
+    until the parent sends None or goes away. Nothing is shared with the other workers (no
+    queue, no lock), so a worker killed at any moment can block no one."""
+    _child_init()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        seq, chunk = job
+        try:
+            out = (seq, [_lint_task(t) for t in chunk], None)
+        except Exception as exc:  # noqa: BLE001 - raised again in the parent
+            out = (seq, None, exc)
+        try:
+            conn.send(out)
+        except (BrokenPipeError, EOFError, ConnectionResetError):
+            return
+        except Exception as exc:  # noqa: BLE001 - a result or an error that does not pickle
+            conn.send((seq, None, RuntimeError(f"a worker could not send its result: {exc!r}")))
+
+
+class WorkerDied(InputError):
+    """A worker process ended while it linted (killed by a signal, out of memory): one line
+    naming the files it had, exit status 2 in the CLI, no report."""
+
+
+class _Workers:
+    """Forked worker processes, each fed by a thread of the parent over its own pipe, one chunk
+    at a time; results come back in a queue, in any order (``run`` puts them in task order).
+    multiprocessing.Pool was used before: its workers share one result queue and its lock, so
+    a worker killed while it sent a result (Pool.terminate on Ctrl-C) left the lock taken and
+    the parent waiting for it forever. Here :meth:`stop` kills the workers outright (SIGKILL:
+    nothing to unwind, nothing shared) and waits for each with a limit."""
+
+    def __init__(self, ctx, jobs: int):
+        import queue
+
+        self.results = queue.SimpleQueue()
+        self.procs, self.conns, self.threads = [], [], []
+        for _ in range(jobs):
+            mine, theirs = ctx.Pipe(duplex=True)
+            proc = ctx.Process(target=_worker_main, args=(theirs,), daemon=True)
+            proc.start()
+            theirs.close()
+            self.procs.append(proc)
+            self.conns.append(mine)
+
+    def run(self, chunks):
+        """Yield every task's result, in order: ``chunks`` is a list of lists of tasks."""
+        import threading
+
+        todo = iter(enumerate(chunks))
+        take = threading.Lock()
+
+        def feed(proc, conn):
+            while True:
+                with take:
+                    job = next(todo, None)
+                if job is None:
+                    try:
+                        conn.send(None)
+                    except Exception:  # noqa: BLE001 - already gone
+                        pass
+                    return
+                try:
+                    conn.send(job)
+                    self.results.put(conn.recv())
+                except Exception:  # noqa: BLE001 - the worker is gone (or stop() closed the pipe)
+                    proc.join(1)
+                    code = proc.exitcode
+                    why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+                    files = ", ".join(t[0] for t in job[1][:3]) + (", ..." if len(job[1]) > 3 else "")
+                    self.results.put((job[0], None, WorkerDied(
+                        f"a worker process ended ({why}) while it linted {files}")))
+                    return
+
+        for proc, conn in zip(self.procs, self.conns):
+            t = threading.Thread(target=feed, args=(proc, conn), daemon=True, name="copydesk-feed")
+            t.start()
+            self.threads.append(t)
+        done: dict = {}
+        for want in range(len(chunks)):
+            while want not in done:
+                seq, results, exc = self.results.get()
+                if exc is not None:
+                    raise exc
+                done[seq] = results
+            yield from done.pop(want)
+
+    def stop(self, wait: float = 5.0) -> None:
+        """End the workers (at once unless they already finished) and the feeding threads."""
+        import time
+
+        deadline = time.monotonic() + wait
+        for proc in self.procs:
+            if proc.exitcode is None:
+                try:
+                    proc.kill()
+                except (OSError, ValueError):
+                    pass
+        for proc in self.procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+        for t in self.threads:  # each ends as its worker's end of the pipe closes
+            t.join(max(0.0, deadline - time.monotonic()))
+        for conn in self.conns:
+            conn.close()
+
+    terminate = stop
+
+
 _POOLS: list = []  # the worker pools running now (stop_workers)
 
 
@@ -455,7 +569,7 @@ def stop_workers() -> None:
     while _POOLS:
         pool = _POOLS.pop()
         try:
-            pool.terminate()
+            pool.stop()
         except Exception:  # noqa: BLE001 - already gone
             pass
 
@@ -529,13 +643,14 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
         yield from merged(_lint_task(t) for t in todo)
         return
     chunk = max(1, min(64, len(todo) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_child_init) as pool:
-        _POOLS.append(pool)
-        try:
-            yield from merged(pool.imap(_lint_task, todo, chunksize=chunk))
-        finally:
-            if pool in _POOLS:
-                _POOLS.remove(pool)
+    pool = _Workers(ctx, jobs)
+    _POOLS.append(pool)
+    try:
+        yield from merged(pool.run([todo[i:i + chunk] for i in range(0, len(todo), chunk)]))
+    finally:
+        if pool in _POOLS:
+            _POOLS.remove(pool)
+        pool.stop()
 
 
 # -- the flow of a run: configuration, rules, files, tasks, filters ----------------------------
