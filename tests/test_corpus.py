@@ -9,10 +9,8 @@ import gzip
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -69,26 +67,22 @@ def _by_id(rows) -> dict:
     return {r["id"]: r for r in rows}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def scheduler():
-    """A Dask scheduler and a worker, each started as a process of its own (distributed's
-    `dask scheduler` and `dask worker` commands), shared by the module's cluster tests: the
-    scheduler's address. One cluster for them all, of one worker: each process costs about a
-    second of CPU to start (importing distributed), more than most of these tests' runs. Two
-    workers sharing a run (partitions, sketches and pairs passed between processes) are the
-    command's own LocalCluster in test_corpus_gives_the_diagnostics_of_check_on_the_same_texts."""
+    """A Dask scheduler in this process (a LocalCluster of no workers: distributed is imported
+    here already, a scheduler process cost about a second of CPU to start) and a worker started
+    as a process of its own (distributed's `dask worker` command), shared by the module's
+    cluster tests: the scheduler's address. For the command, a cluster that is not its own
+    (--scheduler, or a client passed in). One worker: each process costs about a second of CPU
+    to start (importing distributed), more than most of these tests' runs. Two workers sharing
+    a run (partitions, sketches and pairs passed between processes) are the command's own
+    LocalCluster in test_corpus_gives_the_diagnostics_of_check_on_the_same_texts."""
     def warm():  # defined here: pickled by value (the worker cannot import this module)
         """Load the built-in rule set in the worker from the rule cache (a few hundredths of a
         second): its patterns are then the gate key of the warm rule cache, whose Hyperscan
         database (lint.regex.gate) the worker loads. A worker that only unpickles a Linter keys
         the gate by the Linter's rules, finds no database stored under that key and lints ungated
-        (about four times slower) until its 64th document, when it builds one (~1.5 s of CPU).
+        (about four times slower) until its 64th document, when it builds one (~1 s of CPU).
         The output is the same either way; test_corpus_gives_the_diagnostics_of_check_on_the_same_texts
         runs on fresh workers, as a user's run does."""
         from lint.packs import load_rules
@@ -97,48 +91,29 @@ def scheduler():
         load_rules(cache=True).rules
         gate.current()  # None without Hyperscan (an optional dependency): then nothing is gated
 
-    port = _free_port()
-    addr = f"tcp://127.0.0.1:{port}"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    procs = []
-    try:
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                                       "--port", str(port), "--no-dashboard"],
-                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        # started with the scheduler, not after it (it retries until the scheduler listens);
-        # --no-nanny: the worker is this process, not a second one started by a nanny
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", addr, "--nthreads", "1",
-                                       "--no-nanny", "--no-dashboard"],
-                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        from distributed import Client
+    from distributed import Client, LocalCluster
 
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with Client(addr, timeout="5s") as c:
-                    c.wait_for_workers(1, timeout=60)
-                    c.run(warm)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    cluster = LocalCluster(n_workers=0, processes=False, host="127.0.0.1", dashboard_address=None)
+    proc = None
+    try:
+        addr = cluster.scheduler_address
+        # --no-nanny: the worker is this process, not a second one started by a nanny
+        proc = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", addr, "--nthreads", "1",
+                                 "--no-nanny", "--no-dashboard"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with Client(addr, timeout="20s") as c:
+            c.wait_for_workers(1, timeout=60)
+            c.run(warm)
         yield addr
     finally:
-        # the worker first, and gone before the scheduler is told to stop. The worker is killed
-        # outright: it holds nothing of the tests, and one told to stop (SIGTERM) hangs in its
-        # own shutdown in most runs (distributed's close is cancelled and asyncio waits on it),
-        # each costing the 20 s timeout below
-        for i, p in enumerate(reversed(procs)):
-            if i == 0 and len(procs) == 2:
-                p.kill()
-            else:
-                p.terminate()
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        # the worker is killed outright: it holds nothing of the tests, and one told to stop
+        # (SIGTERM) hung in its own shutdown in most runs (distributed's close is cancelled and
+        # asyncio waits on it)
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+        cluster.close()
 
 
 @pytest.fixture(scope="module")
@@ -238,9 +213,9 @@ def _as_json(text, d) -> dict:
 
 
 @pytest.mark.cluster
-def test_corpus_on_a_dask_scheduler_and_worker_started_as_processes(tmp_path, scheduler, client):
-    """`copydesk corpus --scheduler ADDRESS` on a scheduler and a worker started as processes of
-    their own (the module's cluster): one row a record, check's diagnostics (UI025 ignored), and
+def test_corpus_on_a_cluster_not_its_own_with_a_worker_process(tmp_path, scheduler, client):
+    """`copydesk corpus --scheduler ADDRESS` on a cluster that is not the command's own (the
+    module's: a scheduler in this process, a worker started as a process of its own): one row a record, check's diagnostics (UI025 ignored), and
     the workers' profilers running again afterwards (the command paused them for the run)."""
     docs = _documents(30, seed=5)
     src = _write_jsonl(tmp_path / "docs.jsonl", docs)
