@@ -98,7 +98,8 @@ def scheduler():
     from distributed import Client, LocalCluster
 
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    cluster = LocalCluster(n_workers=0, processes=False, host="127.0.0.1", dashboard_address=None)
+    cluster = LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1", scheduler_port=0,
+                           dashboard_address=None)
     proc = None
     try:
         addr = cluster.scheduler_address
