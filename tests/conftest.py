@@ -191,6 +191,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "fresh_rules: build the rule set anew on every load_rules call "
                                        "(no rule set shared within the session)")
     config.addinivalue_line("markers", "cluster: starts Dask workers (copydesk corpus); run by default")
+    _start_warm_build(config)
 
 
 @pytest.fixture(autouse=True)
@@ -242,31 +243,19 @@ def _warm_key() -> str:
     return __import__("hashlib").sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
-@pytest.fixture(scope="session")
-def warm_rule_cache(request, tmp_path_factory):
-    """A rule-set cache folder (COPYDESK_CACHE_DIR) holding the built-in rule set's cache file
-    (and the accelerator's database stored with it), built once (building and storing it costs
-    about two seconds) and kept in pytest's cache folder (.pytest_cache) under the rule cache's
-    own key (lint.rulecache.cache_key: the code, the rule files, Python) and the COPYDESK_*
-    settings, so that the next session of the same code and rules reuses it: the pytest-xdist
-    workers share it, the first one to ask builds it under a lock. Without pytest's cache
-    (-p no:cacheprovider) it is built once per session in the run's temporary folder.
-    Tests copy it (shutil.copytree) into a folder of their own; nothing writes into it."""
-    cache = getattr(request.config, "cache", None)
-    if cache is not None:
-        root = Path(cache.mkdir("copydesk-warm-rule-cache"))
-    else:
-        root = tmp_path_factory.getbasetemp()
-        if os.environ.get("PYTEST_XDIST_WORKER"):
-            root = root.parent  # the run's folder, above each worker's own
+def _warm_root(config) -> Path | None:
+    """Where the warm rule caches are kept (pytest's cache folder), or None without pytest's cache."""
+    cache = getattr(config, "cache", None)
+    return Path(cache.mkdir("copydesk-warm-rule-cache")) if cache is not None else None
+
+
+def _ensure_warm(root: Path) -> Path:
+    """The warm rule cache folder of this code and these rules under ``root``, built (under a
+    lock: one builder at a time, the others wait and then find it) if it is not there yet."""
+    import fcntl
+
     key = _warm_key()
     folder = root / key
-    try:
-        import fcntl
-    except ImportError:  # no flock: one per process
-        folder = tmp_path_factory.mktemp("warm-rule-cache")
-        _build_warm_cache(folder)
-        return folder
     with open(root / "warm-rule-cache.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         done = root / f"{key}.complete"  # beside the folder: copies of it hold the cache's files only
@@ -284,6 +273,62 @@ def warm_rule_cache(request, tmp_path_factory):
                 if time.time() - other.stat().st_mtime > 3600:
                     shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink()
     return folder
+
+
+_EARLY: list = []  # the controller's early build of the warm rule cache (a child process)
+
+
+def _start_warm_build(config) -> None:
+    """In the pytest-xdist controller, when the warm rule cache is not built yet: build it in a
+    child process now, while the workers start and collect the tests (about 1.5 s each), instead
+    of in the first worker to ask, with the other waiting for it (a first session's ~1.5 s of
+    one idle core). The workers take the same lock (_ensure_warm) and find it built, or wait
+    for the end of the build. Nothing depends on it: a child that fails leaves the build to them."""
+    if getattr(config, "workerinput", None) is not None or not config.pluginmanager.hasplugin("dsession") \
+            or not config.getoption("numprocesses", None):
+        return
+    root = _warm_root(config)
+    try:
+        import fcntl  # noqa: F401 - the lock
+    except ImportError:
+        return
+    if root is None or (root / f"{_warm_key()}.complete").is_file():
+        return
+    import subprocess
+
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import conftest; conftest._ensure_warm(conftest.Path(sys.argv[2]))"
+    _EARLY.append(subprocess.Popen([sys.executable, "-c", code, str(Path(__file__).parent), str(root)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+
+def pytest_unconfigure(config):
+    while _EARLY:
+        _EARLY.pop().wait()
+
+
+@pytest.fixture(scope="session")
+def warm_rule_cache(request, tmp_path_factory):
+    """A rule-set cache folder (COPYDESK_CACHE_DIR) holding the built-in rule set's cache file
+    (and the accelerator's database stored with it), built once (building and storing it costs
+    about two seconds) and kept in pytest's cache folder (.pytest_cache) under the rule cache's
+    own key (lint.rulecache.cache_key: the code, the rule files, Python) and the COPYDESK_*
+    settings, so that the next session of the same code and rules reuses it: the pytest-xdist
+    workers share it, the first one to ask builds it under a lock (in a first session, the
+    controller has started building it already: _start_warm_build). Without pytest's cache
+    (-p no:cacheprovider) it is built once per session in the run's temporary folder.
+    Tests copy it (shutil.copytree) into a folder of their own; nothing writes into it."""
+    root = _warm_root(request.config)
+    if root is None:
+        root = tmp_path_factory.getbasetemp()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            root = root.parent  # the run's folder, above each worker's own
+    try:
+        import fcntl  # noqa: F401 - the lock
+    except ImportError:  # no flock: one per process
+        folder = tmp_path_factory.mktemp("warm-rule-cache")
+        _build_warm_cache(folder)
+        return folder
+    return _ensure_warm(root)
 
 
 @pytest.fixture(scope="session", autouse=True)
