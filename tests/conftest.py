@@ -17,10 +17,14 @@ if str(ROOT) not in sys.path:
 # pytest-xdist worker) and keeps the result as bytecode, unless PYTHONDONTWRITEBYTECODE is set:
 # then every run rewrites them all again. With it set, the bytecode (of the test modules and
 # of what they import) goes to .pytest_cache/pycache, never beside the sources, so the setting
-# still keeps the checkout clean. COPYDESK_TEST_NO_PYCACHE=1 turns this off.
+# still keeps the checkout clean. The commands tests run as child processes inherit the same
+# (PYTHONPYCACHEPREFIX): without it each of them compiled Copydesk's modules from source again
+# (a fresh checkout has no bytecode beside them). COPYDESK_TEST_NO_PYCACHE=1 turns this off.
 if sys.dont_write_bytecode and not sys.pycache_prefix and not os.environ.get("COPYDESK_TEST_NO_PYCACHE"):
     sys.pycache_prefix = str(ROOT / ".pytest_cache" / "pycache")
     sys.dont_write_bytecode = False
+    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # The rule set cache (lint.rulecache) of every test, and of the commands tests run, is a
 # temporary folder: never the real ~/.cache/copydesk. Each process (each pytest-xdist worker)
