@@ -14,16 +14,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # pytest rewrites the asserts of every test module (about 3 s of CPU for this suite, in each
-# pytest-xdist worker) and keeps the result as bytecode, unless PYTHONDONTWRITEBYTECODE is set:
-# then every run rewrites them all again. With it set, the bytecode (of the test modules and
-# of what they import) goes to .pytest_cache/pycache, never beside the sources, so the setting
-# still keeps the checkout clean. The commands tests run as child processes inherit the same
-# (PYTHONPYCACHEPREFIX): without it each of them compiled Copydesk's modules from source again
-# (a fresh checkout has no bytecode beside them). COPYDESK_TEST_NO_PYCACHE=1 turns this off.
-if sys.dont_write_bytecode and not sys.pycache_prefix and not os.environ.get("COPYDESK_TEST_NO_PYCACHE"):
-    sys.pycache_prefix = str(ROOT / ".pytest_cache" / "pycache")
+# pytest-xdist worker) and keeps the result as bytecode, and every command a test runs as a
+# child process imports Copydesk: unless PYTHONDONTWRITEBYTECODE is set, when every run (and
+# every child) compiles them all again. The session and its children write bytecode anyway, in
+# the usual __pycache__ folders (ignored by git, .gitignore), never in a folder of its own
+# (PYTHONPYCACHEPREFIX: the standard library and the installed packages, compiled at install
+# time, were then compiled again into it). COPYDESK_TEST_NO_PYCACHE=1 keeps the setting.
+if sys.dont_write_bytecode and not os.environ.get("COPYDESK_TEST_NO_PYCACHE"):
     sys.dont_write_bytecode = False
-    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # The rule set cache (lint.rulecache) of every test, and of the commands tests run, is a
