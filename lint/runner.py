@@ -497,39 +497,63 @@ class _Workers:
             self.procs.append(proc)
             self.conns.append(mine)
 
+    #: chunks sent to a worker and not answered yet: the next is waiting in its pipe when it
+    #: finishes one (one at a time left it idle while the parent read its results and replied)
+    AHEAD = 2
+
     def run(self, chunks):
         """Yield every task's result, in order: ``chunks`` is a list of lists of tasks."""
+        import collections
         import threading
 
         todo = iter(enumerate(chunks))
         take = threading.Lock()
 
-        def feed(proc, conn):
+        def send(proc, conn, room, sent, gone):
+            """Each worker's chunks, at most AHEAD unanswered, then None (the end)."""
             while True:
+                room.acquire()
+                if gone:  # the worker ended (receive): nothing more to send it
+                    return
                 with take:
                     job = next(todo, None)
-                if job is None:
-                    try:
-                        conn.send(None)
-                    except Exception:  # noqa: BLE001 - already gone
-                        pass
-                    return
                 try:
+                    if job is None:
+                        conn.send(None)
+                        return
+                    sent.append(job)
                     conn.send(job)
-                    self.results.put(conn.recv())
-                except Exception:  # noqa: BLE001 - the worker is gone (or stop() closed the pipe)
-                    proc.join(1)
-                    code = proc.exitcode
-                    why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-                    files = ", ".join(t[0] for t in job[1][:3]) + (", ..." if len(job[1]) > 3 else "")
-                    self.results.put((job[0], None, WorkerDied(
-                        f"a worker process ended ({why}) while it linted {files}")))
+                except Exception:  # noqa: BLE001 - the worker is gone: receive() says so
                     return
 
+        def receive(proc, conn, room, sent, gone):
+            """Each answer of a worker to the results; its end while it had chunks, an error."""
+            while True:
+                try:
+                    answer = conn.recv()
+                except Exception:  # noqa: BLE001 - the worker is gone (or stop() closed the pipe)
+                    gone.append(proc)
+                    room.release()  # send() may be waiting for room: it stops
+                    if sent:
+                        job = sent[0]
+                        proc.join(1)
+                        code = proc.exitcode
+                        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+                        files = ", ".join(t[0] for t in job[1][:3]) + (", ..." if len(job[1]) > 3 else "")
+                        self.results.put((job[0], None, WorkerDied(
+                            f"a worker process ended ({why}) while it linted {files}")))
+                    return
+                sent.popleft()
+                self.results.put(answer)
+                room.release()
+
         for proc, conn in zip(self.procs, self.conns):
-            t = threading.Thread(target=feed, args=(proc, conn), daemon=True, name="copydesk-feed")
-            t.start()
-            self.threads.append(t)
+            room, sent, gone = threading.Semaphore(self.AHEAD), collections.deque(), []
+            for target in (send, receive):
+                t = threading.Thread(target=target, args=(proc, conn, room, sent, gone), daemon=True,
+                                     name="copydesk-pool")
+                t.start()
+                self.threads.append(t)
         done: dict = {}
         for want in range(len(chunks)):
             while want not in done:
