@@ -64,8 +64,8 @@ def reference_prose(markdown: str) -> list[str]:
     return out
 
 
-def copydesk_prose(markdown: str) -> list[str]:
-    doc = parse(markdown, "spec.md")
+def copydesk_prose(markdown: str, doc=None) -> list[str]:
+    doc = doc if doc is not None else parse(markdown, "spec.md")
     return [_norm(b.text) for b in doc.blocks if b.kind not in ("frontmatter.title", "caption")]
 
 
@@ -81,18 +81,11 @@ INTENDED: dict[int, str] = {
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: str(e["example"]))
-def test_spec_example_prose(example):
-    md = example["markdown"]
-    got, want = copydesk_prose(md), reference_prose(md)
-    if example["example"] in INTENDED:
-        assert got != want, f"example {example['example']} now agrees: remove it from INTENDED"
-        return
-    assert got == want, (example["section"], md)
-
-
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: str(e["example"]))
-def test_spec_example_maps_are_exact(example):
-    """Every literal segment equals its source, and most text is literal (placed exactly)."""
+def test_spec_example(example):
+    """Each spec example, parsed once: every literal segment of its blocks equals its source
+    (most text is literal: placed exactly), and its prose is markdown-it-py's, apart from the
+    INTENDED differences (one test per example rather than two: half the per-test overhead
+    of 652 examples, and one parse)."""
     md = example["markdown"]
     doc = parse(md, "spec.md")
     for b in doc.blocks:
@@ -100,6 +93,11 @@ def test_spec_example_maps_are_exact(example):
         for t0, t1, s0, s1, kind in b.map.parts:
             if kind == LITERAL:
                 assert b.text[t0:t1] == md[s0:s1]
+    got, want = copydesk_prose(md, doc), reference_prose(md)
+    if example["example"] in INTENDED:
+        assert got != want, f"example {example['example']} now agrees: remove it from INTENDED"
+        return
+    assert got == want, (example["section"], md)
 
 
 def test_the_examples_are_all_there():
