@@ -446,10 +446,15 @@ def _child_init():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _worker_main(conn) -> None:
+def _worker_main(conn, parent_ends=()) -> None:
     """A worker process: chunks of tasks in, their results out, on its own pipe (``conn``)
     until the parent sends None or goes away. Nothing is shared with the other workers (no
-    queue, no lock), so a worker killed at any moment can block no one."""
+    queue, no lock), so a worker killed at any moment can block no one. ``parent_ends``: the
+    parent's ends of the pipes made so far (this worker's and earlier workers'), inherited by
+    the fork and closed here, so that the parent's exit (even without stopping its workers:
+    ``os._exit``, SIGKILL) ends the pipe and this loop."""
+    for end in parent_ends:
+        end.close()
     _child_init()
     while True:
         try:
@@ -468,12 +473,30 @@ def _worker_main(conn) -> None:
         except (BrokenPipeError, EOFError, ConnectionResetError):
             return
         except Exception as exc:  # noqa: BLE001 - a result or an error that does not pickle
-            conn.send((seq, None, RuntimeError(f"a worker could not send its result: {exc!r}")))
+            try:
+                conn.send((seq, None, RuntimeError(f"a worker could not send its result: {exc!r}")))
+            except Exception:  # noqa: BLE001 - the parent is gone
+                return
 
 
 class WorkerDied(InputError):
     """A worker process ended while it linted (killed by a signal, out of memory): one line
     naming the files it had, exit status 2 in the CLI, no report."""
+
+
+class _Flag:
+    """A lock with a flag set under it (``gone``: a worker's pipe has ended)."""
+
+    def __init__(self):
+        import threading
+
+        self._lock, self.gone = threading.Lock(), False
+
+    def __enter__(self):
+        self._lock.acquire()
+
+    def __exit__(self, *exc):
+        self._lock.release()
 
 
 class _Workers:
@@ -489,13 +512,17 @@ class _Workers:
 
         self.results = queue.SimpleQueue()
         self.procs, self.conns, self.threads = [], [], []
-        for _ in range(jobs):
-            mine, theirs = ctx.Pipe(duplex=True)
-            proc = ctx.Process(target=_worker_main, args=(theirs,), daemon=True)
-            proc.start()
-            theirs.close()
-            self.procs.append(proc)
-            self.conns.append(mine)
+        try:
+            for _ in range(jobs):
+                mine, theirs = ctx.Pipe(duplex=True)
+                self.conns.append(mine)
+                proc = ctx.Process(target=_worker_main, args=(theirs, list(self.conns)), daemon=True)
+                self.procs.append(proc)
+                proc.start()
+                theirs.close()
+        except BaseException:  # a failed fork, Ctrl-C: the workers started so far end too
+            self.stop()
+            raise
 
     #: chunks sent to a worker and not answered yet: the next is waiting in its pipe when it
     #: finishes one (one at a time left it idle while the parent read its results and replied)
@@ -509,48 +536,63 @@ class _Workers:
         todo = iter(enumerate(chunks))
         take = threading.Lock()
 
-        def send(proc, conn, room, sent, gone):
+        def send(proc, conn, room, sent, lock):
             """Each worker's chunks, at most AHEAD unanswered, then None (the end)."""
             while True:
                 room.acquire()
-                if gone:  # the worker ended (receive): nothing more to send it
-                    return
-                with take:
-                    job = next(todo, None)
-                try:
-                    if job is None:
-                        conn.send(None)
+                with lock:  # with receive(): a chunk is either seen by it or never taken
+                    if lock.gone:  # the worker ended: nothing more to send it
                         return
-                    sent.append(job)
-                    conn.send(job)
+                    with take:
+                        job = next(todo, None)
+                    if job is not None:
+                        sent.append(job)
+                try:
+                    conn.send(job)  # None: the end
                 except Exception:  # noqa: BLE001 - the worker is gone: receive() says so
                     return
+                if job is None:
+                    return
 
-        def receive(proc, conn, room, sent, gone):
+        def died(proc, job) -> WorkerDied:
+            proc.join(1)
+            code = proc.exitcode
+            why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+            files = ", ".join(str(t[0]) for t in job[1][:3]) + (", ..." if len(job[1]) > 3 else "")
+            return WorkerDied(f"a worker process ended ({why}) while it linted {files}")
+
+        def receive(proc, conn, room, sent, lock):
             """Each answer of a worker to the results; its end while it had chunks, an error."""
+            import pickle
+
             while True:
                 try:
-                    answer = conn.recv()
+                    data = conn.recv_bytes()
                 except Exception:  # noqa: BLE001 - the worker is gone (or stop() closed the pipe)
-                    gone.append(proc)
+                    with lock:
+                        lock.gone = True
+                        job = sent[0] if sent else None
                     room.release()  # send() may be waiting for room: it stops
-                    if sent:
-                        job = sent[0]
-                        proc.join(1)
-                        code = proc.exitcode
-                        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-                        files = ", ".join(t[0] for t in job[1][:3]) + (", ..." if len(job[1]) > 3 else "")
-                        self.results.put((job[0], None, WorkerDied(
-                            f"a worker process ended ({why}) while it linted {files}")))
+                    if job is not None:
+                        try:
+                            error = died(proc, job)
+                        except Exception as exc:  # noqa: BLE001 - an error is put whatever happens
+                            error = WorkerDied(f"a worker process ended ({exc!r})")
+                        self.results.put((job[0], None, error))
                     return
-                sent.popleft()
+                with lock:
+                    job = sent.popleft()
+                try:
+                    answer = pickle.loads(data)
+                except Exception as exc:  # noqa: BLE001 - sent, but not readable here
+                    answer = (job[0], None, RuntimeError(f"a worker's answer could not be read: {exc!r}"))
                 self.results.put(answer)
                 room.release()
 
         for proc, conn in zip(self.procs, self.conns):
-            room, sent, gone = threading.Semaphore(self.AHEAD), collections.deque(), []
+            room, sent, lock = threading.Semaphore(self.AHEAD), collections.deque(), _Flag()
             for target in (send, receive):
-                t = threading.Thread(target=target, args=(proc, conn, room, sent, gone), daemon=True,
+                t = threading.Thread(target=target, args=(proc, conn, room, sent, lock), daemon=True,
                                      name="copydesk-pool")
                 t.start()
                 self.threads.append(t)
@@ -569,13 +611,16 @@ class _Workers:
 
         deadline = time.monotonic() + wait
         for proc in self.procs:
-            if proc.exitcode is None:
-                try:
+            try:
+                if proc.exitcode is None:
                     proc.kill()
-                except (OSError, ValueError):
-                    pass
+            except Exception:  # noqa: BLE001 - never started, or already gone
+                pass
         for proc in self.procs:
-            proc.join(max(0.0, deadline - time.monotonic()))
+            try:
+                proc.join(max(0.0, deadline - time.monotonic()))
+            except Exception:  # noqa: BLE001 - never started
+                pass
         for t in self.threads:  # each ends as its worker's end of the pipe closes
             t.join(max(0.0, deadline - time.monotonic()))
         for conn in self.conns:

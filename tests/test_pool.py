@@ -109,3 +109,95 @@ def test_ctrl_c_stops_the_workers_at_once(tmp_path, patched):
     assert all(p.exitcode is not None for p in pool.procs)
     assert time.monotonic() - started < 10
     stream.close()
+
+
+def _explode():
+    raise ValueError("this object cannot be rebuilt here")
+
+
+class _Unreadable:
+    """Pickles in the worker, fails to unpickle in the parent."""
+
+    def __reduce__(self):
+        return (_explode, ())
+
+
+def test_an_answer_the_parent_cannot_read_is_an_error_at_once(tmp_path, monkeypatch):
+    def lint_source(source, path, rules, severity_for=None, fmt=None):
+        result = FileResult(path, source)
+        if path.endswith("odd.txt"):
+            result.note = _Unreadable()
+        return result
+
+    monkeypatch.setattr(runner, "lint_source", lint_source)
+    tasks = _files(tmp_path, [f"f{i:02d}.txt" for i in range(10)] + ["odd.txt"])
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="could not be read") as info:
+        _within(60, lambda: list(runner.iter_many(tasks, {}, jobs=2)))
+    assert not isinstance(info.value, runner.WorkerDied)  # the worker was alive: not called dead
+    assert time.monotonic() - started < 10
+
+
+def test_a_dead_worker_is_named_with_path_objects_too(tmp_path, patched):
+    from pathlib import Path
+
+    tasks = [(Path(t[0]), *t[1:]) for t in _files(tmp_path, ["die.txt"] + [f"f{i:02d}.txt" for i in range(12)])]
+    with pytest.raises(runner.WorkerDied, match="die.txt"):
+        _within(60, lambda: list(runner.iter_many(tasks, {}, jobs=2)))
+
+
+def test_a_failed_start_stops_the_workers_already_started():
+    real = mp.get_context("fork")
+
+    class Ctx:  # the second worker cannot be started (a failed fork, a Ctrl-C)
+        made = 0
+
+        def Pipe(self, duplex=True):
+            return real.Pipe(duplex)
+
+        def Process(self, **kw):
+            Ctx.made += 1
+            if Ctx.made == 2:
+                raise KeyboardInterrupt
+            proc = real.Process(**kw)
+            started.append(proc)
+            return proc
+
+    started: list = []
+    with pytest.raises(KeyboardInterrupt):
+        runner._Workers(Ctx(), 2)
+    assert len(started) == 1 and started[0].exitcode is not None  # ended, not left behind
+
+
+def test_the_workers_end_when_their_parent_dies_without_stopping_them(tmp_path):
+    """A parent that leaves by os._exit (as the CLI does) or is killed: its workers' pipes end
+    and they exit (they used to hold the other ends themselves, inherited by the fork, and
+    waited for a chunk forever)."""
+    import subprocess
+
+    script = (
+        "import multiprocessing as mp, os, sys\n"
+        "from lint import runner\n"
+        "pool = runner._Workers(mp.get_context('fork'), 2)\n"
+        "print(' '.join(str(p.pid) for p in pool.procs), flush=True)\n"
+        "os._exit(0)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                         cwd=str(tmp_path), env=dict(os.environ, PYTHONPATH=str(runner.Path(runner.__file__).parent.parent)))
+    pids = [int(p) for p in out.stdout.split()]
+    assert len(pids) == 2, out.stderr
+
+    def alive(pid):
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                return "\nState:\tZ" not in fh.read()  # a zombie has ended
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 20
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [p for p in pids if alive(p)]
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert not left, "workers outlived their parent"
