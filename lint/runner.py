@@ -440,7 +440,6 @@ def _record(cache, task, result) -> None:
 def _child_init():
     import signal
 
-    _WORKER["in_child"] = True
     # Ctrl-C goes to the whole process group: the parent stops the workers (stop_workers), which
     # must not each print a traceback of their own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -500,8 +499,9 @@ class _Flag:
 
 
 class _Workers:
-    """Forked worker processes, each fed by a thread of the parent over its own pipe, one chunk
-    at a time; results come back in a queue, in any order (``run`` puts them in task order).
+    """Forked worker processes, each with its own pipe, on which two threads of the parent send
+    it chunks of tasks (:data:`AHEAD` unanswered at most) and receive its answers; results come
+    back in a queue, in any order (``run`` puts them in task order).
     multiprocessing.Pool was used before: its workers share one result queue and its lock, so
     a worker killed while it sent a result (Pool.terminate on Ctrl-C) left the lock taken and
     the parent waiting for it forever. Here :meth:`stop` kills the workers outright (SIGKILL:
@@ -625,8 +625,6 @@ class _Workers:
             t.join(max(0.0, deadline - time.monotonic()))
         for conn in self.conns:
             conn.close()
-
-    terminate = stop
 
 
 _POOLS: list = []  # the worker pools running now (stop_workers)

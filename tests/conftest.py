@@ -87,11 +87,7 @@ COSTLIEST = {
 
 
 def _costliest_first(items) -> None:
-    cost = {}
-    for item in items:
-        name = item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
-        cost.setdefault(name, -COSTLIEST.get(name, 0.0))
-    items.sort(key=lambda item: cost[item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]])  # stable
+    items.sort(key=lambda item: -COSTLIEST.get(item.path.name, 0.0))  # stable: collection order within
 
 
 def pytest_collection_modifyitems(config, items):
@@ -251,11 +247,15 @@ def _warm_root(config) -> Path | None:
     return Path(cache.mkdir("copydesk-warm-rule-cache")) if cache is not None else None
 
 
+try:
+    import fcntl  # the warm rule cache's lock (POSIX)
+except ImportError:  # pragma: no cover - Windows: one warm cache per process
+    fcntl = None
+
+
 def _ensure_warm(root: Path) -> Path:
     """The warm rule cache folder of this code and these rules under ``root``, built (under a
     lock: one builder at a time, the others wait and then find it) if it is not there yet."""
-    import fcntl
-
     key = _warm_key()
     folder = root / key
     with open(root / "warm-rule-cache.lock", "w") as lock:
@@ -290,11 +290,7 @@ def _start_warm_build(config) -> None:
             or not config.getoption("numprocesses", None):
         return
     root = _warm_root(config)
-    try:
-        import fcntl  # noqa: F401 - the lock
-    except ImportError:
-        return
-    if root is None or (root / f"{_warm_key()}.complete").is_file():
+    if fcntl is None or root is None or (root / f"{_warm_key()}.complete").is_file():
         return
     import subprocess
 
@@ -324,9 +320,7 @@ def warm_rule_cache(request, tmp_path_factory):
         root = tmp_path_factory.getbasetemp()
         if os.environ.get("PYTEST_XDIST_WORKER"):
             root = root.parent  # the run's folder, above each worker's own
-    try:
-        import fcntl  # noqa: F401 - the lock
-    except ImportError:  # no flock: one per process
+    if fcntl is None:  # no flock: one per process
         folder = tmp_path_factory.mktemp("warm-rule-cache")
         _build_warm_cache(folder)
         return folder

@@ -1,5 +1,6 @@
-"""copydesk corpus (lint/corpus.py) on real Dask clusters: the same diagnostics as check, a
-scheduler and a worker started as processes, Parquet in and out, --resume, bad records.
+"""copydesk corpus (lint/corpus.py) on real Dask clusters: the same diagnostics as check, the
+command's own cluster and one that is not (a scheduler in the test process, a worker process),
+Parquet in and out, --resume, bad records.
 
 The cluster tests are marked ``cluster`` (select them with ``-m cluster``); they run by default.
 """
