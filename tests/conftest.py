@@ -210,13 +210,17 @@ def _build_warm_cache(folder: Path) -> None:
     lint.regex.gate), as a first run leaves them."""
     from lint import rulecache
 
+    from lint.regex import gate
+
     build = Path(tempfile.mkdtemp(prefix="copydesk-test-build-"))
     before = os.environ.get("COPYDESK_CACHE_DIR")
     os.environ["COPYDESK_CACHE_DIR"] = str(build)
+    # the gate's database over the built-in rules' patterns alone, as a fresh process stores it
+    # (tests/test_accel.py's built_gate loads it), whatever this process has registered before
+    saved = gate._REGISTRY, gate._SORTED, gate._MEMO
+    gate._REGISTRY, gate._SORTED, gate._MEMO = {}, None, {}
     try:
         _real_load_rules(cache=True)
-        from lint.regex import gate
-
         gate.prebuild()  # as the first run of 64 files or more stores it (lint.regex.gate.BUILD_AT)
         built = rulecache.cache_file([_packs.builtin_pack_dir()])
         assert built is not None and built.is_file(), "the rule set cache was not written"
@@ -227,6 +231,9 @@ def _build_warm_cache(folder: Path) -> None:
     finally:
         os.environ["COPYDESK_CACHE_DIR"] = before if before is not None else _RULE_CACHE
         shutil.rmtree(build, ignore_errors=True)
+        registered = gate._REGISTRY
+        gate._REGISTRY, gate._SORTED, gate._MEMO = saved
+        gate.register_keys(list(registered))
 
 
 def _warm_key() -> str:

@@ -97,16 +97,31 @@ def _rule_patterns():
 
 @pytest.fixture(scope="module")
 def built_gate(tmp_path_factory, warm_rule_cache):
-    """The gate over this process's registered patterns (the built-in rules' among them), in a
-    temporary cache folder: loaded from the database the warm rule cache stores (built by
-    gate.prebuild for the built-in rule set, by the same code: ~1.5 s of CPU saved), or built
-    there when this process has registered more patterns (another pack loaded earlier)."""
+    """The gate over the built-in rules' patterns, in a temporary cache folder: loaded from the
+    database the warm rule cache stores (built by gate.prebuild for the built-in rule set alone,
+    by the same code: ~1.3 s of CPU saved), or built there if it is not stored.
+
+    gate.current() keys the database by every pattern this process has registered: a test file
+    run before this one in the same process (pytest-xdist hands a worker several) may have loaded
+    another pack, whose patterns then changed the key, and the fixture built a database of its
+    own (~1.3 s of CPU) instead of loading the stored one. For the module's tests the registry
+    (and the gates remembered by it) is this process's registry as it would be with the built-in
+    rule set alone: what loading its stored rule set registers (each pattern kind registers its
+    patterns as it is unpickled); afterwards, what it was, with whatever the tests registered."""
     old = os.environ.get("COPYDESK_CACHE_DIR")
     folder = tmp_path_factory.mktemp("gate-cache")
     shutil.copytree(warm_rule_cache, folder, dirs_exist_ok=True)
     os.environ["COPYDESK_CACHE_DIR"] = str(folder)
+    saved = gate._REGISTRY, gate._SORTED, gate._MEMO
+    gate._REGISTRY, gate._SORTED, gate._MEMO = {}, None, {}
     try:
+        from lint.packs import load_rules
+
+        # the stored rule set (a cache folder of the test's own: never the session's shared
+        # rule set, tests/conftest.py): loading its rules registers the built-in rules' patterns
+        assert load_rules(cache=True).rules
         patterns = _rule_patterns()
+        assert {(rx.pattern, int(rx.flags)) for rx in patterns} <= set(gate._REGISTRY)
         assert gate.available()
         g = gate.current() or gate.current(build=True)
         assert g is not None
@@ -116,6 +131,11 @@ def built_gate(tmp_path_factory, warm_rule_cache):
             os.environ.pop("COPYDESK_CACHE_DIR", None)
         else:
             os.environ["COPYDESK_CACHE_DIR"] = old
+        registered, memo = gate._REGISTRY, gate._MEMO
+        gate._REGISTRY, gate._SORTED, gate._MEMO = saved
+        gate.register_keys(list(registered))
+        for key, value in memo.items():
+            gate._MEMO.setdefault(key, value)
 
 
 @needs_hyperscan
