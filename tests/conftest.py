@@ -86,6 +86,30 @@ COSTLIEST = {
 }
 
 
+#: test files that pytest-xdist runs in the same worker as another one (--dist loadfile: the two
+#: files are one unit of work, the second file's tests after the first's), because they share
+#: work done once per process: tests/test_joined.py compares its runs against
+#: test_literals.default_findings (~1 s of CPU to compute for a.txt and a.md), which a worker
+#: that had not run test_literals.py computed again
+SAME_WORKER = {"test_joined.py": "test_literals.py"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, but the files of SAME_WORKER go with the file they name."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class _SharedFiles(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            folder, _, name = scope.rpartition("/")
+            return f"{folder}/{SAME_WORKER[name]}" if name in SAME_WORKER else scope
+
+    return _SharedFiles(config, log)
+
+
 def _costliest_first(items) -> None:
     items.sort(key=lambda item: -COSTLIEST.get(item.path.name, 0.0))  # stable: collection order within
 
