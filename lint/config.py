@@ -205,6 +205,8 @@ def _candidates(rel: str) -> list[str]:
 
 @dataclass
 class Config:
+    """A configuration file's settings (or the defaults), with the folder its paths are
+    relative to."""
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
     select: list[str] | None = None

@@ -25,6 +25,8 @@ class FixError(Exception):
 
 @dataclass
 class FixOutcome:
+    """What the fix loop did to a text: the text before and after, the edits applied (all and per
+    round), the unsafe fixes refused, and the last lint of the fixed text."""
     source: str
     fixed: str
     applied: list[tuple[str, Edit]] = field(default_factory=list)  # (rule code, edit)

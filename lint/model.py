@@ -47,6 +47,7 @@ class Applicability(enum.IntEnum):
 
 @dataclass(frozen=True)
 class Edit:
+    """Replace ``source[start:end]`` with ``content`` (source offsets)."""
     start: int
     end: int
     content: str
@@ -57,6 +58,7 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """The edits that fix one finding, how safe they are to apply, and a title for people."""
     edits: tuple[Edit, ...]
     applicability: Applicability
     title: str
@@ -71,6 +73,7 @@ class Fix:
 
 @dataclass
 class Diagnostic:
+    """One finding: its rule, severity, message, source span, fix (if any) and confidence."""
     code: str
     name: str
     category: str
@@ -97,6 +100,7 @@ class Example:
 
 @dataclass
 class RuleMeta:
+    """A rule's metadata, as its rule file declares it (everything but the compiled check)."""
     code: str
     name: str
     kind: str

@@ -89,6 +89,8 @@ class Suppression:
 
 @dataclass
 class Document:
+    """A parsed article: its source, format, prose blocks (each mapped to source offsets) and
+    suppression comments."""
     path: str
     source: str
     format: str

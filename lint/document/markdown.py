@@ -209,6 +209,8 @@ def markdown_it():
 
 @dataclass
 class _Line:
+    """A source line: its start, its end, and the offset of its first character that is not
+    indentation."""
     s: int
     e: int
     first: int
