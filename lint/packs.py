@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from ._record import FACTORY, Record
 from pathlib import Path
 
 from .model import Applicability, Example, RuleMeta, Severity
@@ -139,20 +141,28 @@ def read_list(path: Path) -> list[str]:
     return items
 
 
-@dataclass
-class Rule:
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class Rule(Record):
     """A rule: its metadata and its compiled check (a kind instance)."""
     meta: RuleMeta
     impl: object  # a compiled kind instance with .check(doc, rule) -> hits
 
+    def __init__(self, meta: RuleMeta, impl: object):
+        self.meta = meta
+        self.impl = impl
 
-@dataclass
-class RuleSet:
+
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class RuleSet(Record):
     """The rules of the loaded packs, in load order, and the fingerprint of the files they came
     from."""
     rules: list[Rule] = field(default_factory=list)
     #: hash of every file in the packs (rules and data): part of the cache key
     fingerprint: str = ""
+
+    def __init__(self, rules: list[Rule] = FACTORY, fingerprint: str = ""):
+        self.rules = [] if rules is FACTORY else rules
+        self.fingerprint = fingerprint
 
     @property
     def metas(self) -> list[RuleMeta]:
