@@ -23,6 +23,10 @@ from __future__ import annotations
 import marshal
 import os
 from dataclasses import dataclass
+
+from ._record import FrozenRecord
+
+_set = object.__setattr__
 from stat import S_ISREG
 from zlib import crc32
 from pathlib import Path
@@ -79,8 +83,8 @@ def seen(st, before_ns: int):
 
 # -- the codec: a result as stored ------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Stored:
+@dataclass(init=False, repr=False, eq=False)  # frozen (lint._record)
+class Stored(FrozenRecord):
     """What a report needs of a linted file, as the result store keeps it, the workers send it
     back and the JSON reporter copies it: the one codec of a stored result (``Stored.of`` a
     result, ``to_dict``/``from_dict`` to and from the store, ``diagnostics()`` and ``verdict()``
@@ -103,6 +107,16 @@ class Stored:
     diagnostics_json: str
     verdict_json: str | None
     lines: tuple = ()
+
+    def __init__(self, findings: tuple, likely_mt: bool, line_starts: tuple | None, length: int,
+                 diagnostics_json: str, verdict_json: str | None, lines: tuple = ()):
+        _set(self, "findings", findings)
+        _set(self, "likely_mt", likely_mt)
+        _set(self, "line_starts", line_starts)
+        _set(self, "length", length)
+        _set(self, "diagnostics_json", diagnostics_json)
+        _set(self, "verdict_json", verdict_json)
+        _set(self, "lines", lines)
 
     @classmethod
     def of(cls, result, lines: tuple = ()) -> "Stored":

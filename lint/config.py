@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._record import FACTORY, Record
 from ._sha import sha256
 from .model import RuleMeta, Severity
 
@@ -203,8 +204,10 @@ def _candidates(rel: str) -> list[str]:
 
 # --------------------------------------------------------------------------- the config
 
-@dataclass
-class Config:
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class Config(Record):
+    """A configuration file's settings (or the defaults), with the folder its paths are
+    relative to."""
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
     select: list[str] | None = None
@@ -217,6 +220,25 @@ class Config:
     fail_on: Severity | None = None
     languagetool: dict = field(default_factory=dict)
     packs_key: tuple | None = field(default=None, compare=False, repr=False)  # (file shown, key): errors
+
+    def __init__(self, path: Path | None = None, root: Path = FACTORY, select: list[str] | None = None,
+                 ignore: list[str] = FACTORY, extend_select: list[str] = FACTORY,
+                 severity: dict[str, Severity] = FACTORY, per_file_ignores: dict[str, list[str]] = FACTORY,
+                 packs: list[Path] = FACTORY, exclude: list[str] = FACTORY, fail_on: Severity | None = None,
+                 languagetool: dict = FACTORY, packs_key: tuple | None = None):
+        self.path = path
+        self.root = Path.cwd() if root is FACTORY else root
+        self.select = select
+        self.ignore = [] if ignore is FACTORY else ignore
+        self.extend_select = [] if extend_select is FACTORY else extend_select
+        self.severity = {} if severity is FACTORY else severity
+        self.per_file_ignores = {} if per_file_ignores is FACTORY else per_file_ignores
+        self.packs = [] if packs is FACTORY else packs
+        self.exclude = [] if exclude is FACTORY else exclude
+        self.fail_on = fail_on
+        self.languagetool = {} if languagetool is FACTORY else languagetool
+        self.packs_key = packs_key
+        self.__post_init__()
 
     def check_packs(self) -> None:
         """Each folder of ``packs`` exists and holds rule files: a ConfigError naming the key

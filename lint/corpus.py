@@ -776,6 +776,8 @@ def read_output(path) -> list[dict]:
 
 @dataclass
 class Options:
+    """What ``copydesk corpus`` was asked to do: inputs, output, record fields, cluster and run
+    settings."""
     inputs: list
     output: str
     spec: Spec = field(default_factory=Spec)

@@ -10,6 +10,10 @@ import re
 import enum
 from dataclasses import dataclass, field
 
+from ._record import FACTORY, FrozenRecord, Record
+
+_set = object.__setattr__  # a frozen record's __init__ sets its fields past its __setattr__
+
 
 class Severity(enum.IntEnum):
     INFO = 1
@@ -45,21 +49,33 @@ class Applicability(enum.IntEnum):
         return self.name.lower().replace("_", "-")
 
 
-@dataclass(frozen=True)
-class Edit:
+@dataclass(init=False, repr=False, eq=False)  # frozen: its methods are written here (lint._record)
+class Edit(FrozenRecord):
+    """Replace ``source[start:end]`` with ``content`` (source offsets)."""
     start: int
     end: int
     content: str
+
+    def __init__(self, start: int, end: int, content: str):
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "content", content)
 
     def to_json(self) -> dict:
         return {"start": self.start, "end": self.end, "content": self.content}
 
 
-@dataclass(frozen=True)
-class Fix:
+@dataclass(init=False, repr=False, eq=False)  # frozen (lint._record)
+class Fix(FrozenRecord):
+    """The edits that fix one finding, how safe they are to apply, and a title for people."""
     edits: tuple[Edit, ...]
     applicability: Applicability
     title: str
+
+    def __init__(self, edits: tuple[Edit, ...], applicability: Applicability, title: str):
+        _set(self, "edits", edits)
+        _set(self, "applicability", applicability)
+        _set(self, "title", title)
 
     def to_json(self) -> dict:
         return {
@@ -69,8 +85,9 @@ class Fix:
         }
 
 
-@dataclass
-class Diagnostic:
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class Diagnostic(Record):
+    """One finding: its rule, severity, message, source span, fix (if any) and confidence."""
     code: str
     name: str
     category: str
@@ -81,12 +98,24 @@ class Diagnostic:
     fix: Fix | None = None
     confidence: float = 1.0
 
+    def __init__(self, code: str, name: str, category: str, severity: Severity, message: str, start: int,
+                 end: int, fix: Fix | None = None, confidence: float = 1.0):
+        self.code = code
+        self.name = name
+        self.category = category
+        self.severity = severity
+        self.message = message
+        self.start = start
+        self.end = end
+        self.fix = fix
+        self.confidence = confidence
+
     def sort_key(self) -> tuple:
         return (self.start, self.end, self.code)
 
 
-@dataclass(frozen=True)
-class Example:
+@dataclass(init=False, repr=False, eq=False)  # frozen (lint._record)
+class Example(FrozenRecord):
     """A rule example. ``spans`` are the exact spans a fail example must produce."""
 
     text: str
@@ -94,9 +123,17 @@ class Example:
     fixed: str | None = None
     format: str = "text"
 
+    def __init__(self, text: str, spans: tuple[tuple[int, int], ...] = (), fixed: str | None = None,
+                 format: str = "text"):  # noqa: A002 - the field's name
+        _set(self, "text", text)
+        _set(self, "spans", spans)
+        _set(self, "fixed", fixed)
+        _set(self, "format", format)
 
-@dataclass
-class RuleMeta:
+
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class RuleMeta(Record):
+    """A rule's metadata, as its rule file declares it (everything but the compiled check)."""
     code: str
     name: str
     kind: str
@@ -120,6 +157,35 @@ class RuleMeta:
     passes: tuple[Example, ...] = ()
     fixes: tuple[Example, ...] = ()
     options: dict = field(default_factory=dict)
+
+    def __init__(self, code: str, name: str, kind: str, category: str, family: str, summary: str, why: str,
+                 severity: Severity, path: str, zones: tuple[str, ...] = (), quote_policy: str = "flag",
+                 fix_applicability: Applicability | None = None, fix_safety: str = "", tags: tuple[str, ...] = (),
+                 aliases: tuple[str, ...] = (), since: str = "", default_enabled: bool = True,
+                 demote_after: int | None = None, fail: tuple[Example, ...] = (), passes: tuple[Example, ...] = (),
+                 fixes: tuple[Example, ...] = (), options: dict = FACTORY):
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.category = category
+        self.family = family
+        self.summary = summary
+        self.why = why
+        self.severity = severity
+        self.path = path
+        self.zones = zones
+        self.quote_policy = quote_policy
+        self.fix_applicability = fix_applicability
+        self.fix_safety = fix_safety
+        self.tags = tags
+        self.aliases = aliases
+        self.since = since
+        self.default_enabled = default_enabled
+        self.demote_after = demote_after
+        self.fail = fail
+        self.passes = passes
+        self.fixes = fixes
+        self.options = {} if options is FACTORY else options
 
 
 _BREAK = re.compile(r"\r\n?|\n")

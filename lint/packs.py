@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from ._record import FACTORY, Record
 from pathlib import Path
 
 from .model import Applicability, Example, RuleMeta, Severity
@@ -139,17 +141,28 @@ def read_list(path: Path) -> list[str]:
     return items
 
 
-@dataclass
-class Rule:
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class Rule(Record):
+    """A rule: its metadata and its compiled check (a kind instance)."""
     meta: RuleMeta
     impl: object  # a compiled kind instance with .check(doc, rule) -> hits
 
+    def __init__(self, meta: RuleMeta, impl: object):
+        self.meta = meta
+        self.impl = impl
 
-@dataclass
-class RuleSet:
+
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class RuleSet(Record):
+    """The rules of the loaded packs, in load order, and the fingerprint of the files they came
+    from."""
     rules: list[Rule] = field(default_factory=list)
     #: hash of every file in the packs (rules and data): part of the cache key
     fingerprint: str = ""
+
+    def __init__(self, rules: list[Rule] = FACTORY, fingerprint: str = ""):
+        self.rules = [] if rules is FACTORY else rules
+        self.fingerprint = fingerprint
 
     @property
     def metas(self) -> list[RuleMeta]:
@@ -441,15 +454,12 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.yaml") if "data" not in p.relative_to(folder).parts)
 
 
-def fingerprint(folders) -> tuple[str, list[str]]:
-    """The hash of every rule and data file (``.yaml``, ``.txt``) in the folders, by relative
-    name and content, in sorted path order; and the files hashed."""
+def _pack_files(folders) -> list[tuple[tuple, str]]:
+    """The rule and data files (``.yaml``, ``.txt``) of the folders that :func:`fingerprint`
+    hashes, in its order: (relative parts, full path)."""
     import os
 
-    from ._sha import sha256
-
-    digest = sha256()
-    hashed = []
+    out = []
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -465,12 +475,44 @@ def fingerprint(folders) -> tuple[str, list[str]]:
             entries.sort(key=lambda e: tuple(p.lower() for p in e[0]))
         else:
             entries.sort()
-        for parts, full in entries:
-            if os.path.isfile(full):
-                with open(full, "rb") as fh:
-                    digest.update(os.sep.join(parts).encode() + b"\0" + fh.read())
-                hashed.append(full)
+        out.extend(entries)
+    return out
+
+
+def fingerprint(folders) -> tuple[str, list[str]]:
+    """The hash of every rule and data file (``.yaml``, ``.txt``) in the folders, by relative
+    name and content, in sorted path order; and the files hashed."""
+    import os
+
+    from ._sha import sha256
+
+    digest = sha256()
+    hashed = []
+    for parts, full in _pack_files(folders):
+        if os.path.isfile(full):
+            with open(full, "rb") as fh:
+                digest.update(os.sep.join(parts).encode() + b"\0" + fh.read())
+            hashed.append(full)
     return digest.hexdigest(), hashed
+
+
+def pack_stats(folders) -> tuple:
+    """What :func:`fingerprint` reads, by stat instead of content: per file its path, size,
+    modification and change times (ns) and inode. A stored rule set (lint.rulecache) keeps it
+    with the fingerprint, so that a run whose pack files all have the stats they had when it
+    was stored takes the stored fingerprint instead of reading and hashing every file (~3 ms
+    of a one-file run), as the result store trusts a file's stat (lint.cache)."""
+    import os
+
+    out = []
+    for _parts, full in _pack_files(folders):
+        try:
+            st = os.stat(full)
+        except OSError:
+            out.append((full, None))
+            continue
+        out.append((full, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode))
+    return tuple(out)
 
 
 def load_rules(extra_dirs=(), include_builtin: bool = True, cache: bool = False) -> RuleSet:
@@ -478,15 +520,17 @@ def load_rules(extra_dirs=(), include_builtin: bool = True, cache: bool = False)
     ``extra_dirs`` packs. ``cache``: reuse (and store) the built rule set in the per-user rule
     cache (:mod:`lint.rulecache`); any problem with the cache only means building normally."""
     folders = ([builtin_pack_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
-    fp, hashed = fingerprint(folders)
-    if cache and all(f.is_dir() for f in folders):
+    if not cache:
+        return _build(folders, fingerprint(folders)[0])
+    # taken before the files are hashed: a file changed in between is hashed again next time
+    stats = pack_stats(folders)
+    if all(f.is_dir() for f in folders):
         from . import rulecache
 
-        cached = rulecache.load(folders, fp)
+        cached = rulecache.load(folders, lambda: fingerprint(folders)[0], stats)
         if cached is not None:
             return cached
-    if not cache:
-        return _build(folders, fp)
+    fp, hashed = fingerprint(folders)
     global _READS
     from . import rulecache
     from .regex import Recorder
@@ -496,7 +540,7 @@ def load_rules(extra_dirs=(), include_builtin: bool = True, cache: bool = False)
         with Recorder() as recorder:
             rs = _build(folders, fp)
             deps = sorted({p.resolve() for p in _READS} - {Path(f).resolve() for f in hashed})
-            rulecache.save(folders, rs, recorder, deps)
+            rulecache.save(folders, rs, recorder, deps, stats)
     finally:
         _READS = previous
     return rs

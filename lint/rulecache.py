@@ -82,11 +82,13 @@ def cache_file(folders) -> Path | None:
     return d / f"{PREFIX}{name}{SUFFIX}"
 
 
-def cache_key(folders, fingerprint: str) -> str:
+def cache_key(folders, fingerprint: str, presume: bool = False) -> str:
+    """``presume``: with the regex engine's tag as it is if its self-test passes, without
+    running it (lint.regex.cache_tag)."""
     from .regex import cache_tag
 
     parts = (str(FORMAT), __version__, sys.version, str(sys.hexversion), sys.implementation.cache_tag or "",
-             cache_tag(), _code_stamp(), _folders_id(folders), fingerprint)
+             cache_tag(presume), _code_stamp(), _folders_id(folders), fingerprint)
     return sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -119,8 +121,11 @@ _META_STRINGS = ("code", "name", "kind", "category", "family", "summary", "why",
                  "quote_policy", "fix_safety", "since")
 
 
-def load(folders, fingerprint: str):
-    """The cached rule set for these folders, or None (absent, stale, corrupt, unreadable)."""
+def load(folders, fingerprint, stats=None):
+    """The cached rule set for these folders, or None (absent, stale, corrupt, unreadable).
+    ``fingerprint``: the packs' (lint.packs.fingerprint), or a function that computes it,
+    called only when ``stats`` (lint.packs.pack_stats, taken now) are not the stats stored with
+    the rule set: then the stored fingerprint stands for the files' content."""
     path = cache_file(folders)
     if path is None:
         return None
@@ -142,7 +147,21 @@ def load(folders, fingerprint: str):
                 os.close(fd)
         stream = io.BytesIO(data)
         header = pickle.load(stream)
-        if type(header) is not dict or header.get("key") != cache_key(folders, fingerprint):
+        if type(header) is not dict:
+            return None
+        restat = False  # the files were hashed: their stats are stored with the rule set below
+        if callable(fingerprint):
+            stored = header.get("fingerprint")
+            if stats is not None and type(stored) is str and header.get("stats") == stats:
+                fingerprint = stored
+            else:
+                fingerprint, restat = fingerprint(), stats is not None
+        key = header.get("key")
+        if key == cache_key(folders, fingerprint, presume=True):
+            from .regex import trust_self_test
+
+            trust_self_test()  # stored under the same interpreter, code and engine tag
+        elif key != cache_key(folders, fingerprint):
             return None
         deps = header.get("deps", [])
         if type(deps) is not list or not all(type(d) is tuple and len(d) == 2 and type(d[0]) is str
@@ -151,12 +170,26 @@ def load(folders, fingerprint: str):
         for dep, digest in deps:
             if file_digest(dep) != digest:
                 return None
+        start = stream.tell()
         metas = pickle.load(stream)
         if type(metas) is not list or not all(_valid_meta(m) for m in metas):
             return None
+        if restat:  # touched files of the same content: the next run need not hash them again
+            _restat(path, {**header, "stats": stats, "fingerprint": fingerprint}, data, start)
         return CachedRuleSet(metas, fingerprint, folders, data, stream.tell())
     except Exception:  # noqa: BLE001 - a cache problem is never the user's problem: rebuild
         return None
+
+
+def _restat(path, header: dict, data: bytes, start: int) -> None:
+    """Store ``header`` (new stats) before the rest of the stored file, as it is."""
+    from ._atomic import write_then_rename
+
+    try:
+        head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+        write_then_rename(str(path), head + data[start:], prefix=f".{PREFIX}")
+    except Exception:  # noqa: BLE001 - only slower: hashed again next time
+        pass
 
 
 def _body(data: bytes, offset: int, fingerprint: str):
@@ -249,8 +282,9 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
-def save(folders, ruleset, recorder, deps) -> bool:
-    """Store ``ruleset``; False (and nothing written) when that is not possible here."""
+def save(folders, ruleset, recorder, deps, stats=None) -> bool:
+    """Store ``ruleset``; False (and nothing written) when that is not possible here.
+    ``stats``: the packs' files as they were before they were hashed (see :func:`load`)."""
     from ._atomic import write_then_rename
 
     if not recorder.active:
@@ -260,18 +294,25 @@ def save(folders, ruleset, recorder, deps) -> bool:
         return False
     try:
         body = io.BytesIO()
-        pickle.dump({"key": cache_key(folders, ruleset.fingerprint),
-                     "deps": [(str(p), file_digest(p)) for p in deps]}, body, protocol=pickle.HIGHEST_PROTOCOL)
+        header = {"key": cache_key(folders, ruleset.fingerprint),
+                  "deps": [(str(p), file_digest(p)) for p in deps]}
+        if stats is not None:
+            header.update(stats=stats, fingerprint=ruleset.fingerprint)
+        pickle.dump(header, body, protocol=pickle.HIGHEST_PROTOCOL)
         from .regex import re_seeds, statics
 
         # the metadata first (a run may need nothing else), then the patterns re's cache held
         # (lint.regex.seed) and the document parsers' own (lint.regex.static), stored compiled,
         # then the rules
         pickle.dump([r.meta for r in ruleset.rules], body, protocol=pickle.HIGHEST_PROTOCOL)
-        _Pickler(body, recorder).dump((re_seeds(), statics()))
+        seeds = re_seeds()
+        _Pickler(body, recorder).dump((seeds, statics()))
         _Pickler(body, recorder).dump(ruleset)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_then_rename(str(path), body.getvalue(), prefix=f".{PREFIX}")
+        from .regex import _stored
+
+        _stored.store_seeds(path.parent, seeds)  # read by the next ``import lint`` (lint/__init__.py)
     except Exception:  # noqa: BLE001 - read-only home, full disk, an unpicklable rule: only slower
         return False
     # (the Hyperscan gate's database, lint.regex.gate, is built by the first run with enough
@@ -286,10 +327,11 @@ def clean() -> int:
     if d is None or not d.is_dir():
         return 0
     from .regex import gate
+    from .regex._stored import SEEDS_PREFIX
 
     for p in d.iterdir():
         if (p.name.startswith((PREFIX, f".{PREFIX}")) and p.name.endswith((SUFFIX, ".tmp"))) \
-                or p.name.startswith((gate.PREFIX, f".{gate.PREFIX}")):
+                or p.name.startswith((gate.PREFIX, f".{gate.PREFIX}", SEEDS_PREFIX, f".{SEEDS_PREFIX}")):
             try:
                 p.unlink()
                 n += 1

@@ -30,6 +30,8 @@ def _unwritten(path: str, why: str) -> WriteError:
 
 @dataclass
 class FileResult:
+    """The result of linting (or fixing) one file: its findings and verdict, or the one-line error
+    that stopped it."""
     path: str
     source: str = ""
     format: str = "text"

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lint.fixer import _select, _widen, finite_verb, fix_source, glued_starts, unsafe_loss
+from lint.clauses import finite_verb, glued_starts
+from lint.fixer import _select, _widen, fix_source, unsafe_loss
 from lint.model import Applicability, Edit
 from lint.packs import load_rules
 from lint.runner import lint_source

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .._record import FACTORY, Record
 import os.path
 import re
 
@@ -34,8 +36,8 @@ FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "mar
            ".html": "html", ".htm": "html"}
 
 
-@dataclass
-class Block:
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class Block(Record):
     """A unit of prose: a paragraph, heading, list item, table cell, caption …"""
 
     kind: str
@@ -47,6 +49,17 @@ class Block:
     index: int = 0
     #: lines (1-based) the block occupies; used by "disable-next-line"
     first_line: int = 0
+
+    def __init__(self, kind: str, text: str, map: TextMap, src_start: int, src_end: int,  # noqa: A002
+                 zone: str = "body", index: int = 0, first_line: int = 0):
+        self.kind = kind
+        self.text = text
+        self.map = map
+        self.src_start = src_start
+        self.src_end = src_end
+        self.zone = zone
+        self.index = index
+        self.first_line = first_line
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         return self.map.to_source(start, end)
@@ -77,8 +90,8 @@ class Block:
         return {}
 
 
-@dataclass
-class Suppression:
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class Suppression(Record):
     """Rules silenced on a source range. ``codes`` empty means every rule."""
 
     codes: frozenset[str]
@@ -86,9 +99,17 @@ class Suppression:
     end: int
     line: int  # where the comment is, for "unused suppression" reports
 
+    def __init__(self, codes: frozenset[str], start: int, end: int, line: int):
+        self.codes = codes
+        self.start = start
+        self.end = end
+        self.line = line
 
-@dataclass
-class Document:
+
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class Document(Record):
+    """A parsed article: its source, format, prose blocks (each mapped to source offsets) and
+    suppression comments."""
     path: str
     source: str
     format: str
@@ -99,6 +120,18 @@ class Document:
     #: what rule kinds derive from the whole document and share (lint.kinds.joined views)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     _lines: LineIndex | None = None
+
+    def __init__(self, path: str, source: str, format: str, blocks: list[Block] = FACTORY,  # noqa: A002
+                 suppressions: list[Suppression] = FACTORY, comments: list[tuple[int, int, str]] = FACTORY,
+                 memo: dict = FACTORY, _lines: LineIndex | None = None):
+        self.path = path
+        self.source = source
+        self.format = format
+        self.blocks = [] if blocks is FACTORY else blocks
+        self.suppressions = [] if suppressions is FACTORY else suppressions
+        self.comments = [] if comments is FACTORY else comments
+        self.memo = {} if memo is FACTORY else memo
+        self._lines = _lines
 
     @property
     def lines(self) -> LineIndex:

@@ -32,6 +32,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .._record import Record
+
 from . import Block, Document
 from ..regex import static
 from .mdalign import Aligner
@@ -207,11 +209,18 @@ def markdown_it():
     return _MD
 
 
-@dataclass
-class _Line:
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class _Line(Record):
+    """A source line: its start, its end, and the offset of its first character that is not
+    indentation."""
     s: int
     e: int
     first: int
+
+    def __init__(self, s: int, e: int, first: int):
+        self.s = s
+        self.e = e
+        self.first = first
 
 
 class _FrontMatter:

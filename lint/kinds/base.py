@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from .._record import FACTORY, Record
 from pathlib import Path
 
 from .. import regex
@@ -11,8 +13,8 @@ from ..packs import data_path, read_list
 _LIST_REF = re.compile(r"\{\{([a-z][a-z0-9_-]*)\}\}")
 
 
-@dataclass
-class Hit:
+@dataclass(init=False, repr=False, eq=False)  # lint._record
+class Hit(Record):
     """A finding in a block's text coordinates (``block`` None: ``start``/``end`` are source offsets)."""
 
     block: object
@@ -24,6 +26,16 @@ class Hit:
     message: str | None = None
     #: caps the rule's fix applicability for this hit (an ``Applicability``); never raises it
     fix_cap: object = None
+
+    def __init__(self, block: object, start: int, end: int, vars: dict = FACTORY,  # noqa: A002
+                 edits: list | None = None, message: str | None = None, fix_cap: object = None):
+        self.block = block
+        self.start = start
+        self.end = end
+        self.vars = {} if vars is FACTORY else vars
+        self.edits = edits
+        self.message = message
+        self.fix_cap = fix_cap
 
 
 class Kind:

@@ -13,7 +13,7 @@ import re
 from ..document.sentences import sentences
 from .. import literals
 from .base import Hit, Kind, compile_regex, normalise
-from ..fixer import finite_verb, glued_starts, opens_sentence
+from ..clauses import finite_verb, glued_starts, opens_sentence
 
 
 _RUN = re.compile(r"[a-z0-9]+")
@@ -69,11 +69,11 @@ class Standalone(Kind):
         """The span of a matched segment that is the leftover. A sentence glued to it without a
         stop ("Click here to read more The vote was 7-2 …", "Read more: Floods hit the region
         The colour …", "… changed in 1998 Click here to read more") is not part of it. The
-        segment is cut at a place where such a sentence may begin (:func:`lint.fixer.glued_starts`)
+        segment is cut at a place where such a sentence may begin (:func:`lint.clauses.glued_starts`)
         when the side that stays reported is still matched whole by the rule and the other side
         is a sentence. After the leftover, that side must open like one
-        (:func:`lint.fixer.opens_sentence`; the earliest such cut wins). Before it, it must have
-        a finite verb (:func:`lint.fixer.finite_verb`) while the leftover has none and starts
+        (:func:`lint.clauses.opens_sentence`; the earliest such cut wins). Before it, it must have
+        a finite verb (:func:`lint.clauses.finite_verb`) while the leftover has none and starts
         where the rule's phrase does: without its first word it no longer matches, so a
         pattern's leading wildcard cannot cut a name ("via Norman | Camera on Amazon (Click
         here)"). A rule that compares whole blocks may also be cut where a sentence after a stop

@@ -256,12 +256,14 @@ def re_cache_keys() -> frozenset:
     return frozenset(k for c in _re_caches() for k in c)
 
 
-def seed_re_cache(seeds) -> int:
+def seed_re_cache(seeds, need_self_test: bool = True) -> int:
     """Put stored seeds (:func:`re_cache_seeds`) into ``re``'s cache, where not there already
     and while it has room; one of them (the shortest) is first compared with a fresh build
-    (StaleRegex otherwise). Returns how many were added."""
+    (StaleRegex otherwise). Returns how many were added. ``need_self_test``: only where the
+    engine's self-test passes (seeds are plain ``re`` patterns, unshifted: a fresh build by
+    ``re``'s own compiler checks them without it)."""
     caches = _re_caches()
-    if not seeds or not caches or not ENABLED or not self_test():
+    if not seeds or not caches or not ENABLED or (need_self_test and not self_test()):
         return 0
     cache = caches[0]
     room = getattr(re, "_MAXCACHE", 512) - len(cache)
@@ -280,3 +282,79 @@ def seed_re_cache(seeds) -> int:
     for key, p in built:
         cache[key] = p
     return len(built)
+
+
+# -- re's cache seeds before anything is imported ---------------------------------------------------
+#
+# The seeds above come with the stored rule set, which a run loads after importing Copydesk,
+# click and json, whose modules compile their patterns at import (about forty, ~90 us each with
+# Python's compiler). The same seeds are also kept in a file of their own per interpreter,
+# read by ``import lint`` before anything else (lint/__init__.py): marshal, no pickle, no
+# rule set; each pattern checked as above.
+
+SEEDS_PREFIX = "reseed-"
+SEEDS_FORMAT = 1
+
+
+def seeds_file(folder) -> str:
+    """The seed file of this interpreter in ``folder`` (the rule cache folder)."""
+    import os
+    from zlib import crc32
+
+    tag = f"{SEEDS_FORMAT}\0{sys.version}\0{sys.hexversion}\0{MAGIC}\0{getattr(_sre, 'CODESIZE', '?')}"
+    return os.path.join(str(folder), f"{SEEDS_PREFIX}{crc32(tag.encode('utf-8', 'surrogateescape')):08x}.marshal")
+
+
+def _seeds_header() -> tuple:
+    return (SEEDS_FORMAT, sys.version, sys.hexversion, MAGIC, getattr(_sre, "CODESIZE", None))
+
+
+def store_seeds(folder, seeds) -> bool:
+    """Write ``seeds`` (:func:`re_cache_seeds`) to this interpreter's seed file; False when
+    there is nothing to write or it cannot be written."""
+    if not ENABLED or not seeds:
+        return False
+    import marshal
+
+    from .._atomic import write_then_rename
+
+    try:
+        write_then_rename(seeds_file(folder), marshal.dumps((_seeds_header(), list(seeds))),
+                          prefix="." + SEEDS_PREFIX)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def load_seeds(folder) -> int:
+    """Seed ``re``'s cache from this interpreter's seed file in ``folder``; how many patterns
+    were added (0: no file, another interpreter's, not ours, malformed, or a pattern that does
+    not rebuild: nothing is added then)."""
+    if not ENABLED or folder is None:
+        return 0
+    import marshal
+    import os
+    import stat
+
+    try:
+        fd = os.open(seeds_file(folder), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return 0
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 16 << 20 \
+                or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+            return 0  # a FIFO must not hang the import; only a file of our own is read
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            data = marshal.loads(fh.read())
+        if type(data) is not tuple or len(data) != 2 or data[0] != _seeds_header() or type(data[1]) is not list \
+                or not all(type(x) is tuple and len(x) == 7 for x in data[1]):
+            return 0
+        return seed_re_cache(data[1], need_self_test=False)
+    except Exception:  # noqa: BLE001 - seeds only save time: anything wrong, compile as usual
+        return 0
+    finally:
+        if fd >= 0:
+            os.close(fd)

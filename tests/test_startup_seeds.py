@@ -1,0 +1,185 @@
+"""What a one-file run no longer does at start-up: hash every rule file when their stats are the
+ones stored with the rule set (lint.packs.pack_stats), run the regex engine's self-test when the
+stored rule set's key already vouches for it (lint.regex.trust_self_test), and compile the
+patterns modules build at import (the seed file read by ``import lint``,
+lint.regex._stored.load_seeds). Each is checked to stay correct: a changed file is still seen,
+a wrong seed file is never used."""
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lint import packs, regex, rulecache
+from lint.cli import main
+from lint.packs import builtin_pack_dir, load_rules
+from lint.regex import _stored
+from lint.runner import lint_source
+
+ROOT = Path(__file__).resolve().parent.parent
+stored_engine = pytest.mark.skipif(not regex.ENABLED or not _stored.self_test(),
+                                   reason="the stored regex engine is not used on this interpreter")
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    d = tmp_path / "rule-cache"
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(d))
+    return d
+
+
+def _pack(tmp_path) -> Path:
+    """A user pack of one rule (FOOT001) and its family's data lists."""
+    pack = tmp_path / "pack"
+    top = builtin_pack_dir()
+    shutil.copytree(top / "foot" / "data", pack / "foot" / "data")
+    (source,) = (top / "foot").glob("FOOT001-*.yaml")
+    shutil.copy2(source, pack / "foot" / source.name)
+    return pack
+
+
+def _no_hashing(monkeypatch):
+    def fail(folders):
+        raise AssertionError("the pack files were read and hashed")
+
+    monkeypatch.setattr(packs, "fingerprint", fail)
+
+
+def test_unchanged_pack_files_are_not_hashed_again(cache_dir, tmp_path, monkeypatch):
+    pack = _pack(tmp_path)
+    built = load_rules([pack], include_builtin=False, cache=True)
+    with monkeypatch.context() as m:
+        _no_hashing(m)
+        again = load_rules([pack], include_builtin=False, cache=True)
+        assert again.fingerprint == built.fingerprint and [r.meta for r in again.rules] == [r.meta for r in built.rules]
+    # a file touched (new times, same content): hashed again, and the stored rule set still serves
+    (lst,) = pack.glob("foot/data/footers.txt")
+    os.utime(lst)
+    assert load_rules([pack], include_builtin=False, cache=True).fingerprint == built.fingerprint
+    with monkeypatch.context() as m:  # its new stats were stored: no hashing next time
+        _no_hashing(m)
+        load_rules([pack], include_builtin=False, cache=True)
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(cache_dir, tmp_path):
+    """Same size, the old modification time put back: the change time (which no program sets)
+    and the content still differ, so the list is hashed and the rule sees the new entry."""
+    pack = _pack(tmp_path)
+    text = "Residents gathered in the square.\n\nZzqx qqzv\n"
+
+    def codes():
+        rs = load_rules([pack], include_builtin=False, cache=True)
+        return {d.code for d in lint_source(text, "a.txt", rs.rules).diagnostics}
+
+    assert codes() == set()
+    (lst,) = pack.glob("foot/data/footers.txt")
+    st = lst.stat()
+    data = lst.read_bytes()
+    entry = b"zzqx qqzv\n"
+    assert data.endswith(b"\n") and len(data) > len(entry) + 2
+    lst.write_bytes(data[: -len(entry) - 1] + b"\n" + entry)  # the last bytes replaced: same size
+    os.utime(lst, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert lst.stat().st_size == st.st_size and lst.stat().st_mtime_ns == st.st_mtime_ns
+    assert codes() == {"FOOT001"}
+
+
+def test_the_stats_cover_every_file_the_fingerprint_reads(tmp_path):
+    pack = _pack(tmp_path)
+    (pack / "foot" / "notes.md").write_text("not a rule file", encoding="utf-8")
+    hashed = packs.fingerprint([pack])[1]
+    stats = packs.pack_stats([pack])
+    assert [s[0] for s in stats] == hashed and len(hashed) > 2
+    assert all(len(s) == 6 and s[1] == os.stat(s[0]).st_size for s in stats)
+
+
+@stored_engine
+def test_a_stored_rule_set_spares_the_engines_self_test(cache_dir, warm_rule_cache, monkeypatch):
+    shutil.copytree(warm_rule_cache, cache_dir)
+    folders = [builtin_pack_dir()]
+    monkeypatch.setattr(_stored, "_SELF_TESTED", None)
+
+    runs = []
+    real = _stored.self_test
+    monkeypatch.setattr(_stored, "self_test", lambda: runs.append(1) or real())
+    cached = rulecache.load(folders, packs.fingerprint(folders)[0])
+    assert cached is not None and _stored._SELF_TESTED is True and not runs
+    # a key that does not match (another fingerprint) proves nothing: the self-test is run
+    monkeypatch.setattr(_stored, "_SELF_TESTED", None)
+    assert rulecache.load(folders, "0" * 64) is None and runs
+
+
+# -- the seed file ---------------------------------------------------------------------------------
+
+def _seed_file(folder) -> Path:
+    return Path(_stored.seeds_file(folder))
+
+
+@stored_engine
+def test_storing_a_rule_set_writes_the_seed_file_and_import_reads_it(cache_dir, warm_rule_cache, monkeypatch):
+    shutil.copytree(warm_rule_cache, cache_dir)
+    path = _seed_file(cache_dir)
+    assert path.is_file(), "the warm rule cache holds no seed file"
+    header, seeds = marshal.loads(path.read_bytes())
+    # the patterns of modules imported before the rule set is loaded: json's, Copydesk's own
+    from json import scanner
+
+    from lint import crossdoc, suppress
+
+    for rx in (scanner.NUMBER_RE, crossdoc._MARKUP, suppress._DIRECTIVE):
+        assert any(p == rx.pattern and pf == rx.flags for p, _, pf, *_ in seeds), rx.pattern
+    re.purge()
+    n = _stored.load_seeds(cache_dir)
+    assert n >= len(seeds) // 2
+    for pattern, flags, *_ in seeds[:50]:  # each one what re.compile gives
+        cached = re._cache.get((str, pattern, flags))
+        if cached is not None:
+            assert cached == re._compiler.compile(pattern, flags)
+    # a fresh interpreter: `import lint` seeds re's cache before anything else is imported
+    code = ("import re, sys; n = len(re._cache); import lint; "
+            "print(len(re._cache) - n, 'json' in sys.modules, 'lint.model' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), "COPYDESK_CACHE_DIR": str(cache_dir)})
+    added, json_first, _ = out.stdout.split()
+    assert int(added) >= n // 2 and json_first == "False", out.stdout + out.stderr
+
+
+@stored_engine
+def test_a_wrong_seed_file_is_never_used(cache_dir, warm_rule_cache):
+    shutil.copytree(warm_rule_cache, cache_dir)
+    path = _seed_file(cache_dir)
+    header, seeds = marshal.loads(path.read_bytes())
+    pattern, flags, pflags, code, groups, groupindex, indexgroup = next(s for s in seeds if len(s[3]) > 8)
+    wrong = [
+        b"",
+        b"not marshal data",
+        marshal.dumps((("another", "interpreter"), seeds)),  # another interpreter's header
+        marshal.dumps((header, seeds[:3] + [("x",)])),  # a malformed entry
+        # an opcode list that is not the pattern's (another pattern's code under its name)
+        marshal.dumps((header, [(pattern, flags, pflags, next(s[3] for s in seeds if s[3] != code), groups,
+                                 groupindex, indexgroup)])),
+    ]
+    for data in wrong:
+        path.write_bytes(data)
+        re.purge()
+        before = dict(re._cache)
+        assert _stored.load_seeds(cache_dir) == 0, data[:40]
+        assert re._cache == before
+    path.unlink()
+    os.mkfifo(path)  # a FIFO where the file was: skipped, not waited on
+    assert _stored.load_seeds(cache_dir) == 0
+
+
+@stored_engine
+def test_clean_removes_the_seed_file(cache_dir, warm_rule_cache, tmp_path, monkeypatch):
+    shutil.copytree(warm_rule_cache, cache_dir)
+    assert _seed_file(cache_dir).is_file()
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["clean"])
+    assert not _seed_file(cache_dir).exists()
