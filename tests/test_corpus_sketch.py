@@ -4,13 +4,17 @@ the frequent lines of the one-process reference (lint.crossdoc), copies of an ar
 once, even when a tiny sketch lets many infrequent lines through to pass 1b."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import random
 from collections import Counter
 
 import pytest
 
-np = pytest.importorskip("numpy")
+# asked without importing it (numpy costs ~0.1 s of CPU to import, in every pytest-xdist worker
+# that collects this file, whether or not it runs its tests): imported by the tests that use it
+if importlib.util.find_spec("numpy") is None:
+    pytest.skip("numpy is not installed (copydesk[corpus])", allow_module_level=True)
 
 from lint import corpus as engine  # noqa: E402
 from lint import crossdoc  # noqa: E402
@@ -80,6 +84,8 @@ def _pass1_by_hand(parts, spec, width, depth, shards, spill=None, min_docs=5, mi
 
 
 def test_the_sketch_never_undercounts_and_is_exact_when_wide():
+    import numpy as np
+
     rng = np.random.default_rng(3)
     values = np.unique(rng.integers(0, 2**63, size=3000, dtype=np.uint64))
     counts = rng.integers(1, 50, size=len(values)).astype(np.uint32)

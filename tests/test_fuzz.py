@@ -24,6 +24,7 @@ it (tests/conftest.py).
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
 import re
@@ -31,7 +32,6 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-import jsonschema
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
@@ -48,7 +48,26 @@ from fuzz_gen import SUFFIX, articles, newlines, soups
 
 RULES = [r for r in load_rules().rules if r.meta.default_enabled]
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "report-v1.schema.json").read_text(encoding="utf-8"))
-VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+class _Validator:
+    """The report schema's validator, made at its first use: jsonschema costs ~0.05 s of CPU to
+    import, in every pytest-xdist worker that collects this file (not only the one running it).
+    (An object, not a function: the tests' code reads as before, and Hypothesis, which derives
+    a test's examples from its code under derandomize, generates the same ones.)"""
+
+    @functools.cached_property
+    def _validator(self):
+        import jsonschema
+
+        return jsonschema.Draft202012Validator(SCHEMA)
+
+    def validate(self, instance) -> None:
+        self._validator.validate(instance)
+
+
+VALIDATOR = _Validator()
+
 FIX_RULES = RULES
 
 # COPYDESK_FUZZ_EXAMPLES=N: a longer, randomised search (not for CI), e.g. to hunt for new bugs
