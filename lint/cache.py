@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import marshal
 import os
-from dataclasses import dataclass
-
-from ._record import FrozenRecord
-
-_set = object.__setattr__
+from pathlib import Path
 from stat import S_ISREG
 from zlib import crc32
-from pathlib import Path
 
 from . import __version__
+from ._record import FrozenRecord, record
 from ._sha import sha256
+
+_set = object.__setattr__  # a frozen record's __init__ sets its fields past its __setattr__
 
 CACHE_DIR = ".copydesk_cache"
 FORMAT = 7  # raise when what a shard or the path index holds changes shape
@@ -83,7 +81,7 @@ def seen(st, before_ns: int):
 
 # -- the codec: a result as stored ------------------------------------------------------------
 
-@dataclass(init=False, repr=False, eq=False)  # frozen (lint._record)
+@record(frozen=True)
 class Stored(FrozenRecord):
     """What a report needs of a linted file, as the result store keeps it, the workers send it
     back and the JSON reporter copies it: the one codec of a stored result (``Stored.of`` a

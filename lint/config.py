@@ -17,10 +17,10 @@ import dataclasses
 import datetime
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
-from ._record import FACTORY, Record
+from ._record import FACTORY, Record, record
 from ._sha import sha256
 from .model import RuleMeta, Severity
 
@@ -204,7 +204,7 @@ def _candidates(rel: str) -> list[str]:
 
 # --------------------------------------------------------------------------- the config
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class Config(Record):
     """A configuration file's settings (or the defaults), with the folder its paths are
     relative to."""

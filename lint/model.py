@@ -8,9 +8,9 @@ from __future__ import annotations
 import bisect
 import re
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 
-from ._record import FACTORY, FrozenRecord, Record
+from ._record import FACTORY, FrozenRecord, Record, record
 
 _set = object.__setattr__  # a frozen record's __init__ sets its fields past its __setattr__
 
@@ -49,7 +49,7 @@ class Applicability(enum.IntEnum):
         return self.name.lower().replace("_", "-")
 
 
-@dataclass(init=False, repr=False, eq=False)  # frozen: its methods are written here (lint._record)
+@record(frozen=True)  # its methods: written here and in lint._record
 class Edit(FrozenRecord):
     """Replace ``source[start:end]`` with ``content`` (source offsets)."""
     start: int
@@ -65,7 +65,7 @@ class Edit(FrozenRecord):
         return {"start": self.start, "end": self.end, "content": self.content}
 
 
-@dataclass(init=False, repr=False, eq=False)  # frozen (lint._record)
+@record(frozen=True)
 class Fix(FrozenRecord):
     """The edits that fix one finding, how safe they are to apply, and a title for people."""
     edits: tuple[Edit, ...]
@@ -85,7 +85,7 @@ class Fix(FrozenRecord):
         }
 
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class Diagnostic(Record):
     """One finding: its rule, severity, message, source span, fix (if any) and confidence."""
     code: str
@@ -114,7 +114,7 @@ class Diagnostic(Record):
         return (self.start, self.end, self.code)
 
 
-@dataclass(init=False, repr=False, eq=False)  # frozen (lint._record)
+@record(frozen=True)
 class Example(FrozenRecord):
     """A rule example. ``spans`` are the exact spans a fail example must produce."""
 
@@ -131,7 +131,7 @@ class Example(FrozenRecord):
         _set(self, "format", format)
 
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class RuleMeta(Record):
     """A rule's metadata, as its rule file declares it (everything but the compiled check)."""
     code: str

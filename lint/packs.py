@@ -5,11 +5,10 @@ Every error names the file, the line and the key. Unknown keys are errors.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
-from ._record import FACTORY, Record
+from dataclasses import field
 from pathlib import Path
 
+from ._record import FACTORY, Record, record
 from .model import Applicability, Example, RuleMeta, Severity
 
 CATEGORIES = ("punctuation", "mt-phrasing", "ui-leftover", "caption-credit", "attribution",
@@ -141,7 +140,7 @@ def read_list(path: Path) -> list[str]:
     return items
 
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class Rule(Record):
     """A rule: its metadata and its compiled check (a kind instance)."""
     meta: RuleMeta
@@ -152,7 +151,7 @@ class Rule(Record):
         self.impl = impl
 
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class RuleSet(Record):
     """The rules of the loaded packs, in load order, and the fingerprint of the files they came
     from."""
@@ -496,14 +495,21 @@ def fingerprint(folders) -> tuple[str, list[str]]:
     return digest.hexdigest(), hashed
 
 
-def pack_stats(folders) -> tuple:
+def pack_stats(folders) -> tuple | None:
     """What :func:`fingerprint` reads, by stat instead of content: per file its path, size,
-    modification and change times (ns) and inode. A stored rule set (lint.rulecache) keeps it
-    with the fingerprint, so that a run whose pack files all have the stats they had when it
-    was stored takes the stored fingerprint instead of reading and hashing every file (~3 ms
-    of a one-file run), as the result store trusts a file's stat (lint.cache)."""
+    modification and change times (ns), inode and mode. A stored rule set (lint.rulecache)
+    keeps it with the fingerprint, so that a run whose pack files all have the stats they had
+    when it was stored takes the stored fingerprint instead of reading and hashing every file
+    (~3 ms of a one-file run), as the result store trusts a file's stat (lint.cache). None when
+    a file changed less than ``lint.cache.RACY_NS`` ago: on a file system with coarse times, an
+    edit of the same size within the same tick would leave every stat as it is (the result
+    store records no stat for such a file either); the files are then hashed."""
     import os
+    import time
 
+    from .cache import RACY_NS
+
+    recent = time.time_ns() - RACY_NS
     out = []
     for _parts, full in _pack_files(folders):
         try:
@@ -511,6 +517,8 @@ def pack_stats(folders) -> tuple:
         except OSError:
             out.append((full, None))
             continue
+        if st.st_mtime_ns >= recent or st.st_ctime_ns >= recent:
+            return None
         out.append((full, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode))
     return tuple(out)
 

@@ -126,3 +126,48 @@ def test_repr_of_a_record_that_holds_itself_does_not_recurse():
     h = Hit(None, 1, 2)
     h.vars["self"] = h
     assert repr(h) == "Hit(block=None, start=1, end=2, vars={'self': ...}, edits=None, message=None, fix_cap=None)"
+
+
+@pytest.mark.parametrize("cls", RECORDS, ids=lambda c: c.__qualname__)
+def test_a_record_says_what_the_generated_dataclass_says(cls):
+    """Its dataclass parameters are those of the dataclass it replaces: a dataclass deriving from
+    a frozen record may be frozen (and only frozen), as from a frozen dataclass."""
+    ref = _reference(cls)
+    for name in ("init", "repr", "eq", "order", "unsafe_hash", "frozen"):
+        assert getattr(cls.__dataclass_params__, name) == getattr(ref.__dataclass_params__, name), name
+
+
+def test_classes_deriving_from_a_record_behave_as_from_the_dataclass():
+    from lint.model import Diagnostic, Edit, Severity
+
+    @dataclasses.dataclass(frozen=True)
+    class Tagged(Edit):
+        tag: str = ""
+
+    t = Tagged(1, 2, "x", "t")
+    assert t == Tagged(1, 2, "x", "t") != Tagged(1, 2, "x", "u") and hash(t) == hash(Tagged(1, 2, "x", "t"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        t.start = 3
+    with pytest.raises(TypeError, match="non-frozen"):
+        @dataclasses.dataclass
+        class Loose(Edit):
+            more: int = 0
+
+    class Plain(Edit):  # not a dataclass: its fields are frozen, other attributes are not
+        pass
+
+    p = Plain(1, 2, "x")
+    p.note = "kept"
+    assert p.note == "kept"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.end = 5
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del p.start
+
+    @dataclasses.dataclass
+    class Scored(Diagnostic):
+        score: float = 0.0
+
+    d = Scored("A", "n", "c", Severity.ERROR, "m", 1, 2, score=0.5)
+    assert d == Scored("A", "n", "c", Severity.ERROR, "m", 1, 2, score=0.5) != Scored("A", "n", "c", Severity.ERROR, "m", 1, 2)
+    assert "score=0.5" in repr(d)

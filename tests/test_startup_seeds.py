@@ -45,6 +45,16 @@ def _pack(tmp_path) -> Path:
     return pack
 
 
+@pytest.fixture
+def settled(monkeypatch):
+    """Pack files count as settled at once (lint.cache.RACY_NS): a file copied by a test has a
+    change time of now, which no program can set back, and the stats of a file changed in the
+    last two seconds are never stored (test_a_file_changed_just_now_is_always_hashed)."""
+    from lint import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+
+
 def _no_hashing(monkeypatch):
     def fail(folders):
         raise AssertionError("the pack files were read and hashed")
@@ -52,7 +62,7 @@ def _no_hashing(monkeypatch):
     monkeypatch.setattr(packs, "fingerprint", fail)
 
 
-def test_unchanged_pack_files_are_not_hashed_again(cache_dir, tmp_path, monkeypatch):
+def test_unchanged_pack_files_are_not_hashed_again(cache_dir, tmp_path, monkeypatch, settled):
     pack = _pack(tmp_path)
     built = load_rules([pack], include_builtin=False, cache=True)
     with monkeypatch.context() as m:
@@ -68,7 +78,7 @@ def test_unchanged_pack_files_are_not_hashed_again(cache_dir, tmp_path, monkeypa
         load_rules([pack], include_builtin=False, cache=True)
 
 
-def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(cache_dir, tmp_path):
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(cache_dir, tmp_path, settled):
     """Same size, the old modification time put back: the change time (which no program sets)
     and the content still differ, so the list is hashed and the rule sees the new entry."""
     pack = _pack(tmp_path)
@@ -90,7 +100,20 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(cache_dir, 
     assert codes() == {"FOOT001"}
 
 
-def test_the_stats_cover_every_file_the_fingerprint_reads(tmp_path):
+def test_a_file_changed_just_now_is_always_hashed(cache_dir, tmp_path, monkeypatch):
+    """On a file system with coarse times (a second, or a kernel tick), a file written, read and
+    then edited to the same size within one tick keeps every stat: no stats are stored while a
+    pack file is that recent, so its content is hashed."""
+    pack = _pack(tmp_path)
+    assert packs.pack_stats([pack]) is None  # just copied
+    load_rules([pack], include_builtin=False, cache=True)
+    with monkeypatch.context() as m:
+        _no_hashing(m)
+        with pytest.raises(AssertionError, match="hashed"):
+            load_rules([pack], include_builtin=False, cache=True)
+
+
+def test_the_stats_cover_every_file_the_fingerprint_reads(tmp_path, settled):
     pack = _pack(tmp_path)
     (pack / "foot" / "notes.md").write_text("not a rule file", encoding="utf-8")
     hashed = packs.fingerprint([pack])[1]
@@ -121,18 +144,31 @@ def _seed_file(folder) -> Path:
     return Path(_stored.seeds_file(folder))
 
 
+def _seeds(path) -> list:
+    header, digest, payload = marshal.loads(path.read_bytes())
+    return marshal.loads(payload)
+
+
+def _sealed(header, seeds) -> bytes:
+    """A seed file of ``seeds`` with a digest that matches them (as store_seeds writes it)."""
+    from lint._sha import sha256
+
+    payload = marshal.dumps(seeds)
+    return marshal.dumps((header, sha256(payload).digest(), payload))
+
+
 @stored_engine
 def test_storing_a_rule_set_writes_the_seed_file_and_import_reads_it(cache_dir, warm_rule_cache, monkeypatch):
     shutil.copytree(warm_rule_cache, cache_dir)
     path = _seed_file(cache_dir)
     assert path.is_file(), "the warm rule cache holds no seed file"
-    header, seeds = marshal.loads(path.read_bytes())
-    # the patterns of modules imported before the rule set is loaded: json's, Copydesk's own
-    from json import scanner
-
+    seeds = _seeds(path)
+    # the patterns of modules imported before the rule set is loaded (here Copydesk's own; json's
+    # too in a command's process, where json is imported after lint: in this one pytest imported
+    # it first, and patterns in re's cache before `import lint` are not written)
     from lint import crossdoc, suppress
 
-    for rx in (scanner.NUMBER_RE, crossdoc._MARKUP, suppress._DIRECTIVE):
+    for rx in (crossdoc._MARKUP, suppress._DIRECTIVE):
         assert any(p == rx.pattern and pf == rx.flags for p, _, pf, *_ in seeds), rx.pattern
     re.purge()
     n = _stored.load_seeds(cache_dir)
@@ -154,16 +190,23 @@ def test_storing_a_rule_set_writes_the_seed_file_and_import_reads_it(cache_dir, 
 def test_a_wrong_seed_file_is_never_used(cache_dir, warm_rule_cache):
     shutil.copytree(warm_rule_cache, cache_dir)
     path = _seed_file(cache_dir)
-    header, seeds = marshal.loads(path.read_bytes())
+    good = path.read_bytes()
+    header, digest, payload = marshal.loads(good)
+    seeds = marshal.loads(payload)
     pattern, flags, pflags, code, groups, groupindex, indexgroup = next(s for s in seeds if len(s[3]) > 8)
+    flipped = bytearray(payload)
+    flipped[len(flipped) // 2] ^= 0x04  # one bit, in the middle of the seeds
     wrong = [
         b"",
         b"not marshal data",
-        marshal.dumps((("another", "interpreter"), seeds)),  # another interpreter's header
-        marshal.dumps((header, seeds[:3] + [("x",)])),  # a malformed entry
-        # an opcode list that is not the pattern's (another pattern's code under its name)
-        marshal.dumps((header, [(pattern, flags, pflags, next(s[3] for s in seeds if s[3] != code), groups,
-                                 groupindex, indexgroup)])),
+        good[: len(good) // 2],  # cut short
+        marshal.dumps((header, digest, bytes(flipped))),  # damaged: the digest does not match
+        _sealed(("another", "interpreter"), seeds),  # another interpreter's
+        _sealed(header, seeds[:3] + [("x",)]),  # a malformed entry
+        # a well-formed file whose one pattern has another pattern's code: it is the shortest,
+        # so it is compared with a fresh compile
+        _sealed(header, [(pattern, flags, pflags, next(s[3] for s in seeds if s[3] != code), groups,
+                          groupindex, indexgroup)]),
     ]
     for data in wrong:
         path.write_bytes(data)
@@ -174,6 +217,24 @@ def test_a_wrong_seed_file_is_never_used(cache_dir, warm_rule_cache):
     path.unlink()
     os.mkfifo(path)  # a FIFO where the file was: skipped, not waited on
     assert _stored.load_seeds(cache_dir) == 0
+    path.unlink()
+    path.write_bytes(good)
+    re.purge()
+    assert _stored.load_seeds(cache_dir) > 50  # the file as written: used
+
+
+@stored_engine
+def test_patterns_compiled_before_import_lint_are_not_written(cache_dir, monkeypatch):
+    """Another program's patterns (in re's cache before ``import lint``) stay out of the file."""
+    mine = (str, r"zz(?:qx)+ another program's pattern", 0)
+    re.compile(mine[1])
+    seeds = _stored.re_cache_seeds()
+    assert any((str, p, f) == mine for p, f, *_ in seeds)
+    cache_dir.mkdir()
+    monkeypatch.setattr(_stored, "BEFORE", frozenset({mine}))
+    assert _stored.store_seeds(cache_dir, seeds)
+    written = _seeds(_seed_file(cache_dir))
+    assert written and not any((str, p, f) == mine for p, f, *_ in written)
 
 
 @stored_engine

@@ -1,12 +1,11 @@
 """Documents: the source, its blocks of extracted prose, and the maps between them."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from .._record import FACTORY, Record
 import os.path
 import re
+from dataclasses import field
 
+from .._record import FACTORY, Record, record
 from ..model import LineIndex
 from .textmap import MASK, TextMap
 
@@ -36,7 +35,7 @@ FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "mar
            ".html": "html", ".htm": "html"}
 
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class Block(Record):
     """A unit of prose: a paragraph, heading, list item, table cell, caption …"""
 
@@ -90,7 +89,7 @@ class Block(Record):
         return {}
 
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class Suppression(Record):
     """Rules silenced on a source range. ``codes`` empty means every rule."""
 
@@ -106,7 +105,7 @@ class Suppression(Record):
         self.line = line
 
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class Document(Record):
     """A parsed article: its source, format, prose blocks (each mapped to source offsets) and
     suppression comments."""

@@ -30,11 +30,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-
-from .._record import Record
 
 from . import Block, Document
+from .._record import Record, record
 from ..regex import static
 from .mdalign import Aligner
 from .textmap import MASK, TextMap
@@ -209,7 +207,7 @@ def markdown_it():
     return _MD
 
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class _Line(Record):
     """A source line: its start, its end, and the offset of its first character that is not
     indentation."""

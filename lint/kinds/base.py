@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
-from .._record import FACTORY, Record
+from dataclasses import field
 from pathlib import Path
 
 from .. import regex
+from .._record import FACTORY, Record, record
 from ..packs import data_path, read_list
 
 _LIST_REF = re.compile(r"\{\{([a-z][a-z0-9_-]*)\}\}")
 
 
-@dataclass(init=False, repr=False, eq=False)  # lint._record
+@record
 class Hit(Record):
     """A finding in a block's text coordinates (``block`` None: ``start``/``end`` are source offsets)."""
 

@@ -289,11 +289,18 @@ def seed_re_cache(seeds, need_self_test: bool = True) -> int:
 # The seeds above come with the stored rule set, which a run loads after importing Copydesk,
 # click and json, whose modules compile their patterns at import (about forty, ~90 us each with
 # Python's compiler). The same seeds are also kept in a file of their own per interpreter,
-# read by ``import lint`` before anything else (lint/__init__.py): marshal, no pickle, no
-# rule set; each pattern checked as above.
+# read by ``import lint`` before anything else (lint/__init__.py): marshal, no pickle, no rule
+# set. ``_sre.compile`` trusts the code it is given (a damaged opcode list can match wrongly or
+# crash the interpreter), and only the shortest seed is compared with a fresh compile, so the
+# file carries the SHA-256 of its seeds, checked before any is compiled: a damaged file is not
+# used. The seeds are written by the process that stored the rule set, less the patterns that
+# were in re's cache before ``import lint`` (another program's own, when a library user stored
+# it; :data:`BEFORE`).
 
 SEEDS_PREFIX = "reseed-"
-SEEDS_FORMAT = 1
+SEEDS_FORMAT = 2
+#: the keys of re's cache when ``import lint`` began (lint/__init__.py): not Copydesk's patterns
+BEFORE: frozenset = frozenset()
 
 
 def seeds_file(folder) -> str:
@@ -312,14 +319,17 @@ def _seeds_header() -> tuple:
 def store_seeds(folder, seeds) -> bool:
     """Write ``seeds`` (:func:`re_cache_seeds`) to this interpreter's seed file; False when
     there is nothing to write or it cannot be written."""
+    seeds = [s for s in seeds or () if (str, s[0], s[1]) not in BEFORE]
     if not ENABLED or not seeds:
         return False
     import marshal
 
     from .._atomic import write_then_rename
+    from .._sha import sha256
 
     try:
-        write_then_rename(seeds_file(folder), marshal.dumps((_seeds_header(), list(seeds))),
+        payload = marshal.dumps(seeds)
+        write_then_rename(seeds_file(folder), marshal.dumps((_seeds_header(), sha256(payload).digest(), payload)),
                           prefix="." + SEEDS_PREFIX)
     except (OSError, ValueError):
         return False
@@ -349,10 +359,16 @@ def load_seeds(folder) -> int:
         with os.fdopen(fd, "rb") as fh:
             fd = -1
             data = marshal.loads(fh.read())
-        if type(data) is not tuple or len(data) != 2 or data[0] != _seeds_header() or type(data[1]) is not list \
-                or not all(type(x) is tuple and len(x) == 7 for x in data[1]):
+        if type(data) is not tuple or len(data) != 3 or data[0] != _seeds_header() or type(data[2]) is not bytes:
             return 0
-        return seed_re_cache(data[1], need_self_test=False)
+        from .._sha import sha256
+
+        if sha256(data[2]).digest() != data[1]:
+            return 0  # damaged: not one pattern of it is compiled
+        seeds = marshal.loads(data[2])
+        if type(seeds) is not list or not all(type(x) is tuple and len(x) == 7 for x in seeds):
+            return 0
+        return seed_re_cache(seeds, need_self_test=False)
     except Exception:  # noqa: BLE001 - seeds only save time: anything wrong, compile as usual
         return 0
     finally:
