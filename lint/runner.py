@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, field, fields
 from pathlib import Path
 
+from ._record import FACTORY, Record, record
 from .document import format_for_path, parse
 from .model import Diagnostic, LineIndex
 
@@ -28,8 +29,8 @@ def _unwritten(path: str, why: str) -> WriteError:
     return WriteError(f"{path}: could not write fixes: {why}; nothing written")
 
 
-@dataclass
-class FileResult:
+@record
+class FileResult(Record):
     """The result of linting (or fixing) one file: its findings and verdict, or the one-line error
     that stopped it."""
     path: str
@@ -46,6 +47,26 @@ class FileResult:
     verdict: dict | None = None  # "likely machine-translated or spun" (lint.verdict)
     fix_rounds: list | None = None  # after `fix`: per round of the loop, (rule code, edit)s
     fix_spared: list | None = None  # after `fix`: (rule code, sentence) of unsafe fixes not applied
+
+    def __init__(self, path: str, source: str = "", format: str = "text",  # noqa: A002 - the field's name
+                 diagnostics: list[Diagnostic] = FACTORY, error: str | None = None, document: object = None,
+                 raw: bytes | None = None, bom: bool = False, unwritten: bool = False, fixed: str | None = None,
+                 original: str | None = None, verdict: dict | None = None, fix_rounds: list | None = None,
+                 fix_spared: list | None = None):
+        self.path = path
+        self.source = source
+        self.format = format
+        self.diagnostics = [] if diagnostics is FACTORY else diagnostics
+        self.error = error
+        self.document = document
+        self.raw = raw
+        self.bom = bom
+        self.unwritten = unwritten
+        self.fixed = fixed
+        self.original = original
+        self.verdict = verdict
+        self.fix_rounds = fix_rounds
+        self.fix_spared = fix_spared
 
     def to_dict(self) -> dict:
         """The file's entry of the JSON report (DESIGN.md §7), as ``--format json`` writes it."""
