@@ -244,3 +244,19 @@ def test_clean_removes_the_seed_file(cache_dir, warm_rule_cache, tmp_path, monke
     monkeypatch.chdir(tmp_path)
     CliRunner().invoke(main, ["clean"])
     assert not _seed_file(cache_dir).exists()
+
+
+def test_fix_and_report_are_made_only_when_named():
+    """A `check` does not pay for building the options of `fix` and `report` (lint.cli._LATER);
+    naming them, or listing the commands, makes them."""
+    import json
+
+    code = ("import json; from lint import cli; before = sorted(cli.main.commands); "
+            "fix = cli.main.get_command(None, 'fix'); "
+            "print(json.dumps([before, sorted(cli.main.commands), len(fix.params)]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    before, after, n_params = json.loads(out.stdout)
+    assert "check" in before and "fix" not in before and "report" not in before
+    assert "fix" in after and "report" not in after
+    assert n_params > 20  # the options it shares with check (_common)
