@@ -104,8 +104,8 @@ def pytest_xdist_make_scheduler(config, log):
     class _SharedFiles(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             scope = super()._split_scope(nodeid)
-            folder, _, name = scope.rpartition("/")
-            return f"{folder}/{SAME_WORKER[name]}" if name in SAME_WORKER else scope
+            folder, slash, name = scope.rpartition("/")
+            return folder + slash + SAME_WORKER[name] if name in SAME_WORKER else scope
 
     return _SharedFiles(config, log)
 
