@@ -24,6 +24,22 @@ if sys.dont_write_bytecode and not os.environ.get("COPYDESK_TEST_NO_PYCACHE"):
     sys.dont_write_bytecode = False
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
+# A pytest-xdist worker whose session is over has sent every result: it leaves without tearing
+# its interpreter down (freeing every module and object of ~1,600 tests took ~0.5 s, which the
+# controller waited for before it could exit). Registered before this module's other exit
+# handlers, so it runs after them (atexit runs the last registered first): the rule cache
+# folder below is still removed.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    def _leave_at_once() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(0)
+
+    atexit.register(_leave_at_once)
+
 # The rule set cache (lint.rulecache) of every test, and of the commands tests run, is a
 # temporary folder: never the real ~/.cache/copydesk. Each process (each pytest-xdist worker)
 # has its own.
