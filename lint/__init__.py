@@ -24,10 +24,9 @@ def _seed_regexes() -> None:
     rule set left (lint.regex._stored.load_seeds; ~3 ms of a one-file run). Nothing happens
     without one; nothing that goes wrong here is an error."""
     try:
-        from .regex import _stored, seed_early
+        from .regex import seed_early
         from .rulecache import cache_dir
 
-        _stored.BEFORE = _stored.re_cache_keys()  # not Copydesk's: never written to the seed file
         seed_early(cache_dir())
     except Exception:  # noqa: BLE001 - only ever slower
         pass

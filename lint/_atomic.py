@@ -1,10 +1,34 @@
 """Replacing a file whole: the new content goes to a temporary file in the same folder, which is
 then renamed over the target, so that a reader sees the old file or the new one, never half of
-one. Used for fixed articles, the result store and the rule-set cache."""
+one. Used for fixed articles, the result store and the rule-set cache; and reading such a file
+back (:func:`read_regular`) without ever blocking on what was put in its place."""
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+
+
+def read_regular(path: str, limit: int | None = None, own: bool = False) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file (None for a FIFO, a device, a socket or a
+    folder put where a stored file belongs), opened without blocking: a FIFO there must not hang
+    the run. None too, with ``limit``, for a file larger than that, and with ``own`` for a file
+    of another user (what is read runs as code: a pickle, compiled regex code). Raises OSError."""
+    from stat import S_ISREG
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not S_ISREG(st.st_mode) or (limit is not None and st.st_size > limit) \
+                or (own and hasattr(os, "getuid") and st.st_uid != os.getuid()):
+            return None
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # a regular file: reads never block anyway
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            return fh.read()
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 @contextmanager

@@ -41,22 +41,24 @@ def _compared(cls):
     return get
 
 
-def record(cls=None, *, frozen: bool = False):
-    """``@record`` (or ``@record(frozen=True)``) on a class deriving from :class:`Record` (or
-    :class:`FrozenRecord`) that writes its own ``__init__``: ``@dataclass(init=False, repr=False,
-    eq=False)``, then the class's dataclass parameters set to what ``@dataclass`` (or
-    ``@dataclass(frozen=True)``) records, which a dataclass deriving from it is checked against
-    (a frozen dataclass may only derive from a frozen one)."""
-    def wrap(c):
-        if frozen != issubclass(c, FrozenRecord) or not issubclass(c, Record):
-            raise TypeError(f"{c.__qualname__}: a frozen record derives from FrozenRecord, another from Record")
-        c = dataclass(init=False, repr=False, eq=False)(c)
-        params = c.__dataclass_params__
-        params.init = params.repr = params.eq = True
-        params.frozen = frozen
-        return c
+#: how a frozen record's ``__init__`` sets its fields, past its ``__setattr__`` (as the generated
+#: one does): ``assign(self, "start", start)``
+assign = object.__setattr__
 
-    return wrap if cls is None else wrap(cls)
+
+def record(cls):
+    """``@record`` on a class deriving from :class:`Record` (frozen: from :class:`FrozenRecord`)
+    that writes its own ``__init__``: ``@dataclass(init=False, repr=False, eq=False)``, then the
+    class's dataclass parameters set to what ``@dataclass`` (or ``@dataclass(frozen=True)``)
+    records, which a dataclass deriving from it is checked against (a frozen dataclass may only
+    derive from a frozen one)."""
+    if not issubclass(cls, Record):
+        raise TypeError(f"{cls.__qualname__}: a record derives from Record or FrozenRecord")
+    cls = dataclass(init=False, repr=False, eq=False)(cls)
+    params = cls.__dataclass_params__
+    params.init = params.repr = params.eq = True
+    params.frozen = issubclass(cls, FrozenRecord)
+    return cls
 
 
 class Record:

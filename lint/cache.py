@@ -27,10 +27,9 @@ from stat import S_ISREG
 from zlib import crc32
 
 from . import __version__
-from ._record import FrozenRecord, record
+from ._atomic import read_regular
+from ._record import FrozenRecord, assign, record
 from ._sha import sha256
-
-_set = object.__setattr__  # a frozen record's __init__ sets its fields past its __setattr__
 
 CACHE_DIR = ".copydesk_cache"
 FORMAT = 7  # raise when what a shard or the path index holds changes shape
@@ -81,7 +80,7 @@ def seen(st, before_ns: int):
 
 # -- the codec: a result as stored ------------------------------------------------------------
 
-@record(frozen=True)
+@record
 class Stored(FrozenRecord):
     """What a report needs of a linted file, as the result store keeps it, the workers send it
     back and the JSON reporter copies it: the one codec of a stored result (``Stored.of`` a
@@ -108,13 +107,13 @@ class Stored(FrozenRecord):
 
     def __init__(self, findings: tuple, likely_mt: bool, line_starts: tuple | None, length: int,
                  diagnostics_json: str, verdict_json: str | None, lines: tuple = ()):
-        _set(self, "findings", findings)
-        _set(self, "likely_mt", likely_mt)
-        _set(self, "line_starts", line_starts)
-        _set(self, "length", length)
-        _set(self, "diagnostics_json", diagnostics_json)
-        _set(self, "verdict_json", verdict_json)
-        _set(self, "lines", lines)
+        assign(self, "findings", findings)
+        assign(self, "likely_mt", likely_mt)
+        assign(self, "line_starts", line_starts)
+        assign(self, "length", length)
+        assign(self, "diagnostics_json", diagnostics_json)
+        assign(self, "verdict_json", verdict_json)
+        assign(self, "lines", lines)
 
     @classmethod
     def of(cls, result, lines: tuple = ()) -> "Stored":
@@ -237,26 +236,6 @@ def _load(path: str):
             not isinstance(data[1], dict):
         return None
     return data[1]
-
-
-def read_regular(path: str, limit: int | None = None) -> bytes | None:
-    """The bytes of ``path`` when it is a regular file (None for a FIFO, a device, a socket or a
-    folder put where a store file belongs), opened without blocking: a FIFO in the store must
-    not hang the run. ``limit``: None too for a file larger than that. Raises OSError."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
-    try:
-        st = os.fstat(fd)
-        if not S_ISREG(st.st_mode) or (limit is not None and st.st_size > limit):
-            return None
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)  # a regular file: reads never block anyway
-        with os.fdopen(fd, "rb") as fh:
-            fd = -1
-            return fh.read()
-    finally:
-        if fd >= 0:
-            os.close(fd)
 
 
 # -- what a store file may hold: anything else is a miss ---------------------------------------

@@ -10,9 +10,7 @@ import re
 import enum
 from dataclasses import field
 
-from ._record import FACTORY, FrozenRecord, Record, record
-
-_set = object.__setattr__  # a frozen record's __init__ sets its fields past its __setattr__
+from ._record import FACTORY, FrozenRecord, Record, assign, record
 
 
 class Severity(enum.IntEnum):
@@ -49,7 +47,7 @@ class Applicability(enum.IntEnum):
         return self.name.lower().replace("_", "-")
 
 
-@record(frozen=True)  # its methods: written here and in lint._record
+@record  # its methods: written here and in lint._record
 class Edit(FrozenRecord):
     """Replace ``source[start:end]`` with ``content`` (source offsets)."""
     start: int
@@ -57,15 +55,15 @@ class Edit(FrozenRecord):
     content: str
 
     def __init__(self, start: int, end: int, content: str):
-        _set(self, "start", start)
-        _set(self, "end", end)
-        _set(self, "content", content)
+        assign(self, "start", start)
+        assign(self, "end", end)
+        assign(self, "content", content)
 
     def to_json(self) -> dict:
         return {"start": self.start, "end": self.end, "content": self.content}
 
 
-@record(frozen=True)
+@record
 class Fix(FrozenRecord):
     """The edits that fix one finding, how safe they are to apply, and a title for people."""
     edits: tuple[Edit, ...]
@@ -73,9 +71,9 @@ class Fix(FrozenRecord):
     title: str
 
     def __init__(self, edits: tuple[Edit, ...], applicability: Applicability, title: str):
-        _set(self, "edits", edits)
-        _set(self, "applicability", applicability)
-        _set(self, "title", title)
+        assign(self, "edits", edits)
+        assign(self, "applicability", applicability)
+        assign(self, "title", title)
 
     def to_json(self) -> dict:
         return {
@@ -114,7 +112,7 @@ class Diagnostic(Record):
         return (self.start, self.end, self.code)
 
 
-@record(frozen=True)
+@record
 class Example(FrozenRecord):
     """A rule example. ``spans`` are the exact spans a fail example must produce."""
 
@@ -125,10 +123,10 @@ class Example(FrozenRecord):
 
     def __init__(self, text: str, spans: tuple[tuple[int, int], ...] = (), fixed: str | None = None,
                  format: str = "text"):  # noqa: A002 - the field's name
-        _set(self, "text", text)
-        _set(self, "spans", spans)
-        _set(self, "fixed", fixed)
-        _set(self, "format", format)
+        assign(self, "text", text)
+        assign(self, "spans", spans)
+        assign(self, "fixed", fixed)
+        assign(self, "format", format)
 
 
 @record

@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import os
 import pickle
-import stat
 import sys
 from pathlib import Path
 
@@ -93,7 +92,7 @@ def cache_key(folders, fingerprint: str, presume: bool = False) -> str:
 
 
 def file_digest(path) -> str | None:
-    from .cache import read_regular
+    from ._atomic import read_regular
 
     try:
         data = read_regular(str(path))  # a FIFO or a device where a data list was: no digest
@@ -130,21 +129,11 @@ def load(folders, fingerprint, stats=None):
     if path is None:
         return None
     try:
-        # opened without blocking and read only when a regular file: a FIFO here must not hang
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                return None
-            if hasattr(os, "getuid") and st.st_uid != os.getuid():
-                return None  # unpickling runs code: only a file of our own
-            os.set_blocking(fd, True)
-            with os.fdopen(fd, "rb") as fh:
-                fd = -1
-                data = fh.read()
-        finally:
-            if fd >= 0:
-                os.close(fd)
+        from ._atomic import read_regular
+
+        data = read_regular(str(path), own=True)  # unpickling runs code: only a file of our own
+        if data is None:
+            return None
         stream = io.BytesIO(data)
         header = pickle.load(stream)
         if type(header) is not dict:
@@ -310,9 +299,9 @@ def save(folders, ruleset, recorder, deps, stats=None) -> bool:
         _Pickler(body, recorder).dump(ruleset)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_then_rename(str(path), body.getvalue(), prefix=f".{PREFIX}")
-        from .regex import _stored
+        from .regex import store_seeds
 
-        _stored.store_seeds(path.parent, seeds)  # read by the next ``import lint`` (lint/__init__.py)
+        store_seeds(path.parent, seeds)  # read by the next ``import lint`` (lint/__init__.py)
     except Exception:  # noqa: BLE001 - read-only home, full disk, an unpicklable rule: only slower
         return False
     # (the Hyperscan gate's database, lint.regex.gate, is built by the first run with enough
@@ -326,8 +315,7 @@ def clean() -> int:
     n = 0
     if d is None or not d.is_dir():
         return 0
-    from .regex import gate
-    from .regex._stored import SEEDS_PREFIX
+    from .regex import SEEDS_PREFIX, gate
 
     for p in d.iterdir():
         if (p.name.startswith((PREFIX, f".{PREFIX}")) and p.name.endswith((SUFFIX, ".tmp"))) \

@@ -32,7 +32,8 @@ from ._tree import CASELESS, UnsafeRegex, check_backtracking, joinable, literal_
 
 __all__ = ["compile", "static", "statics", "provide", "Recorder", "guarded", "check_backtracking",
            "UnsafeRegex", "StaleRegex", "literal_sets", "joinable", "unparse", "CASELESS", "ENGINE",
-           "ENABLED", "MAGIC", "engine", "cache_tag", "start_load", "verify_loaded", "re_seeds", "seed"]
+           "ENABLED", "MAGIC", "engine", "cache_tag", "trust_self_test", "start_load", "verify_loaded", "re_seeds",
+           "seed", "seed_early", "store_seeds", "SEEDS_PREFIX"]
 
 #: the environment variable that chooses the engine: ``re`` for the reference engine
 ENGINE_ENV = "COPYDESK_REGEX_ENGINE"
@@ -231,10 +232,20 @@ def seed(seeds) -> int:
     return _stored.seed_re_cache(seeds)
 
 
+SEEDS_PREFIX = _stored.SEEDS_PREFIX  # the seed files' names in the rule cache folder
+
+
 def seed_early(folder) -> int:
-    """Seed ``re``'s cache from the seed file in ``folder`` (:func:`lint.regex._stored.load_seeds`),
-    before the modules that compile patterns at import are imported."""
-    return _stored.load_seeds(folder) if ENABLED else 0
+    """At ``import lint``, before the modules that compile patterns at import are imported:
+    note what ``re``'s cache holds already (another program's patterns, never written to the
+    seed file) and seed it from the seed file in ``folder`` (:func:`lint.regex._stored.load_seeds`)."""
+    _stored.BEFORE = _stored.re_cache_keys()
+    return _stored.load_seeds(folder)
+
+
+def store_seeds(folder, seeds) -> bool:
+    """Write the seed file read by :func:`seed_early` (:func:`lint.regex._stored.store_seeds`)."""
+    return _stored.store_seeds(folder, seeds)
 
 
 def start_load() -> None:

@@ -343,22 +343,14 @@ def load_seeds(folder) -> int:
     if not ENABLED or folder is None:
         return 0
     import marshal
-    import os
-    import stat
+
+    from .._atomic import read_regular
 
     try:
-        fd = os.open(seeds_file(folder), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError:
-        return 0
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > 16 << 20 \
-                or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
-            return 0  # a FIFO must not hang the import; only a file of our own is read
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb") as fh:
-            fd = -1
-            data = marshal.loads(fh.read())
+        raw = read_regular(seeds_file(folder), limit=16 << 20, own=True)
+        if raw is None:
+            return 0
+        data = marshal.loads(raw)
         if type(data) is not tuple or len(data) != 3 or data[0] != _seeds_header() or type(data[2]) is not bytes:
             return 0
         from .._sha import sha256
@@ -369,8 +361,5 @@ def load_seeds(folder) -> int:
         if type(seeds) is not list or not all(type(x) is tuple and len(x) == 7 for x in seeds):
             return 0
         return seed_re_cache(seeds, need_self_test=False)
-    except Exception:  # noqa: BLE001 - seeds only save time: anything wrong, compile as usual
+    except Exception:  # noqa: BLE001 - seeds only save time: anything wrong (no file), compile as usual
         return 0
-    finally:
-        if fd >= 0:
-            os.close(fd)
