@@ -63,21 +63,13 @@ def _interrupted() -> "NoReturn":  # noqa: F821
     sys.exit(EXIT_INTERRUPTED)
 
 
-#: subcommands that live in their own module, imported only when named (or listed by --help):
-#: name -> (module, attribute); a module that cannot be imported makes a command saying so
-_LAZY = {"corpus": ("lint.corpus_cli", "corpus")}
-#: subcommands of this module made when first named (or listed by --help): name -> the function
-#: that makes it. Making a click option costs ~40 us, and fix and report have ~50 between them:
-#: ~2 ms of every `check` of one file, which needs neither
-_LATER: dict = {}
-
-
-def _later(name: str):
-    def register(make):
-        _LATER[name] = make
-        return make
-
-    return register
+#: subcommands made only when named (or listed by --help): name -> (module, attribute), the
+#: attribute a command or a function that makes one. `corpus` lives in its own module (a module
+#: that cannot be imported makes a command saying so); `fix` and `report` are this module's:
+#: making a click option costs ~40 us, and they have ~50 between them, ~2 ms of every `check`
+#: of one file, which needs neither
+_LAZY = {"corpus": ("lint.corpus_cli", "corpus"), "fix": (__name__, "_fix_command"),
+         "report": (__name__, "_report_command")}
 
 
 def _missing_command(name: str, module: str, why: str) -> click.Command:
@@ -91,13 +83,10 @@ def _missing_command(name: str, module: str, why: str) -> click.Command:
 
 class _Group(click.Group):
     def list_commands(self, ctx):
-        return sorted(set(super().list_commands(ctx)) | set(_LAZY) | set(_LATER))
+        return sorted(set(super().list_commands(ctx)) | set(_LAZY))
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
-        if command is None and name in _LATER:
-            command = _LATER[name]()
-            self.add_command(command, name)
         if command is None and name in _LAZY:
             from importlib import import_module
 
@@ -105,7 +94,10 @@ class _Group(click.Group):
             try:
                 command = getattr(import_module(module), attribute)
             except (ImportError, AttributeError) as exc:
-                command = _missing_command(name, module, " ".join(str(exc).split()) or type(exc).__name__)
+                return _missing_command(name, module, " ".join(str(exc).split()) or type(exc).__name__)
+            if not isinstance(command, click.Command):  # a function that makes it: made once
+                command = command()
+                self.add_command(command, name)
         return command
 
     def main(self, *args, **kwargs):
@@ -531,7 +523,6 @@ def check(fixing, **opts):
     _run(fixing=fixing, **opts)
 
 
-@_later("fix")
 def _fix_command() -> click.Command:
     @click.command()
     @_common
@@ -542,7 +533,6 @@ def _fix_command() -> click.Command:
     return fix
 
 
-@_later("report")
 def _report_command() -> click.Command:
     @click.command()
     @click.argument("paths", nargs=-1)

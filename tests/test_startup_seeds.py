@@ -247,7 +247,7 @@ def test_clean_removes_the_seed_file(cache_dir, warm_rule_cache, tmp_path, monke
 
 
 def test_fix_and_report_are_made_only_when_named():
-    """A `check` does not pay for building the options of `fix` and `report` (lint.cli._LATER);
+    """A `check` does not pay for building the options of `fix` and `report` (lint.cli._LAZY);
     naming them, or listing the commands, makes them."""
     import json
 
