@@ -152,13 +152,13 @@ class Stored(FrozenRecord):
         text) added, in report order (``Diagnostic.sort_key``), made from the stored rows and
         JSON text without turning them into objects (cross-file evidence on a warm run). The
         verdict is kept: the caller adds only findings that it does not weigh."""
-        from types import SimpleNamespace
-
         if self.line_starts is None:
             raise ValueError("a stored result without line starts cannot place new findings")
-        new = Stored.of(SimpleNamespace(diagnostics=extra, verdict=None, lines=self.line_index()))
-        pairs = sorted(zip(self.findings + new.findings,
-                           _json_items(self.diagnostics_json) + _json_items(new.diagnostics_json)),
+        return self.with_delta(*delta(extra, self.line_index()))
+
+    def with_delta(self, rows: tuple, items: tuple) -> "Stored":
+        """:meth:`merged`, from the added findings as :func:`delta` encodes them."""
+        pairs = sorted(zip(self.findings + rows, _json_items(self.diagnostics_json) + list(items)),
                        key=lambda pair: (pair[0][5], pair[0][6], pair[0][0]))
         return Stored(tuple(row for row, _ in pairs), self.likely_mt, self.line_starts, self.length,
                       "[\n    " + ",\n    ".join(item for _, item in pairs) + "\n   ]" if pairs else "[]",
@@ -179,6 +179,16 @@ class Stored(FrozenRecord):
         from .model import LineIndex
 
         return None if self.line_starts is None else LineIndex.from_starts(list(self.line_starts), self.length)
+
+
+def delta(extra, lines) -> tuple:
+    """Findings (lint.model.Diagnostic) placed by ``lines`` (lint.model.LineIndex) as stored rows
+    and their JSON report items: ``(rows, items)``, what :meth:`Stored.with_delta` adds (and the
+    store keeps of a file's cross-file evidence: :meth:`Cache.evidence`)."""
+    from types import SimpleNamespace
+
+    new = Stored.of(SimpleNamespace(diagnostics=extra, verdict=None, lines=lines))
+    return new.findings, tuple(_json_items(new.diagnostics_json))
 
 
 _ITEM = '{\n     "code": '  # how a finding starts in the JSON report's diagnostics text
@@ -258,11 +268,59 @@ _INT = frozenset((int,))
 _KEYS = ("findings", "likely_mt", "line_starts", "length", "diagnostics_json", "verdict_json", "lines")
 
 
+def _valid_rows(diags, length: int) -> bool:
+    """Is every one of ``diags`` a finding's row (:attr:`Stored.findings`) placed in a text of
+    ``length`` characters: its shape, severity, fix applicability and offsets?"""
+    global _APPLICABILITIES, _SEVERITIES
+    if not _APPLICABILITIES:
+        from .model import Applicability, Severity
+
+        _APPLICABILITIES = frozenset(int(a) for a in Applicability)
+        _SEVERITIES = frozenset(int(s) for s in Severity)
+    for d in diags:
+        if type(d) is not tuple or len(d) != 9:
+            return False
+        types = tuple(map(type, d))
+        if types == _DIAG_TYPES:
+            pass
+        elif types == _DIAG_TYPES_FIX:
+            fix = d[8]
+            if len(fix) != 3 or type(fix[0]) is not int or fix[0] not in _APPLICABILITIES \
+                    or type(fix[1]) is not str or type(fix[2]) is not tuple:
+                return False
+            for e in fix[2]:
+                if type(e) is not tuple or len(e) != 3 or type(e[0]) is not int \
+                        or type(e[1]) is not int or type(e[2]) is not str or not 0 <= e[0] <= e[1]:
+                    return False
+        else:
+            return False
+        if d[3] not in _SEVERITIES or not 0 <= d[5] <= d[6] <= length:
+            return False
+    return True
+
+
+def valid_delta(value, signature: tuple, length: int):
+    """``(rows, items)`` of a stored evidence entry (:meth:`Cache.evidence`) when it is what
+    :meth:`Cache.put_evidence` writes for ``signature`` on a text of ``length`` characters, else
+    None: the signature, the rows (:func:`_valid_rows`), one JSON item per row with the shape the
+    JSON reporter writes."""
+    if type(value) is not tuple or len(value) != 3 or value[0] != signature:
+        return None
+    _, rows, items = value
+    if type(rows) is not tuple or type(items) is not tuple or len(rows) != len(items) or not rows \
+            or not _valid_rows(rows, length):
+        return None
+    for item in items:
+        if type(item) is not str or not item.startswith(_ITEM) or item[-1:] != "}" \
+                or item.count('"code":') != 1:
+            return None
+    return rows, items
+
+
 def valid_payload(payload) -> bool:
     """Is ``payload`` what :meth:`Stored.to_dict` makes? Its keys, every field's type, every
     finding's shape, its severity, fix applicability and offsets, and the two JSON texts (a
     report copies them as they are) are checked."""
-    global _APPLICABILITIES, _SEVERITIES
     if type(payload) is not dict or len(payload) != len(_KEYS):
         return False
     try:
@@ -284,30 +342,8 @@ def valid_payload(payload) -> bool:
         if type(starts) is not tuple or not starts or starts[0] != 0 or length < 0 \
                 or not _INT.issuperset(map(type, starts)):  # every one an int (in C)
             return False
-        if not _APPLICABILITIES:
-            from .model import Applicability, Severity
-
-            _APPLICABILITIES = frozenset(int(a) for a in Applicability)
-            _SEVERITIES = frozenset(int(s) for s in Severity)
-        for d in diags:
-            if type(d) is not tuple or len(d) != 9:
-                return False
-            types = tuple(map(type, d))
-            if types == _DIAG_TYPES:
-                pass
-            elif types == _DIAG_TYPES_FIX:
-                fix = d[8]
-                if len(fix) != 3 or type(fix[0]) is not int or fix[0] not in _APPLICABILITIES \
-                        or type(fix[1]) is not str or type(fix[2]) is not tuple:
-                    return False
-                for e in fix[2]:
-                    if type(e) is not tuple or len(e) != 3 or type(e[0]) is not int \
-                            or type(e[1]) is not int or type(e[2]) is not str or not 0 <= e[0] <= e[1]:
-                        return False
-            else:
-                return False
-            if d[3] not in _SEVERITIES or not 0 <= d[5] <= d[6] <= length:
-                return False
+        if not _valid_rows(diags, length):
+            return False
     # the reports copy these texts as they are: they must have the shape the JSON reporter
     # writes (one object per finding; the verdict an object). Parsing them costs more than the
     # rest of a warm run's work per file, so the shape is checked, not the JSON grammar.
@@ -387,6 +423,8 @@ class Cache:
         self.dir = Path(self._dir)
         self._results = _Sharded(os.path.join(self._dir, "results"))
         self._paths = _Sharded(os.path.join(self._dir, "paths"))
+        # result key -> (signature, rows, items): a file's cross-file findings (lint.runner._Evidence)
+        self._evidence = _Sharded(os.path.join(self._dir, "evidence"))
         self._ready = False
         self._written = 0  # results written by this run (the batch grows with it: FLUSH_MAX)
         # nothing stored yet (a first run, or after `copydesk clean`): no lookup is worth a stat
@@ -398,6 +436,11 @@ class Cache:
         """The stored result (:class:`Stored`) of ``path`` linted as ``fmt`` under ``config`` (see
         result_key), or None. The file's content is known from its stat when that matches
         the path index, else it is read and hashed."""
+        found = self.find(path, config, fmt)
+        return None if found is None else found[1]
+
+    def find(self, path: str, config: str, fmt: str):
+        """:meth:`lookup`, with the result's key: ``(key, Stored)`` or None."""
         try:
             st = os.stat(path)
         except OSError:
@@ -429,7 +472,22 @@ class Cache:
         hit = (shard if shard is not None else results.shard(name)).get(k)
         if hit is None and results.pending:
             hit = results.get(name, k)
-        return None if hit is None else Stored.from_dict(hit)
+        if hit is None:
+            return None
+        stored = Stored.from_dict(hit)
+        return None if stored is None else (k, stored)
+
+    def evidence(self, k: bytes, signature: tuple, length: int):
+        """The cross-file findings stored for the result of key ``k`` under ``signature`` (what
+        decides them: lint.runner._Evidence.signature), as ``(rows, items)`` for
+        :meth:`Stored.with_delta`; None when none are stored, for another signature, or when
+        the entry is not what :meth:`put_evidence` writes."""
+        return valid_delta(self._evidence.get(_RESULT_SHARD[k[-1]], k), signature, length)
+
+    def put_evidence(self, k: bytes, signature: tuple, rows: tuple, items: tuple) -> None:
+        """Record a file's cross-file findings (:func:`delta`) under ``signature``: one entry per
+        result key, the last signature's (the store grows with the results, not with runs)."""
+        self._evidence.set(_RESULT_SHARD[k[-1]], k, (signature, rows, items))
 
     # -- records
 
@@ -448,11 +506,12 @@ class Cache:
             self._prepare()
             self._results.flush()
             self._paths.flush()
+            self._evidence.flush()
         except OSError:
             pass  # a cache that cannot be written is only slower
-        self._results.pending.clear()
-        self._paths.pending.clear()
-        self._results.n_pending = self._paths.n_pending = 0
+        for sharded in (self._results, self._paths, self._evidence):
+            sharded.pending.clear()
+            sharded.n_pending = 0
 
     def _prepare(self) -> None:
         if self._ready:

@@ -417,6 +417,14 @@ class StoredResult(FileResult):
         self.__dict__["verdict"] = value
 
     @property
+    def lines(self):
+        """The line index: kept with the stored result when the file's text was not read."""
+        d = self.__dict__
+        if d.get("_lines") is None and d.get("unread") and d["stored"].line_starts is not None:
+            d["_lines"] = d["stored"].line_index()  # findings placed without the text
+        return FileResult.lines.fget(self)
+
+    @property
     def stored_rows(self):
         """The stored findings as rows (lint.cache.Stored.findings), while ``diagnostics`` is as
         stored (never read, or read and not replaced since); else None."""
@@ -432,18 +440,18 @@ _RESULT_DEFAULTS = {f.name: f.default for f in fields(FileResult)
                     if f.name not in ("path", "diagnostics", "verdict") and f.default is not MISSING}
 
 
-def _from_store(task, stored, read_text: bool, fmt: str) -> FileResult:
+def _from_store(task, stored, read_text: bool, fmt: str, key: bytes | None = None) -> FileResult:
     path = task[0]
     result = StoredResult.__new__(StoredResult)
-    result.__dict__.update(_RESULT_DEFAULTS, path=path, format=fmt, stored=stored)
+    result.__dict__.update(_RESULT_DEFAULTS, path=path, format=fmt, stored=stored, store_key=key)
     if read_text:
         try:
             raw, result.source = read_raw(path)
         except InputError as exc:
             return FileResult(path, error=str(exc))
         result.bom = raw.startswith(b"\xef\xbb\xbf")
-    elif stored.line_starts is not None:
-        result._lines = stored.line_index()  # findings placed without the text
+    else:
+        result.unread = True  # its line index is the stored one, made when asked for (``lines``)
     if stored.lines:
         result.candidates = stored.lines
     return result
@@ -457,7 +465,8 @@ def _record(cache, task, result) -> None:
     if seen is None or stored is None or result.error:
         return
     stat, content = seen
-    cache.put(task[0], stat, content, result_key(task[3], result.format, content), stored)
+    k = result.store_key = result_key(task[3], result.format, content)  # cross-file evidence is stored by it
+    cache.put(task[0], stat, content, k, stored)
 
 
 def _child_init():
@@ -686,11 +695,13 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
     stored result has them as a fresh one does."""
     _WORKER.clear()
     tasks = list(tasks)
-    stored = [None] * len(tasks)
+    stored = keys = [None] * len(tasks)
     if cache is not None and not cache.empty:
-        lookup = cache.lookup
+        find = cache.find
         fmts = [format_for_path(t[0]) or "text" for t in tasks]
-        stored = [lookup(t[0], t[3], fmt) for t, fmt in zip(tasks, fmts)]
+        found = [find(t[0], t[3], fmt) for t, fmt in zip(tasks, fmts)]
+        keys = [None if f is None else f[0] for f in found]
+        stored = [None if f is None else f[1] for f in found]
     todo = [t for t, hit in zip(tasks, stored) if hit is None]
     if todo and callable(rules_by_code):  # the rules: made only when a file is to be linted
         rules_by_code = rules_by_code()
@@ -705,7 +716,7 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
     def merged(linted):
         for i, (task, hit) in enumerate(zip(tasks, stored)):
             if hit is not None:
-                r = _from_store(task, hit, read_text and (keep_clean_text or bool(hit.findings)), fmts[i])
+                r = _from_store(task, hit, read_text and (keep_clean_text or bool(hit.findings)), fmts[i], keys[i])
             else:
                 r = next(linted)
                 if cache is not None:
@@ -1040,12 +1051,12 @@ class Plan:
             rules_by_code = lambda: {**ruleset.by_code(), **({"LT": lt_rule} if lt_rule else {})}  # noqa: E731
             # LanguageTool's answers are never cached: they depend on the server
             cross = self._cross_file_rule(tasks)
-            pending = iter(iter_many([t for _, t in tasks], rules_by_code, self.jobs,
-                                     None if not self.cache or lt_rule else Cache(), progress=progress,
+            cache = None if not self.cache or lt_rule else Cache()
+            pending = iter(iter_many([t for _, t in tasks], rules_by_code, self.jobs, cache, progress=progress,
                                      keep_clean_text=keep_clean_text, read_text=read_text,
                                      candidates=cross is not None))
             if cross is not None:  # every result first: the evidence is in all of them
-                pending = with_evidence([t for _, t in tasks], pending, cross, read_text=read_text)
+                pending = with_evidence([t for _, t in tasks], pending, cross, read_text=read_text, cache=cache)
         if filters.empty and all(r is None for r in results):
             yield from pending  # every file a plain lint run, nothing to drop: as they come
             return
@@ -1117,14 +1128,16 @@ SPILL_AFTER = 1000
 _SPILLED = object()  # with_evidence: this result waits in the temporary file
 
 
-def with_evidence(tasks, results, meta, read_text: bool = True, spill_after: int | None = None):
+def with_evidence(tasks, results, meta, read_text: bool = True, spill_after: int | None = None, cache=None):
     """:func:`cross_file_evidence` on a stream of results, yielded in order once every one has
     been seen: the first ``spill_after`` (:data:`SPILL_AFTER`) are held, the others pickled to a
-    temporary file and read back one at a time; only their candidate lines stay in memory."""
+    temporary file and read back one at a time; only their candidate lines stay in memory.
+    ``cache`` (lint.cache.Cache): each file's cross-file findings are stored with its result,
+    and a stored result whose evidence is unchanged gets them from there (:meth:`_Evidence.apply`)."""
     import pickle
 
     spill_after = SPILL_AFTER if spill_after is None else spill_after
-    evidence = _Evidence(meta)
+    evidence = _Evidence(meta, cache)
     held: list = []  # per result: the result, or _SPILLED when it waits in the temporary file
     spill = None
     try:
@@ -1145,24 +1158,34 @@ def with_evidence(tasks, results, meta, read_text: bool = True, spill_after: int
         if spill is not None:
             spill.seek(0)
         found = evidence.count()
+        last = len(held) - 1
         for i, task in enumerate(tasks[:len(held)]):
             r, held[i] = held[i], None
             if r is _SPILLED:
                 r = pickle.load(spill)
             if found:
                 evidence.apply(task, r, read_text)
+            if found and cache is not None and i == last:
+                cache.flush()  # before the last yield: a consumer that counts its results stops there
             yield r
     finally:
         if spill is not None:
             spill.close()
 
 
+def _delta(extra, lines) -> tuple:
+    from .cache import delta
+
+    return delta(extra, lines)
+
+
 class _Evidence:
     """The two steps of :func:`cross_file_evidence`: ``see`` each result (its candidate lines
     are kept), ``count`` them, then ``apply`` the findings to each result."""
 
-    def __init__(self, meta):
+    def __init__(self, meta, cache=None):
         self.meta = meta
+        self.cache = cache  # lint.cache.Cache: findings stored by result key (Cache.evidence)
         self.n_docs = 0
         self.lined: list = []  # the candidate lines of each file that has some
         self.keys = self.counter = None
@@ -1203,6 +1226,25 @@ class _Evidence:
         meta = self.meta
         unweighted = family_of(CROSS_CODE) not in WEIGHTS  # the verdict does not change with them
         severity = task[2].get(CROSS_CODE, meta.severity)
+        stored = r.__dict__.get("stored")
+        as_stored = stored is not None and r.stored_rows is not None and stored.line_starts is not None \
+            and unweighted and not (read_text and not r.source)
+        cache, k = self.cache, r.__dict__.get("store_key")
+        if cache is not None and k is not None and unweighted:
+            # what decides the file's findings, besides its stored result (its candidate lines'
+            # snippets, its line index): which of its lines are frequent, in how many documents
+            # of how many, and the rule's severity. Unchanged since the findings were stored (a
+            # warm run of an unchanged repository), they are read, not made again
+            counter = self.counter
+            signature = (self.n_docs, int(severity),
+                         tuple((c[0], c[1], c[2], counter.get(c[0], 0)) for c in found))
+            if as_stored:
+                hit = cache.evidence(k, signature, stored.length)
+                if hit is not None:
+                    r.__dict__["stored"] = stored.with_delta(*hit)
+                    return len(hit[0])
+        else:
+            signature = None
         extra = []
         for key, start, end, offset, snippet, live, _fp in found:
             for d in crossdoc.findings([(key, start - offset, end - offset)], keys, self.n_docs, counts=self.counter,
@@ -1212,20 +1254,23 @@ class _Evidence:
                 extra.append(dataclasses.replace(d, start=d.start + offset, end=d.end + offset, fix=fix))
         if not extra:
             return 0
-        stored = r.__dict__.get("stored")
-        if stored is not None and r.stored_rows is not None and stored.line_starts is not None \
-                and unweighted and not (read_text and not r.source):
+        extra.sort(key=lambda d: d.sort_key())
+        if as_stored:
             # a stored result as stored: the findings are added to its rows and JSON text
             # (a warm JSON report copies them, never making the file's findings into objects)
-            r.__dict__["stored"] = stored.merged(extra)
-            return len(extra)
-        if read_text and not r.source:  # a clean file's text was not kept: the report shows it
-            try:
-                r.source = read_raw(r.path)[1]
-            except InputError as exc:
-                r.error = str(exc)
-                return 0
-        extra.sort(key=lambda d: d.sort_key())
-        r.diagnostics = crossdoc.merge(r.diagnostics, extra)
-        r.verdict = verdict(r.diagnostics)
+            rows, items = _delta(extra, stored.line_index())
+            r.__dict__["stored"] = stored.with_delta(rows, items)
+        else:
+            if read_text and not r.source:  # a clean file's text was not kept: the report shows it
+                try:
+                    r.source = read_raw(r.path)[1]
+                except InputError as exc:
+                    r.error = str(exc)
+                    return 0
+            r.diagnostics = crossdoc.merge(r.diagnostics, extra)
+            r.verdict = verdict(r.diagnostics)
+            if signature is not None:
+                rows, items = _delta(extra, r.lines)
+        if signature is not None:
+            cache.put_evidence(k, signature, rows, items)
         return len(extra)

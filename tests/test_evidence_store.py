@@ -1,0 +1,144 @@
+"""Cross-file evidence kept in the result store (lint.cache.Cache.evidence): a warm run of an
+unchanged repository reads each file's repeated-line findings (UI025) instead of making them
+again, and any change to what decides them (how many files hold the line, how many files the
+run has) makes them again. The report is the fresh run's in every case."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lint import cache as store
+from lint import crossdoc
+from lint.cli import main
+
+_WORDS = ("the tram depot council orchard tide ballot week canal levy school warden bridge fair lane "
+          "tenants autumn archive bakery timetable").split()
+FURNITURE = "Read more stories from the Ellery Gazette"
+
+
+def _site(folder: Path, n: int = 8, start: int = 0) -> None:
+    rng = random.Random(11 + start)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(start, start + n):
+        paras = [" ".join(rng.choice(_WORDS) for _ in range(14)).capitalize() + "." for _ in range(3)]
+        if i % 2:
+            (folder / f"s{i}.md").write_text(f"# Item {i}\n\n{paras[0]}\n\n{FURNITURE}\n\n{paras[1]}\n\n{paras[2]}\n",
+                                             encoding="utf-8")
+        else:
+            (folder / f"s{i}.txt").write_text(f"{paras[0]}\n\n{FURNITURE}\n\n{paras[1]}\n\n{paras[2]}\n",
+                                              encoding="utf-8")
+
+
+def _json(*args) -> str:
+    result = CliRunner().invoke(main, ["check", "-j", "1", "--format", "json", *args], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+@pytest.fixture
+def made(monkeypatch):
+    """How many times the findings were made (lint.crossdoc.findings calls) since cleared."""
+    calls = []
+    real = crossdoc.findings
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(crossdoc, "findings", counting)
+    return calls
+
+
+def _evidence_files(root: Path) -> list[Path]:
+    return sorted((root / store.CACHE_DIR / "evidence").iterdir())
+
+
+def test_an_unchanged_run_reads_the_findings_and_a_changed_one_makes_them(tmp_path, monkeypatch, made):
+    monkeypatch.chdir(tmp_path)
+    _site(tmp_path / "site")
+    fresh = _json("--no-cache", "site")
+    n_files = len(list((tmp_path / "site").iterdir()))
+    assert fresh.count('"code": "UI025"') == n_files
+    assert _json("site") == fresh  # cold: the results and the evidence are stored
+    assert _evidence_files(tmp_path)
+    made.clear()
+    assert _json("site") == fresh  # warm: every file's findings read back
+    assert made == []
+    # one more file holding the line: every message's "N of M documents" changes
+    _site(tmp_path / "site", n=1, start=50)
+    made.clear()
+    grown = _json("site")
+    assert grown == _json("--no-cache", "site") != fresh
+    assert '"message": "Line repeated in 9 of 9 documents' in grown
+    assert len(made) >= n_files + 1  # made again for the stored files too
+    made.clear()
+    assert _json("site") == grown and made == []  # and stored again
+    # the line edited out of some files: the others' counts change, theirs have none
+    for p in sorted((tmp_path / "site").iterdir())[:2]:
+        p.write_text(p.read_text(encoding="utf-8").replace(FURNITURE, "A line of its own"), encoding="utf-8")
+    assert _json("site") == _json("--no-cache", "site")
+
+
+BAD_VALUES = [None, 1, "x", (), (None, (), ()), [1, 2, 3]]
+
+
+def test_a_malformed_evidence_entry_is_made_again(tmp_path, monkeypatch, made):
+    monkeypatch.chdir(tmp_path)
+    _site(tmp_path / "site")
+    fresh = _json("--no-cache", "site")
+    _json("site")
+    import marshal
+
+    for bad in BAD_VALUES + ["swap-signature", "drop-item", "past-the-end", "bad-item"]:
+        for f in _evidence_files(tmp_path):
+            (fmt, version), entries = marshal.loads(f.read_bytes())
+
+            def spoil(value):
+                signature, rows, items = value
+                if bad == "swap-signature":
+                    return ((signature[0] + 1,) + signature[1:], rows, items)
+                if bad == "drop-item":
+                    return (signature, rows, items[1:])
+                if bad == "past-the-end":
+                    return (signature, tuple(r[:6] + (10 ** 6,) + r[7:] for r in rows), items)
+                if bad == "bad-item":
+                    return (signature, rows, tuple("{}" for _ in items))
+                return bad
+
+            f.write_bytes(marshal.dumps(((fmt, version), {k: spoil(v) for k, v in entries.items()})))
+        made.clear()
+        assert _json("site") == fresh, bad
+        assert made, bad  # refused, so made again
+        made.clear()
+        assert _json("site") == fresh and made == [], bad  # and stored again
+
+
+def test_valid_delta_checks_what_it_returns():
+    row = ("UI025", "repeated-line", "ui-leftover", 2, "Line repeated", 3, 9, 1.0,
+           (2, "Delete it", ((3, 10, ""),)))
+    item = '{\n     "code": "UI025",\n     "name": "repeated-line"\n    }'
+    sig = (8, 2, (("read more", 3, 9, 8),))
+    assert store.valid_delta((sig, (row,), (item,)), sig, 20) == ((row,), (item,))
+    assert store.valid_delta((sig, (row,), (item,)), (9,) + sig[1:], 20) is None  # another signature
+    assert store.valid_delta((sig, (row,), (item,)), sig, 8) is None  # past the text's end
+    assert store.valid_delta((sig, (row, row), (item,)), sig, 20) is None
+    assert store.valid_delta((sig, (row,), ('{"code": 1}',)), sig, 20) is None
+    assert store.valid_delta((sig, (row[:8],), (item,)), sig, 20) is None
+    assert store.valid_delta((sig, (), ()), sig, 20) is None
+    assert store.valid_delta([sig, (row,), (item,)], sig, 20) is None
+
+
+def test_json_of_a_warm_run_with_stored_evidence_matches_the_text_report(tmp_path, monkeypatch):
+    """The text report makes the findings into objects (its path never reads stored evidence
+    as rows): both reports say the same after the evidence was stored."""
+    monkeypatch.chdir(tmp_path)
+    _site(tmp_path / "site")
+    _json("site")
+    _json("site")
+    report = json.loads(_json("site"))
+    text = CliRunner().invoke(main, ["check", "-j", "1", "site"]).stdout
+    assert text.count("UI025") == sum(d["code"] == "UI025" for f in report["files"] for d in f["diagnostics"])
