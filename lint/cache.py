@@ -2,9 +2,17 @@
 
 What is stored, under ``.copydesk_cache/`` of the current directory:
 
-- ``results/<k>``: ``key -> result``, in 16 shards (by key). The key hashes Copydesk's version, the
-  rule set, the selected rules and their severities, the file's format and its content
-  (sha256): a result is valid for any file with that content under that configuration.
+- ``results/<code>/<config>/<k>``: ``key -> result``, in 16 shards (by key), in a folder per
+  version of Copydesk's code (its version and source files) and, in that, per configuration (the
+  rule set, the selected rules and their severities, the file's format). The key is those two
+  and the content's digest (sha256): a result is valid for any file with that content under that
+  code and configuration. A run loads only its own configurations' shards, and the first run to
+  store results under new code removes all but the two most recently written other code
+  versions' folders (an upgrade, or an edited checkout, leaves nothing that grows without end;
+  two installed versions used side by side, a pinned pre-commit hook and a newer CLI, keep
+  theirs).
+- ``evidence/<code>/<config>/<k>``: ``key -> (signature, findings)``: a file's cross-file
+  findings (lint.runner._Evidence), read back while what decides them is unchanged.
 - ``paths/<k>``: ``path -> (size, mtime_ns, ctime_ns, inode, content digest)``, in 16 shards
   (by a checksum of the path). A file whose
   ``stat`` still matches its entry has that content, so a warm run hashes and reads no file
@@ -32,7 +40,9 @@ from ._record import FrozenRecord, assign, record
 from ._sha import sha256
 
 CACHE_DIR = ".copydesk_cache"
-FORMAT = 7  # raise when what a shard or the path index holds changes shape
+FORMAT = 8  # raise when what a shard or the path index holds changes shape (8: folders per code and configuration)
+#: other code versions whose results are kept beside the current one's (the most recently written)
+KEEP_VERSIONS = 2
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
 #: results held before they are written: FLUSH_AT at first, then as many as were written so far,
 #: up to FLUSH_MAX. A flush rewrites every shard whole (merged with what is on disk): batches
@@ -58,15 +68,38 @@ _CONFIG_DIGESTS: dict = {}
 
 
 def result_key(config: str, fmt: str, content: bytes) -> bytes:
-    """The key of a stored result: a digest of the version, Copydesk's source files (by name,
-    size and modification time), the configuration (``config``: rule set fingerprint, selection,
-    severities) and the format, then the content's digest."""
+    """The key of a stored result: 8 bytes of a digest of the version and Copydesk's source files
+    (by name, size and modification time), 8 of the configuration (``config``: rule set
+    fingerprint, selection, severities) and the format, then the content's digest."""
     head = _CONFIG_DIGESTS.get((config, fmt))
-    if head is None:  # Copydesk's own code too: an edited checkout or an upgrade without a new
-        from .rulecache import _code_stamp  # version number must not be served old results
-
-        head = _CONFIG_DIGESTS[config, fmt] = sha256(key(_code_stamp(), config, fmt).encode()).digest()[:16]
+    if head is None:
+        head = _CONFIG_DIGESTS[config, fmt] = code_digest() + sha256(key(config, fmt).encode()).digest()[:8]
     return head + content
+
+
+_CODE: list = []
+
+
+def code_digest() -> bytes:
+    """8 bytes that change with Copydesk's version and code: an edited checkout or an upgrade
+    without a new version number must not be served old results."""
+    if not _CODE:
+        from .rulecache import _code_stamp
+
+        _CODE.append(sha256(key(_code_stamp()).encode()).digest()[:8])
+    return _CODE[0]
+
+
+_FOLDERS: dict = {}
+
+
+def _shard_name(k: bytes) -> str:
+    """Where the result (or the evidence) of key ``k`` is kept: ``<code>/<config>/<shard>``."""
+    head = k[:16]
+    folder = _FOLDERS.get(head)
+    if folder is None:
+        folder = _FOLDERS[head] = f"{head[:8].hex()}/{head[8:].hex()}/"
+    return folder + _RESULT_SHARD[k[-1]]
 
 
 def stat_key(st) -> tuple:
@@ -401,9 +434,9 @@ class _Sharded:
     def flush(self) -> None:
         if not self.pending:
             return
-        os.makedirs(self.folder, exist_ok=True)
         for name, new in self.pending.items():
             path = os.path.join(self.folder, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             entries = _load(path) or {}
             for k, value in new.items():
                 if value is None:
@@ -467,7 +500,7 @@ class Cache:
         head = _CONFIG_DIGESTS.get((config, fmt))
         k = head + content if head is not None else result_key(config, fmt, content)
         results = self._results
-        name = _RESULT_SHARD[k[-1]]
+        name = _shard_name(k)
         shard = results.loaded.get(name)
         hit = (shard if shard is not None else results.shard(name)).get(k)
         if hit is None and results.pending:
@@ -482,12 +515,12 @@ class Cache:
         decides them: lint.runner._Evidence.signature), as ``(rows, items)`` for
         :meth:`Stored.with_delta`; None when none are stored, for another signature, or when
         the entry is not what :meth:`put_evidence` writes."""
-        return valid_delta(self._evidence.get(_RESULT_SHARD[k[-1]], k), signature, length)
+        return valid_delta(self._evidence.get(_shard_name(k), k), signature, length)
 
     def put_evidence(self, k: bytes, signature: tuple, rows: tuple, items: tuple) -> None:
         """Record a file's cross-file findings (:func:`delta`) under ``signature``: one entry per
         result key, the last signature's (the store grows with the results, not with runs)."""
-        self._evidence.set(_RESULT_SHARD[k[-1]], k, (signature, rows, items))
+        self._evidence.set(_shard_name(k), k, (signature, rows, items))
 
     # -- records
 
@@ -495,7 +528,7 @@ class Cache:
         """Record a result, and the stat of the file it came from (None: do not trust the
         stat next time, hash the content)."""
         self._paths.set(_path_shard(path), path, None if stat is None else (*stat, content_digest))
-        self._results.set(_RESULT_SHARD[k[-1]], k, stored.to_dict())
+        self._results.set(_shard_name(k), k, stored.to_dict())
         if self._results.n_pending >= max(FLUSH_AT, min(self._written, FLUSH_MAX)):
             self.flush()
 
@@ -503,15 +536,50 @@ class Cache:
         """Write what was recorded: results first, then the paths that lead to them."""
         self._written += self._results.n_pending
         try:
+            fresh = not self._ready
             self._prepare()
+            if fresh and self._results.pending:
+                self._prune()
+            written = self._results.pending or self._evidence.pending
             self._results.flush()
             self._paths.flush()
             self._evidence.flush()
+            if written:  # the current code's folders: most recently written (_prune keeps by that)
+                for kind in ("results", "evidence"):
+                    folder = os.path.join(self._dir, kind, code_digest().hex())
+                    if os.path.isdir(folder):
+                        os.utime(folder)
         except OSError:
             pass  # a cache that cannot be written is only slower
         for sharded in (self._results, self._paths, self._evidence):
             sharded.pending.clear()
             sharded.n_pending = 0
+
+    def _prune(self) -> None:
+        """Remove what other versions of Copydesk's code stored, but for the KEEP_VERSIONS most
+        recently written (and files of an older layout). Once per run that stores results."""
+        import shutil
+
+        current = code_digest().hex()
+        for kind in ("results", "evidence"):
+            root = os.path.join(self._dir, kind)
+            try:
+                found = list(os.scandir(root))
+            except OSError:
+                continue
+            others = []
+            for e in found:
+                if e.name == current:
+                    continue
+                try:
+                    if e.is_dir(follow_symlinks=False):
+                        others.append((e.stat(follow_symlinks=False).st_mtime_ns, e.path))
+                    else:
+                        os.unlink(e.path)  # a shard of the layout before FORMAT 8
+                except OSError:
+                    pass
+            for _, path in sorted(others, reverse=True)[KEEP_VERSIONS:]:
+                shutil.rmtree(path, ignore_errors=True)
 
     def _prepare(self) -> None:
         if self._ready:

@@ -54,7 +54,7 @@ def made(monkeypatch):
 
 
 def _evidence_files(root: Path) -> list[Path]:
-    return sorted((root / store.CACHE_DIR / "evidence").iterdir())
+    return [p for p in sorted((root / store.CACHE_DIR / "evidence").rglob("*")) if p.is_file()]
 
 
 def test_an_unchanged_run_reads_the_findings_and_a_changed_one_makes_them(tmp_path, monkeypatch, made):
