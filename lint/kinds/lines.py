@@ -117,10 +117,11 @@ class Lines(Kind):
         f = {"n": n, "terminal": end in ".!?…", "colon": end == ":", "stop_end": end in ".…;,",
              "plain": block.kind == "paragraph", "label": False, "shapes": (), "title": 0.0}
         if n > self.short_limit:
-            # a long block is only ever asked whether it is prose: its stopword share, read
-            # from its first 60 words
-            head = text.split(None, 60)[:60]
-            f["stop"] = self._stop_share(" ".join(head), len(head))
+            # a long block is only ever asked whether it is prose, and only while check looks
+            # for the first and the last prose block: its stopword share (read from its first
+            # 60 words) is computed then, by _long_stop, and most long blocks are never asked
+            f["stop"] = None
+            f["text"] = text
         else:
             words = self._word.findall(text)
             f["stop"] = self._stop_share(text, n)
@@ -139,12 +140,26 @@ class Lines(Kind):
         words = self._lower_word.findall(text.lower().replace("’", "'"))
         return sum(map(self.stopwords.__contains__, words)) / n
 
+    def _long_stop(self, f) -> float:
+        """A long block's stopword share, from its first 60 words (features leaves it to here)."""
+        head = f["text"].split(None, 60)[:60]
+        stop = f["stop"] = self._stop_share(" ".join(head), len(head))
+        return stop
+
     def is_prose(self, f) -> bool:
         if f["label"]:
             return False
-        if f["n"] >= self.prose_words and f["stop"] >= self.prose_stop:
-            return True
-        return f["terminal"] and f["n"] >= self.prose_min_words and f["stop"] >= self.prose_stop
+        stop = f["stop"]
+        if f["n"] >= self.prose_words:
+            if stop is None:
+                stop = self._long_stop(f)
+            if stop >= self.prose_stop:
+                return True
+        if not (f["terminal"] and f["n"] >= self.prose_min_words):
+            return False
+        if stop is None:
+            stop = self._long_stop(f)
+        return stop >= self.prose_stop
 
     def is_short(self, f) -> bool:
         if not f["plain"] or f["n"] == 0 or f["n"] > self.max_words:
@@ -164,10 +179,12 @@ class Lines(Kind):
         if not blocks:
             return
         feats = [self.features(b) for b in blocks]
-        prose = [i for i, f in enumerate(feats) if self.is_prose(f)]
-        if not prose:
+        # only the first and the last prose block matter (a long block is asked nothing else):
+        # looking from each end leaves the long paragraphs between them unread (_long_stop)
+        first = next((i for i, f in enumerate(feats) if self.is_prose(f)), None)
+        if first is None:
             return  # no article here to tell leftovers from
-        first, last = prose[0], prose[-1]
+        last = next(i for i in range(len(feats) - 1, first - 1, -1) if self.is_prose(feats[i]))
         taken: set[int] = set()
         yield from self._comments(doc, blocks, feats, first, taken)
         yield from self._runs(doc, blocks, feats, first, last, taken)
