@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from operator import itemgetter
 from pathlib import Path
 from stat import S_ISREG
 from zlib import crc32
@@ -299,6 +300,7 @@ def _valid_path_entry(entry) -> bool:
 
 _INT = frozenset((int,))
 _KEYS = ("findings", "likely_mt", "line_starts", "length", "diagnostics_json", "verdict_json", "lines")
+_FIELDS = itemgetter(*_KEYS)  # a payload's values in that order, in one call
 
 
 def _valid_rows(diags, length: int) -> bool:
@@ -357,7 +359,7 @@ def valid_payload(payload) -> bool:
     if type(payload) is not dict or len(payload) != len(_KEYS):
         return False
     try:
-        diags, likely, starts, length, text, verdict, lines = (payload[k] for k in _KEYS)
+        diags, likely, starts, length, text, verdict, lines = _FIELDS(payload)
     except KeyError:
         return False
     if type(diags) is not tuple or type(likely) is not bool or type(text) is not str \

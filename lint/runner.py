@@ -1186,6 +1186,7 @@ class _Evidence:
     def __init__(self, meta, cache=None):
         self.meta = meta
         self.cache = cache  # lint.cache.Cache: findings stored by result key (Cache.evidence)
+        self.unweighted = None  # whether the verdict weighs the rule's findings: known at the first apply
         self.n_docs = 0
         self.lined: list = []  # the candidate lines of each file that has some
         self.keys = self.counter = None
@@ -1221,10 +1222,14 @@ class _Evidence:
 
         from . import crossdoc
         from .model import Edit
-        from .verdict import WEIGHTS, family_of, verdict
+        from .verdict import verdict
 
         meta = self.meta
-        unweighted = family_of(CROSS_CODE) not in WEIGHTS  # the verdict does not change with them
+        unweighted = self.unweighted
+        if unweighted is None:
+            from .verdict import WEIGHTS, family_of
+
+            unweighted = self.unweighted = family_of(CROSS_CODE) not in WEIGHTS  # the verdict does not change with them
         severity = task[2].get(CROSS_CODE, meta.severity)
         stored = r.__dict__.get("stored")
         as_stored = stored is not None and r.stored_rows is not None and stored.line_starts is not None \
