@@ -17,6 +17,7 @@ _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 _LAST_WORD = re.compile(r"([^\s(\"“‘]+)\.$")
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _NEXT = re.compile(r"\S")
+_WINDOW = 40
 
 
 @lru_cache(maxsize=4096)
@@ -28,7 +29,14 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
         end = m.end()
         mark = m.group(0)
         if mark[0] == "." and len(mark.rstrip("\"'”’)]")) == 1:
-            word = _LAST_WORD.search(text, start, m.start() + 1)
+            # the word before the period: searched in the last 40 characters first (a search
+            # from the sentence's start tries every position of it, for every period); a match
+            # that starts after the window's start is the whole word, as the long search finds
+            j = m.start() + 1
+            window = j - _WINDOW if j - _WINDOW > start else start
+            word = _LAST_WORD.search(text, window, j)
+            if word is not None and word.start() == window and window > start:
+                word = _LAST_WORD.search(text, start, j)  # the word may begin before the window
             if word:
                 w = word.group(1).lower()
                 if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or _INITIALS.fullmatch(w):
