@@ -2,17 +2,18 @@
 
 What is stored, under ``.copydesk_cache/`` of the current directory:
 
-- ``results/<code>/<config>/<k>``: ``key -> result``, in 16 shards (by key), in a folder per
-  version of Copydesk's code (its version and source files) and, in that, per configuration (the
-  rule set, the selected rules and their severities, the file's format). The key is those two
-  and the content's digest (sha256): a result is valid for any file with that content under that
-  code and configuration. A run loads only its own configurations' shards, and the first run to
-  store results under new code removes all but the two most recently written other code
-  versions' folders (an upgrade, or an edited checkout, leaves nothing that grows without end;
-  two installed versions used side by side, a pinned pre-commit hook and a newer CLI, keep
-  theirs).
-- ``evidence/<code>/<config>/<k>``: ``key -> (signature, findings)``: a file's cross-file
-  findings (lint.runner._Evidence), read back while what decides them is unchanged.
+- ``results/<code>/<k>``: ``key -> result``, in 16 shards (by key), in a folder per version of
+  Copydesk's code (its version and source files). The key hashes that code, the configuration
+  (the rule set, the selected rules and their severities, the file's format) and the content
+  (sha256): a result is valid for any file with that content under that code and configuration.
+  A run loads only its own code's shards, and the first run to store results under new code
+  removes all but the two most recently written other versions' folders (an upgrade, or an
+  edited checkout, leaves nothing that grows without end; two installed versions used side by
+  side, a pinned pre-commit hook and a newer CLI, keep theirs). One folder per configuration
+  as well was tried: each format is a configuration, so a flush rewrote three times the files
+  (a rename over a file costs ~2 ms on ext4, which writes the new file out first).
+- ``evidence/<code>/<k>``: ``key -> (signature, findings)``: a file's cross-file findings
+  (lint.runner._Evidence), read back while what decides them is unchanged.
 - ``paths/<k>``: ``path -> (size, mtime_ns, ctime_ns, inode, content digest)``, in 16 shards
   (by a checksum of the path). A file whose
   ``stat`` still matches its entry has that content, so a warm run hashes and reads no file
@@ -41,7 +42,7 @@ from ._record import FrozenRecord, assign, record
 from ._sha import sha256
 
 CACHE_DIR = ".copydesk_cache"
-FORMAT = 8  # raise when what a shard or the path index holds changes shape (8: folders per code and configuration)
+FORMAT = 8  # raise when what a shard or the path index holds changes shape (8: a folder per code version)
 #: other code versions whose results are kept beside the current one's (the most recently written)
 KEEP_VERSIONS = 2
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
@@ -95,11 +96,11 @@ _FOLDERS: dict = {}
 
 
 def _shard_name(k: bytes) -> str:
-    """Where the result (or the evidence) of key ``k`` is kept: ``<code>/<config>/<shard>``."""
-    head = k[:16]
+    """Where the result (or the evidence) of key ``k`` is kept: ``<code>/<shard>``."""
+    head = k[:8]
     folder = _FOLDERS.get(head)
     if folder is None:
-        folder = _FOLDERS[head] = f"{head[:8].hex()}/{head[8:].hex()}/"
+        folder = _FOLDERS[head] = head.hex() + "/"
     return folder + _RESULT_SHARD[k[-1]]
 
 
