@@ -457,16 +457,43 @@ def _from_store(task, stored, read_text: bool, fmt: str, key: bytes | None = Non
     return result
 
 
-def _record(cache, task, result) -> None:
+def _record(cache, task, result, read_text: bool = True) -> FileResult:
+    """Record a linted file's result in the store; the result as a warm run would have it from
+    there (:func:`_stored_form`), or as it is when nothing was recorded."""
     from .cache import result_key
 
     seen = result.__dict__.pop("seen", None)
     stored = result.__dict__.pop("stored", None)
     if seen is None or stored is None or result.error:
-        return
+        return result
     stat, content = seen
-    k = result.store_key = result_key(task[3], result.format, content)  # cross-file evidence is stored by it
+    k = result_key(task[3], result.format, content)  # cross-file evidence is stored by it too
     cache.put(task[0], stat, content, k, stored)
+    return _stored_form(result, stored, k, read_text)
+
+
+def _stored_form(result, stored, k: bytes, read_text: bool) -> "StoredResult":
+    """A freshly linted file's result in the form a stored one takes (:func:`_from_store`), made
+    from what the worker encoded for the store (``stored``, lint.cache.Stored): a report copies
+    its JSON text and the tally counts its rows, as on a warm run, instead of making them again
+    from the findings in this process; and a result held for cross-file evidence, or pickled
+    until its lines are counted, is plain values, not objects. ``read_text`` False: the text is
+    dropped (the findings are placed by the stored line index). The same report, byte for byte:
+    a warm run's is the cold run's."""
+    r = StoredResult.__new__(StoredResult)
+    d = r.__dict__
+    d.update(_RESULT_DEFAULTS, path=result.path, format=result.format, stored=stored, store_key=k,
+             bom=result.bom, fresh=True)
+    if read_text:
+        d["source"] = result.source
+        if "_lines" in result.__dict__:
+            d["_lines"] = result.__dict__["_lines"]
+    else:
+        d["unread"] = True
+    candidates = result.__dict__.get("candidates")
+    if candidates:
+        d["candidates"] = candidates
+    return r
 
 
 def _child_init():
@@ -720,10 +747,11 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
             else:
                 r = next(linted)
                 if cache is not None:
-                    _record(cache, task, r)
+                    r = _record(cache, task, r, read_text)
             if cache is not None and i == last:
                 cache.flush()  # before the last yield: a consumer that counts its results stops there
-            if not keep_clean_text and not r.error and not (hit.findings if hit is not None else r.diagnostics):
+            found = r.__dict__["stored"].findings if type(r) is StoredResult else r.diagnostics
+            if not keep_clean_text and not r.error and not found:
                 if r.source and getattr(r, "candidates", None):  # cross-file evidence may place findings
                     r._lines = r.lines  # here: their lines and columns without the text
                 r.source = ""
@@ -1143,7 +1171,8 @@ def with_evidence(tasks, results, meta, read_text: bool = True, spill_after: int
     try:
         for task, r in zip(tasks, results):
             evidence.see(task, r)
-            if len(held) < spill_after or (type(r) is StoredResult and "diagnostics" not in r.__dict__):
+            if len(held) < spill_after or (type(r) is StoredResult and "diagnostics" not in r.__dict__
+                                           and "fresh" not in r.__dict__):
                 # a result from the store, not yet made into findings, is only a reference to
                 # what the store has loaded anyway: held, it costs next to nothing; pickled, a
                 # warm run would copy every stored result twice
