@@ -179,7 +179,9 @@ class Presence(dict):
     def __init__(self, text: str):
         super().__init__()
         self.text = text
-        self.found: set | None = None  # the learned strings found by the pass (_OFF: no pass)
+        #: the strings found present: by the pass, and by ``in`` since (_OFF: no pass); a key
+        #: of the dict is True exactly when it is in this set
+        self.found: set | None = None
 
     def __missing__(self, s: str) -> bool:
         if self.found is None:
@@ -189,6 +191,8 @@ class Presence(dict):
         hit = s in self.text
         if self.found is not _OFF:
             VOCABULARY.pending.add(s)
+            if hit:  # found holds every string known present (doc_met relies on it)
+                self.found.add(s)
         self[s] = hit
         return hit
 
@@ -215,7 +219,15 @@ def doc_met(sets, present: Presence) -> bool:
     """:func:`all_met` over a document's :class:`Presence`."""
     if not ENABLED:
         return True
+    found = present.found
     for strings in sets:
+        if found:
+            # after the accelerator's pass, two C calls instead of a loop over the strings: one
+            # of them was found by the pass; or the pass answered them all and found none
+            if not found.isdisjoint(strings):
+                continue
+            if present.keys() >= strings:
+                return False
         for s in strings:
             if present[s]:
                 break
