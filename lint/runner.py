@@ -384,6 +384,14 @@ def _lint_task(task) -> FileResult:
     # to the parent either) nor the bytes (only a fix needs them, and fix_file reads its own):
     # what a big run holds per file is then its text and its findings
     result.document = None
+    if result.__dict__.get("stored") is not None:
+        # the parent keeps the stored form of this result (_stored_form): the findings and the
+        # verdict as objects are not sent back (a third of the bytes, and their pickling), nor
+        # the text when the report does not show it
+        result.diagnostics = []
+        result.verdict = None
+        if not _WORKER.get("read_text", True):
+            result.source = ""
     return result
 
 
@@ -736,7 +744,8 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
         from .regex import gate
 
         gate.prepare(len(todo))
-    _WORKER.update(rules=rules_by_code, record=cache is not None, candidates=candidates or cache is not None)
+    _WORKER.update(rules=rules_by_code, record=cache is not None, candidates=candidates or cache is not None,
+                   read_text=read_text)
 
     last = len(tasks) - 1
 
