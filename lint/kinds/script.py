@@ -54,7 +54,10 @@ class Script(Kind):
                 yield start, e
 
     def check(self, doc, blocks):
-        candidates = [b for b in blocks if self._nonlatin.search(b.text)]
+        # a letter outside the Latin script is not ASCII: an ASCII block (str.isascii is a flag
+        # of the string, no scan) needs no search
+        nonlatin = self._nonlatin.search
+        candidates = [b for b in blocks if not b.text.isascii() and nonlatin(b.text)]
         if not candidates:
             return
         latin = foreign = 0
