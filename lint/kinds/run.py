@@ -42,8 +42,9 @@ class Run(Kind):
         self.header_max_words = data.get("header_max_words", 8)
         self._end, self._start = regex.compile(_END), regex.compile(_START, re.UNICODE)
 
-    def is_header(self, text: str) -> bool:
-        if len(text.split()) > self.header_max_words:
+    def is_header(self, text: str, n_words: int | None = None) -> bool:
+        """``n_words``: ``len(text.split())`` when the caller has it (Block.n_words)."""
+        if (len(text.split()) if n_words is None else n_words) > self.header_max_words:
             return False
         if normalise(text) in self.lexicon:
             return True
@@ -70,7 +71,7 @@ class Run(Kind):
             if block.kind.startswith("table"):
                 items = -1
                 continue
-            if self.is_header(text):
+            if self.is_header(text, block.n_words):
                 items = 0
                 continue
             if items < 0:
