@@ -237,12 +237,14 @@ def _line_bounds(source: str, start: int, end: int) -> tuple[int, int]:
 
 def findings(cands: Iterable[tuple[str, int, int]], frequent_keys, n_docs: int, *,
              counts: Mapping[str, int] | None = None, source: str | None = None,
-             severity: Severity = Severity.WARNING) -> list[Diagnostic]:
+             severity: Severity = Severity.WARNING, shift: int = 0) -> list[Diagnostic]:
     """UI025 diagnostics for the candidates whose key is frequent. ``counts`` (the reduced
     Counter) gives the number of documents named in the message; ``source`` (the document's
     text), when given, widens each deletion to the whole source line (with its break) where the
     line holds nothing else; without it the fix deletes the line's text. The fix is unsafe:
-    frequency is evidence, not proof (a recurring standfirst, a series' refrain)."""
+    frequency is evidence, not proof (a recurring standfirst, a series' refrain). ``shift``:
+    added to every offset of the findings (``source`` is then a piece of the document that
+    starts there, as lint.runner's candidate lines keep it)."""
     out = []
     for key, start, end in cands:
         if key not in frequent_keys:
@@ -251,10 +253,10 @@ def findings(cands: Iterable[tuple[str, int, int]], frequent_keys, n_docs: int, 
         where = f"{n} of {n_docs} documents" if n else f"many of the {n_docs} documents"
         s, e = _line_bounds(source, start, end) if source is not None else (start, end)
         shown = excerpt(source[start:end] if source is not None else key, 60)
-        fix = Fix((Edit(s, e, ""),), Applicability.UNSAFE, "Delete it")
+        fix = Fix((Edit(s + shift, e + shift, ""),), Applicability.UNSAFE, "Delete it")
         out.append(Diagnostic(CODE, NAME, CATEGORY, severity,
                               f"Line repeated in {where} of this run (boilerplate by frequency): '{shown}'",
-                              start, end, fix))
+                              start + shift, end + shift, fix))
     out.sort(key=Diagnostic.sort_key)
     return out
 

@@ -1256,10 +1256,7 @@ class _Evidence:
         found = [c for c in getattr(r, "candidates", ()) if c[5] and c[0] in keys]  # live, frequent
         if not found:
             return 0  # most files: nothing to merge (and nothing to import)
-        import dataclasses
-
         from . import crossdoc
-        from .model import Edit
         from .verdict import verdict
 
         meta = self.meta
@@ -1290,11 +1287,8 @@ class _Evidence:
             signature = None
         extra = []
         for key, start, end, offset, snippet, live, _fp in found:
-            for d in crossdoc.findings([(key, start - offset, end - offset)], keys, self.n_docs, counts=self.counter,
-                                       source=snippet, severity=severity):
-                fix = d.fix and dataclasses.replace(d.fix, edits=tuple(
-                    Edit(e.start + offset, e.end + offset, e.content) for e in d.fix.edits))
-                extra.append(dataclasses.replace(d, start=d.start + offset, end=d.end + offset, fix=fix))
+            extra += crossdoc.findings([(key, start - offset, end - offset)], keys, self.n_docs, counts=self.counter,
+                                       source=snippet, severity=severity, shift=offset)
         if not extra:
             return 0
         extra.sort(key=lambda d: d.sort_key())
