@@ -175,9 +175,10 @@ class Stored(FrozenRecord):
                 "verdict_json": self.verdict_json, "lines": self.lines}
 
     @classmethod
-    def from_dict(cls, value) -> "Stored | None":
-        """A stored entry back, or None when it is not what ``to_dict`` makes (a miss)."""
-        if not valid_payload(value):
+    def from_dict(cls, value, trusted: bool = False) -> "Stored | None":
+        """A stored entry back, or None when it is not what ``to_dict`` makes (a miss); checked
+        unless ``trusted`` (it is what this code wrote: a sealed store file's, lint.cache.SEAL)."""
+        if not trusted and not valid_payload(value):
             return None
         return cls(value["findings"], value["likely_mt"], value["line_starts"], value["length"],
                    value["diagnostics_json"], value["verdict_json"], value["lines"])
@@ -260,7 +261,23 @@ def _diagnostics(rows) -> list:
 _MODEL: dict = {}  # the model's classes, and enum members by value (an enum call per finding costs)
 
 
+#: how a store file Copydesk wrote begins: this, then the CRC-32 of the rest (4 bytes, little
+#: endian), then the marshalled ``((FORMAT, version), entries)``. Its entries are trusted as
+#: written (Copydesk makes them, in a folder of its own code version): a warm run does not check
+#: each one's shape, which was a tenth of its time. A file without the seal (written by hand, by
+#: a test) is read too, and each entry it gives is checked (:func:`valid_payload`); a sealed file
+#: whose checksum fails (a flipped bit, a torn write) is not read at all.
+SEAL = b"cd\x00S"
+
+
 def _load(path: str):
+    """The entries of a store file, or None; see :func:`load_sealed`."""
+    return load_sealed(path)[0]
+
+
+def load_sealed(path: str) -> tuple:
+    """``(entries, sealed)``: the entries of a store file (None when it cannot be read or is not
+    a store file of this format and version), and whether it carries a good seal (:data:`SEAL`)."""
     import gc
 
     # thousands of tuples at once, none of them in a cycle: no collection while they are
@@ -268,19 +285,29 @@ def _load(path: str):
     # (later collections do not walk them either)
     enabled = gc.isenabled()
     gc.disable()
+    sealed = False
     try:
         raw = read_regular(path)
-        data = None if raw is None else marshal.loads(raw)
+        if raw is None:
+            return None, False
+        if raw[:4] == SEAL:
+            body = memoryview(raw)[8:]
+            if crc32(body) != int.from_bytes(raw[4:8], "little"):
+                return None, False
+            sealed = True
+            data = marshal.loads(body)
+        else:
+            data = marshal.loads(raw)
     except (OSError, ValueError, EOFError, TypeError):
-        return None
+        return None, False
     finally:
         if enabled:
             gc.enable()
             gc.freeze()
     if not isinstance(data, tuple) or len(data) != 2 or data[0] != (FORMAT, __version__) or \
             not isinstance(data[1], dict):
-        return None
-    return data[1]
+        return None, False
+    return data[1], sealed
 
 
 # -- what a store file may hold: anything else is a miss ---------------------------------------
@@ -392,9 +419,11 @@ def valid_payload(payload) -> bool:
 
 
 def _write(path: str, entries: dict) -> None:
+    """Write a store file, sealed (:data:`SEAL`): every entry given must be what this code makes."""
     from ._atomic import write_then_rename
 
-    write_then_rename(path, marshal.dumps(((FORMAT, __version__), entries)))
+    body = marshal.dumps(((FORMAT, __version__), entries))
+    write_then_rename(path, SEAL + crc32(body).to_bytes(4, "little") + body)
 
 
 # what is stored is split over 16 files ("shards") per kind: a one-file run reads one sixteenth
@@ -410,18 +439,25 @@ def _path_shard(path: str) -> str:
 class _Sharded:
     """A dict kept in SHARDS files of one folder: a shard is read when first asked for, and
     what was set is written shard by shard (merged into what is on disk then, as another run
-    may have written since); a value of None deletes."""
+    may have written since); a value of None deletes. ``valid(key, value)``: whether an entry
+    of a file without a seal may be kept when the file is written again (sealed); ``unsealed``
+    holds the names of the shards read from such files (their entries are checked when used)."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str, valid):
         self.folder = folder
+        self.valid = valid
         self.loaded: dict[str, dict] = {}
+        self.unsealed: set[str] = set()
         self.pending: dict[str, dict] = {}
         self.n_pending = 0
 
     def shard(self, name: str) -> dict:
         entries = self.loaded.get(name)
         if entries is None:
-            entries = self.loaded[name] = _load(os.path.join(self.folder, name)) or {}
+            entries, sealed = load_sealed(os.path.join(self.folder, name))
+            entries = self.loaded[name] = entries or {}
+            if not sealed and entries:
+                self.unsealed.add(name)
         return entries
 
     def get(self, name: str, k):
@@ -440,7 +476,10 @@ class _Sharded:
         for name, new in self.pending.items():
             path = os.path.join(self.folder, name)
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            entries = _load(path) or {}
+            entries, sealed = load_sealed(path)
+            entries = entries or {}
+            if not sealed and entries:  # written by hand: what is written sealed must be whole
+                entries = {k: v for k, v in entries.items() if self.valid(k, v)}
             for k, value in new.items():
                 if value is None:
                     entries.pop(k, None)
@@ -449,6 +488,7 @@ class _Sharded:
             _write(path, entries)
             if name in self.loaded:  # what this run reads from now on
                 self.loaded[name] = entries
+                self.unsealed.discard(name)
         self.pending.clear()
         self.n_pending = 0
 
@@ -457,10 +497,11 @@ class Cache:
     def __init__(self, root: Path | str | None = None):
         self._dir = os.path.join(str(root or os.getcwd()), CACHE_DIR)
         self.dir = Path(self._dir)
-        self._results = _Sharded(os.path.join(self._dir, "results"))
-        self._paths = _Sharded(os.path.join(self._dir, "paths"))
-        # result key -> (signature, rows, items): a file's cross-file findings (lint.runner._Evidence)
-        self._evidence = _Sharded(os.path.join(self._dir, "evidence"))
+        self._results = _Sharded(os.path.join(self._dir, "results"), lambda k, v: valid_payload(v))
+        self._paths = _Sharded(os.path.join(self._dir, "paths"), lambda k, v: _valid_path_entry(v))
+        # result key -> (signature, rows, items): a file's cross-file findings (lint.runner._Evidence);
+        # an unsealed file's are dropped when it is written again (made again when next needed)
+        self._evidence = _Sharded(os.path.join(self._dir, "evidence"), lambda k, v: False)
         self._ready = False
         self._written = 0  # results written by this run (the batch grows with it: FLUSH_MAX)
         # nothing stored yet (a first run, or after `copydesk clean`): no lookup is worth a stat
@@ -487,8 +528,8 @@ class Cache:
         name = _RESULT_SHARD[crc32(path.encode("utf-8", "surrogateescape")) & 255]  # _path_shard, inline
         shard = paths.loaded.get(name)
         entry = (shard if shard is not None else paths.shard(name)).get(path)
-        if entry is not None and not _valid_path_entry(entry):
-            entry = None  # a malformed entry: hash the content
+        if entry is not None and name in paths.unsealed and not _valid_path_entry(entry):
+            entry = None  # a malformed entry (of a file Copydesk did not seal): hash the content
         if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns and \
                 entry[2] == st.st_ctime_ns and entry[3] == st.st_ino:
             content = entry[4]
@@ -510,7 +551,8 @@ class Cache:
             hit = results.get(name, k)
         if hit is None:
             return None
-        stored = Stored.from_dict(hit)
+        # an entry of a sealed file (or of this run) is as this code wrote it; another is checked
+        stored = Stored.from_dict(hit, trusted=name not in results.unsealed)
         return None if stored is None else (k, stored)
 
     def evidence(self, k: bytes, signature: tuple, length: int):
@@ -518,7 +560,11 @@ class Cache:
         decides them: lint.runner._Evidence.signature), as ``(rows, items)`` for
         :meth:`Stored.with_delta`; None when none are stored, for another signature, or when
         the entry is not what :meth:`put_evidence` writes."""
-        return valid_delta(self._evidence.get(_shard_name(k), k), signature, length)
+        name = _shard_name(k)
+        value = self._evidence.get(name, k)
+        if value is not None and name not in self._evidence.unsealed:  # as written (see SEAL)
+            return value[1:] if value[0] == signature else None
+        return valid_delta(value, signature, length)
 
     def put_evidence(self, k: bytes, signature: tuple, rows: tuple, items: tuple) -> None:
         """Record a file's cross-file findings (:func:`delta`) under ``signature``: one entry per

@@ -95,7 +95,9 @@ def test_a_malformed_evidence_entry_is_made_again(tmp_path, monkeypatch, made):
 
     for bad in BAD_VALUES + ["swap-signature", "drop-item", "past-the-end", "bad-item"]:
         for f in _evidence_files(tmp_path):
-            (fmt, version), entries = marshal.loads(f.read_bytes())
+            entries, sealed = store.load_sealed(str(f))
+            assert sealed
+            fmt, version = store.FORMAT, store.__version__
 
             def spoil(value):
                 signature, rows, items = value

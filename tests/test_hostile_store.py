@@ -1,7 +1,8 @@
 """Issue 16, the stores: nothing found in ``.copydesk_cache`` or in the rule-set cache can hang a
 run or crash it. A FIFO (or any file that is not a regular file) where a store file belongs is
 never opened for a blocking read; a store file with a valid header and malformed entries is a
-miss for each bad entry (the file is linted again), and the report is the fresh one."""
+miss for each bad entry (the file is linted again), and the report is the fresh one (such files
+carry no seal, lint.cache.SEAL: tests/test_store_seal.py has the sealed ones)."""
 from __future__ import annotations
 
 import functools
@@ -184,18 +185,21 @@ def _entries(files) -> dict:
     """Every entry of these store files: key -> value."""
     out = {}
     for f in files:
-        data = marshal.loads(f.read_bytes())
-        assert data[0] == (store.FORMAT, store.__version__)
-        out.update(data[1])
+        entries, sealed = store.load_sealed(str(f))
+        assert entries is not None and sealed
+        out.update(entries)
     return out
 
 
 def _rewrite(files, value_for):
-    """Each entry's value replaced by ``value_for(key, value)``."""
+    """Each entry's value replaced by ``value_for(key, value)``, the file written without the
+    seal Copydesk puts on its own (lint.cache.SEAL): as by hand, or by a broken writer, so that
+    each entry is checked when read."""
     for f in files:
-        data = marshal.loads(f.read_bytes())
-        assert data[0] == (store.FORMAT, store.__version__)
-        f.write_bytes(marshal.dumps((data[0], {k: value_for(k, v) for k, v in data[1].items()})))
+        entries, _ = store.load_sealed(str(f))
+        assert entries is not None
+        f.write_bytes(marshal.dumps(((store.FORMAT, store.__version__),
+                                     {k: value_for(k, v) for k, v in entries.items()})))
 
 
 def test_every_bad_payload_is_refused_and_a_good_one_taken():

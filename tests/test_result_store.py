@@ -125,7 +125,7 @@ def test_a_file_changed_just_before_its_read_is_not_trusted_by_its_stat(repo, mo
     _check("new.txt", "old.txt")
     paths = {}
     for shard in (repo / store.CACHE_DIR / "paths").iterdir():
-        (fmt, version), entries = marshal.loads(shard.read_bytes())
+        entries, _ = store.load_sealed(str(shard))
         paths.update(entries)
     assert "old.txt" in paths and "new.txt" not in paths
     assert paths["old.txt"][:4] == store.stat_key(os.stat(old))

@@ -1,0 +1,108 @@
+"""Store files Copydesk writes are sealed (lint.cache.SEAL: a CRC-32 of the rest): a warm run
+trusts their entries as written and checks none of them, a sealed file that fails its checksum
+is not read at all, and a file without the seal (by hand, by a broken writer) is read with each
+entry checked, and never sealed with an entry that fails the check."""
+from __future__ import annotations
+
+import marshal
+import time
+
+import pytest
+
+from lint import cache as store
+
+from helpers import check_in_process, fixture_corpus
+
+OLD = time.time() - 3600
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch, warm_rule_cache):
+    import shutil
+
+    shutil.copytree(warm_rule_cache, tmp_path / "rule-cache")
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "rule-cache"))
+    monkeypatch.chdir(tmp_path)
+    fixture_corpus(tmp_path, mtime=OLD)
+    return tmp_path
+
+
+def _shards(repo, kind="results"):
+    return [p for p in sorted((repo / store.CACHE_DIR / kind).rglob("*")) if p.is_file()]
+
+
+def _checks(monkeypatch) -> list:
+    """The entries checked from now on (lint.cache.valid_payload calls)."""
+    calls: list = []
+    real = store.valid_payload
+    monkeypatch.setattr(store, "valid_payload", lambda v: calls.append(1) or real(v))
+    return calls
+
+
+def _unseal(f):
+    entries, sealed = store.load_sealed(str(f))
+    assert sealed
+    f.write_bytes(marshal.dumps(((store.FORMAT, store.__version__), entries)))
+    return entries
+
+
+def test_a_sealed_store_is_trusted_and_an_unsealed_one_checked(repo, monkeypatch):
+    want = check_in_process("--no-cache", "--format", "json", "corpus")
+    assert check_in_process("--format", "json", "corpus") == want
+    files = _shards(repo)
+    assert files and all(f.read_bytes().startswith(store.SEAL) for f in files)
+    assert all(f.read_bytes().startswith(store.SEAL) for f in _shards(repo, "paths"))
+    checks = _checks(monkeypatch)
+    assert check_in_process("--format", "json", "corpus") == want
+    assert checks == []  # every entry as written: none checked
+    n = sum(len(_unseal(f)) for f in files)
+    assert check_in_process("--format", "json", "corpus") == want
+    assert len(checks) == n  # the same entries, unsealed: each checked once
+
+
+def test_a_sealed_file_that_fails_its_checksum_is_not_read(repo, monkeypatch):
+    want = check_in_process("--no-cache", "--format", "json", "corpus")
+    check_in_process("--format", "json", "corpus")
+    linted: list = []
+    import lint.runner
+
+    real = lint.runner.lint_source
+    monkeypatch.setattr(lint.runner, "lint_source", lambda *a, **k: linted.append(a[1]) or real(*a, **k))
+    for f in _shards(repo):
+        entries, _ = store.load_sealed(str(f))
+        raw = bytearray(f.read_bytes())
+        raw[len(raw) // 2] ^= 0x20  # one bit, in the middle of the entries
+        f.write_bytes(bytes(raw))
+        assert store.load_sealed(str(f)) == (None, False)
+        linted.clear()
+        assert check_in_process("--format", "json", "corpus") == want
+        assert len(linted) == len(entries)  # that file's results, linted again
+        assert store.load_sealed(str(f))[1]  # and written again, sealed
+        linted.clear()
+        assert check_in_process("--format", "json", "corpus") == want and linted == []
+
+
+def test_an_unsealed_files_bad_entry_is_not_sealed_in(repo):
+    want = check_in_process("--no-cache", "--format", "json", "corpus")
+    check_in_process("--format", "json", "corpus")
+    files = _shards(repo)
+    target = files[0]
+    entries = _unseal(target)
+    name = target.name
+    bogus = bytes(47) + bytes([int(name, 16)])  # a key of this shard that no file has
+    bad = {**next(iter(entries.values())), "findings": ((1, 2, 3),)}
+    target.write_bytes(marshal.dumps(((store.FORMAT, store.__version__), {**entries, bogus: bad})))
+    # a new file whose result falls in that shard makes the run write it again
+    for i in range(200):
+        p = repo / "corpus" / f"extra-{i}.txt"
+        p.write_text(f"Item {i}: the council met on Tuesday.\n", encoding="utf-8")
+        check_in_process("--format", "json", str(p))
+        written, sealed = store.load_sealed(str(target))
+        if sealed:
+            break
+        p.unlink()
+    else:
+        pytest.fail("no new result fell in the shard")
+    assert bogus not in written and set(entries) <= set(written)
+    assert check_in_process("--format", "json", "corpus") == check_in_process("--no-cache", "--format", "json", "corpus")
+    assert want != check_in_process("--format", "json", "corpus")  # (the new file is in the report)
