@@ -215,6 +215,28 @@ _FIRST = operator.itemgetter(0)
 _OFF: frozenset = frozenset()  # the accelerator is off: every answer is `in`
 
 
+def doc_cut(sets, present: Presence) -> tuple | None:
+    """``sets`` cut to the strings the document holds, or None when one set has none of them
+    (:func:`doc_met` is False). A text inside the document's folded text (a block's folded
+    text is a slice of it, :attr:`lint.document.Document.folded`) meets ``sets`` exactly when it
+    meets the cut sets: :func:`all_met` on a block then tests the few strings the document
+    has, not every string of a set (most of a rule's strings are in no given document).
+    With the filters off (:data:`ENABLED`), ``sets`` as they are."""
+    if not ENABLED:
+        return sets
+    out = []
+    for strings in sets:
+        found = present.found
+        if found and present.keys() >= strings:  # the pass answered them all (see doc_met)
+            have = strings & found
+        else:
+            have = frozenset(s for s in strings if present[s])
+        if not have:
+            return None
+        out.append(have)
+    return tuple(out)
+
+
 def doc_met(sets, present: Presence) -> bool:
     """:func:`all_met` over a document's :class:`Presence`."""
     if not ENABLED:

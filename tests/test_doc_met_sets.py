@@ -43,3 +43,26 @@ def test_a_string_answered_by_in_after_the_pass_counts_as_found(monkeypatch):
     assert literals.doc_met((frozenset({"news"}),), present)
     assert literals.doc_met((frozenset({"read"}), frozenset({"news", "more"})), present)
     assert not literals.doc_met((frozenset({"more"}),), present)
+
+
+@given(st.lists(st.tuples(st.text(ALPHABET, max_size=60), st.lists(SETS, max_size=6)), min_size=1, max_size=6),
+       st.booleans())
+@settings(max_examples=300)
+def test_doc_cut_answers_for_every_slice_as_the_whole_sets(docs, accel):
+    """doc_cut: None exactly when doc_met is False; else, on any slice of the text (a block's
+    folded text is a slice of the document's), all_met of the cut sets is all_met of the sets."""
+    saved = literals.VOCABULARY, literals.ACCEL
+    literals.VOCABULARY, literals.ACCEL = literals._Vocabulary(), accel
+    try:
+        for text, questions in docs:
+            present = literals.Presence(text)
+            for sets in questions:
+                cut = literals.doc_cut(sets, present)
+                assert (cut is not None) is literals.all_met(sets, text)
+                if cut is None:
+                    continue
+                for a in range(0, len(text) + 1, 3):
+                    for b in range(a, len(text) + 1, 5):
+                        assert literals.all_met(cut, text[a:b]) is literals.all_met(sets, text[a:b])
+    finally:
+        literals.VOCABULARY, literals.ACCEL = saved

@@ -99,18 +99,25 @@ class Standalone(Kind):
         # what can match anywhere in the document, decided once: filtered patterns whose
         # strings it contains, and the lexicon runs among its words
         all_met = literals.all_met
-        filtered = [(p, r) for p, r in self.filtered if literals.doc_met(r, doc.present)] if self.filtered else ()
+        filtered = []  # (pattern, its sets, its sets cut to the document's strings: for blocks)
+        if self.filtered:
+            present = doc.present
+            for p, r in self.filtered:
+                cut = literals.doc_cut(r, present)
+                if cut is not None:
+                    filtered.append((p, r, cut))
         lex_runs = None  # None: compare every sentence with the lexicon
         if self.lexicon and literals.ENABLED and self.lex_runs is not None:
             lex_runs = self.lex_runs.intersection(doc.words)
         lexicon = bool(self.lexicon) and (lex_runs is None or bool(lex_runs))
         if not (filtered or self.patterns or lexicon):
             return
+        max_words = self.max_words
         for block in blocks:
-            if block.n_words > self.max_words:
+            if block.n_words > max_words:
                 continue
             folded = block.folded
-            candidates = [(p, r) for p, r in filtered if all_met(r, folded)]
+            candidates = [(p, r) for p, r, cut in filtered if all_met(cut, folded)] if filtered else ()
             if not candidates and not self.patterns and not (
                     lexicon and (lex_runs is None or any(w in folded for w in lex_runs))):
                 continue  # nothing can match whole: no sentence of the block needs looking at
