@@ -14,7 +14,7 @@ What is stored, under ``.copydesk_cache/`` of the current directory:
   (a rename over a file costs ~2 ms on ext4, which writes the new file out first).
 - ``evidence/<code>/<k>``: ``key -> (signature, findings)``: a file's cross-file findings
   (lint.runner._Evidence), read back while what decides them is unchanged.
-- ``paths/<k>``: ``path -> (size, mtime_ns, ctime_ns, inode, content digest)``, in 16 shards
+- ``paths-<FORMAT>/<k>``: ``path -> (size, mtime_ns, ctime_ns, inode, content digest)``, in 16 shards
   (by a checksum of the path). A file whose
   ``stat`` still matches its entry has that content, so a warm run hashes and reads no file
   (git's index works the same way). A file changed less than two seconds before it was read
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import marshal
 import os
-from operator import itemgetter
+from operator import itemgetter, lt
 from pathlib import Path
 from stat import S_ISREG
 from zlib import crc32
@@ -45,6 +45,9 @@ CACHE_DIR = ".copydesk_cache"
 FORMAT = 8  # raise when what a shard or the path index holds changes shape (8: a folder per code version)
 #: other code versions whose results are kept beside the current one's (the most recently written)
 KEEP_VERSIONS = 2
+#: the path index's folder: one per FORMAT, so that an older Copydesk (a pinned pre-commit hook)
+#: and a newer one in the same repository do not rewrite each other's
+PATHS = f"paths-{FORMAT}"
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
 #: results held before they are written: FLUSH_AT at first, then as many as were written so far,
 #: up to FLUSH_MAX. A flush rewrites every shard whole (merged with what is on disk): batches
@@ -366,16 +369,22 @@ def valid_delta(value, signature: tuple, length: int):
     """``(rows, items)`` of a stored evidence entry (:meth:`Cache.evidence`) when it is what
     :meth:`Cache.put_evidence` writes for ``signature`` on a text of ``length`` characters, else
     None: the signature, the rows (:func:`_valid_rows`), one JSON item per row with the shape the
-    JSON reporter writes."""
+    JSON reporter writes, and what the signature decides of them: one finding of the cross-file
+    rule per line it names, at that line, with its severity."""
     if type(value) is not tuple or len(value) != 3 or value[0] != signature:
         return None
     _, rows, items = value
     if type(rows) is not tuple or type(items) is not tuple or len(rows) != len(items) or not rows \
-            or not _valid_rows(rows, length):
+            or len(rows) != len(signature[2]) or not _valid_rows(rows, length):
         return None
-    for item in items:
+    from .crossdoc import CATEGORY, CODE, NAME
+
+    if any(r[:4] != (CODE, NAME, CATEGORY, signature[1]) for r in rows) \
+            or sorted((r[5], r[6]) for r in rows) != sorted((c[1], c[2]) for c in signature[2]):
+        return None
+    for item, row in zip(items, rows):
         if type(item) is not str or not item.startswith(_ITEM) or item[-1:] != "}" \
-                or item.count('"code":') != 1:
+                or item.count('"code":') != 1 or f'"code": "{row[0]}"' not in item[:len(_ITEM) + 12]:
             return None
     return rows, items
 
@@ -403,7 +412,8 @@ def valid_payload(payload) -> bool:
             return False
     else:
         if type(starts) is not tuple or not starts or starts[0] != 0 or length < 0 \
-                or not _INT.issuperset(map(type, starts)):  # every one an int (in C)
+                or not _INT.issuperset(map(type, starts)) \
+                or starts[-1] > length or not all(map(lt, starts, starts[1:])):  # ints, increasing (in C)
             return False
         if not _valid_rows(diags, length):
             return False
@@ -436,28 +446,88 @@ def _path_shard(path: str) -> str:
     return _RESULT_SHARD[crc32(path.encode("utf-8", "surrogateescape")) & 255]
 
 
+#: a shard's segments (its later writes) that may pile up before the next write merges them into it
+MAX_SEGMENTS = 8
+_SEQ = [0]
+
+
 class _Sharded:
-    """A dict kept in SHARDS files of one folder: a shard is read when first asked for, and
-    what was set is written shard by shard (merged into what is on disk then, as another run
-    may have written since); a value of None deletes. ``valid(key, value)``: whether an entry
-    of a file without a seal may be kept when the file is written again (sealed); ``unsealed``
-    holds the names of the shards read from such files (their entries are checked when used)."""
+    """A dict kept in SHARDS files of one folder, each with its segments: a shard is read when
+    first asked for (its file, then its segments in the order they were written), and what was
+    set is written shard by shard; a value of None deletes. A write adds a segment beside the
+    shard's file (``<shard>.<time><pid><n>``) instead of rewriting the file whole: a big run
+    flushes every few hundred files, and rewriting a growing store each time read back and wrote
+    it again and again (and a rename over a file makes ext4 write the new one out first). When
+    MAX_SEGMENTS have piled up, or the shard's file cannot be read, the write merges the file and
+    its segments into a new file (``compact``). Another run may write at the same time: its
+    segments are read as they come, and a merge removes only the segments it read.
+
+    ``valid(key, value)``: whether an entry of a file without a seal may be kept when a merge
+    writes it again (sealed); ``unsealed`` holds the names of the shards read from such files
+    (their entries are checked when used), ``broken`` those with a file that could not be read
+    (not a store file, a failed checksum, not a regular file): their next write is a merge, which
+    replaces them."""
 
     def __init__(self, folder: str, valid):
         self.folder = folder
         self.valid = valid
         self.loaded: dict[str, dict] = {}
         self.unsealed: set[str] = set()
+        self.broken: set[str] = set()
         self.pending: dict[str, dict] = {}
         self.n_pending = 0
+        self.segmented: set[str] = set()  # the shards this run wrote segments of
+
+    @staticmethod
+    def segments(path: str) -> list[str]:
+        """The segments of the shard file ``path``, oldest first."""
+        folder, base = os.path.split(path)
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return []
+        cut = len(base) + 1
+        return [os.path.join(folder, n) for n in sorted(n for n in names
+                                                        if n[:cut] == base + "." and n[cut:].isdigit())]
+
+    def read(self, path: str, segments: list[str], keep_unsealed: bool = True) -> tuple:
+        """``(entries, sealed, broken)``: the shard file and its ``segments`` merged (deletions
+        applied); ``sealed`` when every one of them was; ``broken`` when one of them is there but
+        could not be read. ``keep_unsealed`` False: the entries of a file without a seal are kept
+        only when ``valid``."""
+        all_sealed, broken = True, False
+        entries: dict = {}
+        for i, f in enumerate([path, *segments]):
+            part, sealed = load_sealed(f)
+            if part is None and (i > 0 or os.path.lexists(f)):
+                broken = True
+            if not part:
+                continue
+            if not sealed:
+                all_sealed = False
+                if not keep_unsealed:
+                    part = {k: v for k, v in part.items() if v is None or self.valid(k, v)}
+            if i == 0:
+                entries = part
+                continue
+            entries.update(part)
+            if None in part.values():
+                for k in [k for k, v in part.items() if v is None]:
+                    del entries[k]
+        if None in entries.values():  # a deletion in the file itself (never written so; by hand)
+            entries = {k: v for k, v in entries.items() if v is not None}
+        return entries, all_sealed, broken
 
     def shard(self, name: str) -> dict:
         entries = self.loaded.get(name)
         if entries is None:
-            entries, sealed = load_sealed(os.path.join(self.folder, name))
-            entries = self.loaded[name] = entries or {}
-            if not sealed and entries:
+            path = os.path.join(self.folder, name)
+            entries, sealed, broken = self.read(path, self.segments(path))
+            self.loaded[name] = entries
+            if not sealed:
                 self.unsealed.add(name)
+            if broken:
+                self.broken.add(name)
         return entries
 
     def get(self, name: str, k):
@@ -470,27 +540,57 @@ class _Sharded:
         self.pending.setdefault(name, {})[k] = value
         self.n_pending += 1
 
-    def flush(self) -> None:
+    def flush(self, merge: bool = False) -> None:
+        """Write what was set: as segments, or ``merge``: each shard written whole (a run's last
+        write, so that the next run reads one file per shard)."""
+        if merge:  # the shards this run added segments to, merged even with nothing more to write
+            for name in self.segmented:
+                self.pending.setdefault(name, {})
+            self.segmented.clear()
         if not self.pending:
             return
         for name, new in self.pending.items():
             path = os.path.join(self.folder, name)
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            entries, sealed = load_sealed(path)
-            entries = entries or {}
-            if not sealed and entries:  # written by hand: what is written sealed must be whole
-                entries = {k: v for k, v in entries.items() if self.valid(k, v)}
-            for k, value in new.items():
-                if value is None:
-                    entries.pop(k, None)
-                else:
-                    entries[k] = value
-            _write(path, entries)
-            if name in self.loaded:  # what this run reads from now on
-                self.loaded[name] = entries
+            segments = self.segments(path)
+            try:
+                st = os.lstat(path)
+                base_ok = S_ISREG(st.st_mode)
+            except OSError:
+                st, base_ok = None, False
+            if st is None and not segments:  # a new shard: its file, with what this run has
+                _write(path, {k: v for k, v in new.items() if v is not None})
+            elif not merge and base_ok and len(segments) < MAX_SEGMENTS and name not in self.unsealed \
+                    and name not in self.broken:  # a segment beside it
+                _SEQ[0] += 1
+                import time
+
+                _write(f"{path}.{time.time_ns():020d}{os.getpid():010d}{_SEQ[0]:06d}", new)
+                self.segmented.add(name)
+            else:
+                self.compact(path, segments, new)
                 self.unsealed.discard(name)
+                self.broken.discard(name)
+            loaded = self.loaded.get(name)
+            if loaded is not None:  # what this run reads from now on
+                loaded.update(new)
+                for k in [k for k, v in new.items() if v is None]:
+                    del loaded[k]
         self.pending.clear()
         self.n_pending = 0
+
+    def compact(self, path: str, segments: list[str], new: dict) -> None:
+        """The shard file and ``segments`` merged with ``new`` into a new shard file (sealed:
+        the entries of files without the seal that are not ``valid`` are dropped), then those
+        segments removed."""
+        entries = self.read(path, segments, keep_unsealed=False)[0]
+        entries.update(new)
+        _write(path, {k: v for k, v in entries.items() if v is not None})
+        for f in segments:
+            try:
+                os.unlink(f)
+            except OSError:
+                pass
 
 
 class Cache:
@@ -498,7 +598,7 @@ class Cache:
         self._dir = os.path.join(str(root or os.getcwd()), CACHE_DIR)
         self.dir = Path(self._dir)
         self._results = _Sharded(os.path.join(self._dir, "results"), lambda k, v: valid_payload(v))
-        self._paths = _Sharded(os.path.join(self._dir, "paths"), lambda k, v: _valid_path_entry(v))
+        self._paths = _Sharded(os.path.join(self._dir, PATHS), lambda k, v: _valid_path_entry(v))
         # result key -> (signature, rows, items): a file's cross-file findings (lint.runner._Evidence);
         # an unsealed file's are dropped when it is written again (made again when next needed)
         self._evidence = _Sharded(os.path.join(self._dir, "evidence"), lambda k, v: False)
@@ -579,10 +679,11 @@ class Cache:
         self._paths.set(_path_shard(path), path, None if stat is None else (*stat, content_digest))
         self._results.set(_shard_name(k), k, stored.to_dict())
         if self._results.n_pending >= max(FLUSH_AT, min(self._written, FLUSH_MAX)):
-            self.flush()
+            self.flush(final=False)
 
-    def flush(self) -> None:
-        """Write what was recorded: results first, then the paths that lead to them."""
+    def flush(self, final: bool = True) -> None:
+        """Write what was recorded: results first, then the paths that lead to them. ``final``
+        False: a big run's write as it goes (the shards' segments; see _Sharded)."""
         self._written += self._results.n_pending
         try:
             fresh = not self._ready
@@ -590,9 +691,9 @@ class Cache:
             if fresh and self._results.pending:
                 self._prune()
             written = self._results.pending or self._evidence.pending
-            self._results.flush()
-            self._paths.flush()
-            self._evidence.flush()
+            self._results.flush(final)
+            self._paths.flush(final)
+            self._evidence.flush(final)
             if written:  # the current code's folders: most recently written (_prune keeps by that)
                 for kind in ("results", "evidence"):
                     folder = os.path.join(self._dir, kind, code_digest().hex())
@@ -606,7 +707,9 @@ class Cache:
 
     def _prune(self) -> None:
         """Remove what other versions of Copydesk's code stored, but for the KEEP_VERSIONS most
-        recently written (and files of an older layout). Once per run that stores results."""
+        recently written. The shard files of the layout before FORMAT 8 (loose in ``results/``,
+        an older Copydesk's, which may still run: a pinned pre-commit hook) count as one more
+        version, written when the newest of them was. Once per run that stores results."""
         import shutil
 
         current = code_digest().hex()
@@ -616,19 +719,30 @@ class Cache:
                 found = list(os.scandir(root))
             except OSError:
                 continue
-            others = []
+            others: list = []  # (last written, paths removed together)
+            loose: list = []
             for e in found:
                 if e.name == current:
                     continue
                 try:
+                    st = e.stat(follow_symlinks=False)
                     if e.is_dir(follow_symlinks=False):
-                        others.append((e.stat(follow_symlinks=False).st_mtime_ns, e.path))
+                        others.append((st.st_mtime_ns, [e.path]))
                     else:
-                        os.unlink(e.path)  # a shard of the layout before FORMAT 8
+                        loose.append((st.st_mtime_ns, e.path))
                 except OSError:
                     pass
-            for _, path in sorted(others, reverse=True)[KEEP_VERSIONS:]:
-                shutil.rmtree(path, ignore_errors=True)
+            if loose:
+                others.append((max(t for t, _ in loose), [f for _, f in loose]))
+            for _, paths in sorted(others, reverse=True)[KEEP_VERSIONS:]:
+                for path in paths:
+                    if os.path.isdir(path) and not os.path.islink(path):
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        try:
+                            os.unlink(path)
+                        except OSError:
+                            pass
 
     def _prepare(self) -> None:
         if self._ready:

@@ -437,7 +437,7 @@ class StoredResult(FileResult):
         """The stored findings as rows (lint.cache.Stored.findings), while ``diagnostics`` is as
         stored (never read, or read and not replaced since); else None."""
         d = self.__dict__
-        if "diagnostics" not in d or d["diagnostics"] is d["materialised"]:
+        if "diagnostics" not in d or d["diagnostics"] is d.get("materialised"):
             return d["stored"].findings
         return None
 
@@ -1270,7 +1270,8 @@ class _Evidence:
         as_stored = stored is not None and r.stored_rows is not None and stored.line_starts is not None \
             and unweighted and not (read_text and not r.source)
         cache, k = self.cache, r.__dict__.get("store_key")
-        if cache is not None and k is not None and unweighted:
+        signature = hit = None
+        if cache is not None and k is not None and stored is not None and unweighted:
             # what decides the file's findings, besides its stored result (its candidate lines'
             # snippets, its line index): which of its lines are frequent, in how many documents
             # of how many, and the rule's severity. Unchanged since the findings were stored (a
@@ -1278,20 +1279,22 @@ class _Evidence:
             counter = self.counter
             signature = (self.n_docs, int(severity),
                          tuple((c[0], c[1], c[2], counter.get(c[0], 0)) for c in found))
-            if as_stored:
-                hit = cache.evidence(k, signature, stored.length)
-                if hit is not None:
-                    r.__dict__["stored"] = stored.with_delta(*hit)
-                    return len(hit[0])
+            hit = cache.evidence(k, signature, stored.length)
+            if hit is not None and as_stored:
+                r.__dict__["stored"] = stored.with_delta(*hit)
+                return len(hit[0])
+        if hit is not None:  # stored, for a result whose findings are objects
+            from .cache import _diagnostics
+
+            extra = _diagnostics(hit[0])
         else:
-            signature = None
-        extra = []
-        for key, start, end, offset, snippet, live, _fp in found:
-            extra += crossdoc.findings([(key, start - offset, end - offset)], keys, self.n_docs, counts=self.counter,
-                                       source=snippet, severity=severity, shift=offset)
-        if not extra:
-            return 0
-        extra.sort(key=lambda d: d.sort_key())
+            extra = []
+            for key, start, end, offset, snippet, live, _fp in found:
+                extra += crossdoc.findings([(key, start - offset, end - offset)], keys, self.n_docs,
+                                           counts=self.counter, source=snippet, severity=severity, shift=offset)
+            if not extra:
+                return 0
+            extra.sort(key=lambda d: d.sort_key())
         if as_stored:
             # a stored result as stored: the findings are added to its rows and JSON text
             # (a warm JSON report copies them, never making the file's findings into objects)
@@ -1306,8 +1309,8 @@ class _Evidence:
                     return 0
             r.diagnostics = crossdoc.merge(r.diagnostics, extra)
             r.verdict = verdict(r.diagnostics)
-            if signature is not None:
+            if signature is not None and hit is None:
                 rows, items = _delta(extra, r.lines)
-        if signature is not None:
+        if signature is not None and hit is None:
             cache.put_evidence(k, signature, rows, items)
         return len(extra)

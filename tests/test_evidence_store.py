@@ -93,7 +93,8 @@ def test_a_malformed_evidence_entry_is_made_again(tmp_path, monkeypatch, made):
     _json("site")
     import marshal
 
-    for bad in BAD_VALUES + ["swap-signature", "drop-item", "past-the-end", "bad-item"]:
+    for bad in BAD_VALUES + ["swap-signature", "drop-item", "past-the-end", "bad-item", "doubled", "other-code",
+                             "other-severity", "moved"]:
         for f in _evidence_files(tmp_path):
             entries, sealed = store.load_sealed(str(f))
             assert sealed
@@ -109,6 +110,16 @@ def test_a_malformed_evidence_entry_is_made_again(tmp_path, monkeypatch, made):
                     return (signature, tuple(r[:6] + (10 ** 6,) + r[7:] for r in rows), items)
                 if bad == "bad-item":
                     return (signature, rows, tuple("{}" for _ in items))
+                # of the right shape, but not what the signature decides
+                if bad == "doubled":
+                    return (signature, rows + rows, items + items)
+                if bad == "other-code":
+                    return (signature, tuple(("ZZ999",) + r[1:] for r in rows),
+                            tuple(i.replace('"UI025"', '"ZZ999"') for i in items))
+                if bad == "other-severity":
+                    return (signature, tuple(r[:3] + (3 - r[3] if r[3] != 1 else 2,) + r[4:] for r in rows), items)
+                if bad == "moved":
+                    return (signature, tuple(r[:5] + (r[5] - 1,) + r[6:] for r in rows), items)
                 return bad
 
             f.write_bytes(marshal.dumps(((fmt, version), {k: spoil(v) for k, v in entries.items()})))
@@ -117,6 +128,25 @@ def test_a_malformed_evidence_entry_is_made_again(tmp_path, monkeypatch, made):
         assert made, bad  # refused, so made again
         made.clear()
         assert _json("site") == fresh and made == [], bad  # and stored again
+
+
+def test_the_text_report_reads_stored_findings_too(tmp_path, monkeypatch, made):
+    """A report that shows a file's text (text, SARIF, ...) makes its findings into objects: the
+    stored ones are read back as objects, and nothing is written again on a warm run."""
+    monkeypatch.chdir(tmp_path)
+    _site(tmp_path / "site")
+    fresh = CliRunner().invoke(main, ["check", "--no-cache", "-j", "1", "site"]).stdout
+    for fmt in ("text", "sarif", "json"):
+        want = CliRunner().invoke(main, ["check", "--no-cache", "-j", "1", "--format", fmt, "site"]).stdout
+        for _ in range(3):
+            made.clear()
+            writes: list = []
+            real = store._write
+            monkeypatch.setattr(store, "_write", lambda path, entries: writes.append(path) or real(path, entries))
+            assert CliRunner().invoke(main, ["check", "-j", "1", "--format", fmt, "site"]).stdout == want, fmt
+            monkeypatch.setattr(store, "_write", real)
+        assert made == [] and writes == [], (fmt, made, writes)  # the last warm run: read, nothing written
+    assert "UI025" in fresh
 
 
 def test_valid_delta_checks_what_it_returns():
@@ -132,6 +162,11 @@ def test_valid_delta_checks_what_it_returns():
     assert store.valid_delta((sig, (row[:8],), (item,)), sig, 20) is None
     assert store.valid_delta((sig, (), ()), sig, 20) is None
     assert store.valid_delta([sig, (row,), (item,)], sig, 20) is None
+    # the right shape, not what the signature decides
+    assert store.valid_delta((sig, (row, row), (item, item)), sig, 20) is None  # one per line it names
+    assert store.valid_delta((sig, (("ZZ999",) + row[1:],), (item.replace("UI025", "ZZ999"),)), sig, 20) is None
+    assert store.valid_delta((sig, (row[:3] + (3,) + row[4:],), (item,)), sig, 20) is None  # its severity
+    assert store.valid_delta((sig, (row[:5] + (4,) + row[6:],), (item,)), sig, 20) is None  # its line
 
 
 def test_json_of_a_warm_run_with_stored_evidence_matches_the_text_report(tmp_path, monkeypatch):
@@ -144,3 +179,19 @@ def test_json_of_a_warm_run_with_stored_evidence_matches_the_text_report(tmp_pat
     report = json.loads(_json("site"))
     text = CliRunner().invoke(main, ["check", "-j", "1", "site"]).stdout
     assert text.count("UI025") == sum(d["code"] == "UI025" for f in report["files"] for d in f["diagnostics"])
+
+
+def test_a_stored_library_result_whose_findings_are_replaced_still_renders(tmp_path, monkeypatch):
+    """A result that came through the store (lint.runner.StoredResult) takes new findings without
+    reading the stored ones first, and the reports use the new ones."""
+    from lint.api import Linter
+    from lint.reporters.json import render
+
+    monkeypatch.chdir(tmp_path)
+    _site(tmp_path / "site")
+    for _ in range(2):  # cold, then warm
+        results = Linter().lint_paths(["site"], jobs=1)
+        results[0].diagnostics = []  # never read before
+        report = json.loads(render(results))
+        assert report["files"][0]["diagnostics"] == [] and report["files"][1]["diagnostics"]
+        assert results[1].diagnostics and type(results[1]).__name__ == "StoredResult"

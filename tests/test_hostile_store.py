@@ -74,7 +74,7 @@ def repo(tmp_path, monkeypatch, warm_rule_cache):
 def _shards(repo):
     folder = repo / store.CACHE_DIR
     # results are kept in folders per code version and configuration (lint.cache._shard_name)
-    return sorted((folder / "paths").iterdir()), [p for p in sorted((folder / "results").rglob("*")) if not p.is_dir()]
+    return sorted((folder / store.PATHS).iterdir()), [p for p in sorted((folder / "results").rglob("*")) if not p.is_dir()]
 
 
 @needs_fifo
@@ -167,6 +167,8 @@ BAD_PAYLOADS = _RAW_BAD + [_entry(*p) for p in [
     ((_DIAG,), False, (0,), 10, '[{"code": "A"}, {"code": "B"}]', None),
     ((_DIAG,), False, (0,), 10, ONE, "null"),
     ((_DIAG,), False, ("0",), 10, ONE, None), ((_DIAG,), False, (1,), 10, ONE, None),
+    ((_DIAG,), False, (0, 6, 3), 10, ONE, None), ((_DIAG,), False, (0, 3, 3), 10, ONE, None),  # not increasing
+    ((_DIAG,), False, (0, 5, 10 ** 6), 10, ONE, None),  # a line past the text
     ((_DIAG[:8],), False, (0,), 10, ONE, None), (("SEG001",), False, (0,), 10, ONE, None),
     ((_DIAG[:3] + (9,) + _DIAG[4:],), False, (0,), 10, ONE, None),  # no such severity
     ((_DIAG[:5] + (5, 2) + _DIAG[7:],), False, (0,), 10, ONE, None),  # end before start

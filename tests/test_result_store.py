@@ -124,7 +124,7 @@ def test_a_file_changed_just_before_its_read_is_not_trusted_by_its_stat(repo, mo
     os.utime(old, (OLD, OLD))
     _check("new.txt", "old.txt")
     paths = {}
-    for shard in (repo / store.CACHE_DIR / "paths").iterdir():
+    for shard in (repo / store.CACHE_DIR / store.PATHS).iterdir():
         entries, _ = store.load_sealed(str(shard))
         paths.update(entries)
     assert "old.txt" in paths and "new.txt" not in paths
@@ -144,7 +144,7 @@ def test_a_corrupt_or_foreign_store_is_ignored(repo):
     want = _check("--no-cache", "--format", "json", str(corpus))
     _check("--format", "json", str(corpus))
     folder = repo / store.CACHE_DIR
-    files = [*sorted((folder / "paths").iterdir()),
+    files = [*sorted((folder / store.PATHS).iterdir()),
              *(p for p in sorted((folder / "results").rglob("*")) if p.is_file())]
     assert len(files) > 4
     files[0].write_bytes(b"not marshal")
@@ -172,14 +172,14 @@ def test_results_are_written_in_batches_as_a_big_run_goes(repo, monkeypatch):
 
 
 def test_batches_grow_with_what_was_written_up_to_the_cap(tmp_path, monkeypatch):
-    """A flush rewrites the shards whole: batches double (FLUSH_AT, then what was written so
-    far) up to FLUSH_MAX, so a big run does not rewrite its store once per FLUSH_AT files."""
+    """Batches double (FLUSH_AT, then what was written so far) up to FLUSH_MAX, so a big run
+    writes its store in few pieces (each a segment of the shards: lint.cache._Sharded)."""
     monkeypatch.setattr(store, "FLUSH_AT", 2)
     monkeypatch.setattr(store, "FLUSH_MAX", 8)
     c = store.Cache(tmp_path)
     sizes = []
     real = c.flush
-    monkeypatch.setattr(c, "flush", lambda: sizes.append(c._results.n_pending) or real())
+    monkeypatch.setattr(c, "flush", lambda final=True: sizes.append(c._results.n_pending) or real(final))
     for i in range(40):
         k = bytes([i]) * 32
         c.put(f"f{i}.txt", None, k, k, store.Stored((), False, None, 0, "[]", None))

@@ -2,6 +2,7 @@
 an upgrade that kept the version number) must lint again instead of serving old results. What
 older code stored is removed, but for the most recently written versions (lint.cache.KEEP_VERSIONS)."""
 import os
+import time
 
 from click.testing import CliRunner
 
@@ -42,18 +43,23 @@ def test_older_code_versions_results_are_removed_but_the_latest_few(tmp_path, mo
     (tmp_path / "a.txt").write_text("Source link\n\nThe council met on Tuesday.\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("# Title\n\nPlay the video.\n", encoding="utf-8")
     results = tmp_path / cache.CACHE_DIR / "results"
-    # a shard of the layout before folders per code version
+    # shards of the layout before folders per code version (an older Copydesk's, which may still
+    # run beside this one): one more version, as old as the newest of them
     results.mkdir(parents=True)
-    (results / "3").write_bytes(b"old layout")
+    for name, age in (("3", 7200), ("a", 3600)):
+        (results / name).write_bytes(b"old layout")
+        os.utime(results / name, (time.time() - age,) * 2)
     want = None
     for i in range(cache.KEEP_VERSIONS + 3):
         out = _run(tmp_path, f"build {i}", monkeypatch)
         assert want is None or out == want
         want = out
-        folders = sorted(p for p in results.iterdir())
-        assert all(p.is_dir() for p in folders)
+        loose = sorted(p.name for p in results.iterdir() if not p.is_dir())
+        # kept while it is among the KEEP_VERSIONS most recently written other versions
+        assert loose == (["3", "a"] if i < cache.KEEP_VERSIONS else []), (i, loose)
+        folders = sorted(p for p in results.iterdir() if p.is_dir())
         # the current one, and at most KEEP_VERSIONS others
-        assert len(folders) == min(i + 1, cache.KEEP_VERSIONS + 1), (i, folders)
+        assert len(folders) == min(i + 1, cache.KEEP_VERSIONS + 1 - len(loose) // 2), (i, folders)
         for p in folders:  # each version's folder holds its shards
             assert [c for c in p.iterdir() if c.is_file()]
         os.utime(results, None)

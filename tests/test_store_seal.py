@@ -51,7 +51,7 @@ def test_a_sealed_store_is_trusted_and_an_unsealed_one_checked(repo, monkeypatch
     assert check_in_process("--format", "json", "corpus") == want
     files = _shards(repo)
     assert files and all(f.read_bytes().startswith(store.SEAL) for f in files)
-    assert all(f.read_bytes().startswith(store.SEAL) for f in _shards(repo, "paths"))
+    assert all(f.read_bytes().startswith(store.SEAL) for f in _shards(repo, store.PATHS))
     checks = _checks(monkeypatch)
     assert check_in_process("--format", "json", "corpus") == want
     assert checks == []  # every entry as written: none checked
