@@ -132,6 +132,8 @@ def document_candidates(doc) -> list[tuple[str, int, int]]:
         if block.kind.startswith(SKIP_KINDS):
             continue
         text = block.text
+        if "\n" not in text and block.n_words > MAX_WORDS:
+            continue  # one line, too long to count (is_candidate); most paragraphs
         pos = 0
         for line in text.split("\n"):
             s, e = pos, pos + len(line)
