@@ -14,7 +14,7 @@ What is stored, under ``.copydesk_cache/`` of the current directory:
   (a rename over a file costs ~2 ms on ext4, which writes the new file out first).
 - ``evidence/<code>/<k>``: ``key -> (signature, findings)``: a file's cross-file findings
   (lint.runner._Evidence), read back while what decides them is unchanged.
-- ``paths-<FORMAT>/<k>``: ``path -> (size, mtime_ns, ctime_ns, inode, content digest)``, in 16 shards
+- ``paths-<FORMAT>-<version>/<k>``: ``path -> (size, mtime_ns, ctime_ns, inode, content digest)``, in 16 shards
   (by a checksum of the path). A file whose
   ``stat`` still matches its entry has that content, so a warm run hashes and reads no file
   (git's index works the same way). A file changed less than two seconds before it was read
@@ -34,6 +34,7 @@ import os
 from operator import itemgetter, lt
 from pathlib import Path
 from stat import S_ISREG
+from time import time_ns
 from zlib import crc32
 
 from . import __version__
@@ -45,9 +46,10 @@ CACHE_DIR = ".copydesk_cache"
 FORMAT = 8  # raise when what a shard or the path index holds changes shape (8: a folder per code version)
 #: other code versions whose results are kept beside the current one's (the most recently written)
 KEEP_VERSIONS = 2
-#: the path index's folder: one per FORMAT, so that an older Copydesk (a pinned pre-commit hook)
-#: and a newer one in the same repository do not rewrite each other's
-PATHS = f"paths-{FORMAT}"
+#: the path index's folder: one per FORMAT and version, so that an older Copydesk (a pinned
+#: pre-commit hook) and a newer one in the same repository do not rewrite each other's (each reads
+#: only files of its own header); the KEEP_VERSIONS most recently written others are kept
+PATHS = f"paths-{FORMAT}-{__version__}"
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
 #: results held before they are written: FLUSH_AT at first, then as many as were written so far,
 #: up to FLUSH_MAX. A flush rewrites every shard whole (merged with what is on disk): batches
@@ -451,6 +453,12 @@ MAX_SEGMENTS = 8
 _SEQ = [0]
 
 
+def _SEGMENT_NAME(name: str) -> bool:
+    """``<shard>.<36 ASCII digits>``: how :meth:`_Sharded.flush` names a segment."""
+    stem, dot, digits = name.partition(".")
+    return dot == "." and len(digits) == 36 and digits.isascii() and digits.isdigit()
+
+
 class _Sharded:
     """A dict kept in SHARDS files of one folder, each with its segments: a shard is read when
     first asked for (its file, then its segments in the order they were written), and what was
@@ -477,18 +485,22 @@ class _Sharded:
         self.pending: dict[str, dict] = {}
         self.n_pending = 0
         self.segmented: set[str] = set()  # the shards this run wrote segments of
+        self.listed: dict[str, list] = {}  # folder -> the names of its segments, as listed
 
-    @staticmethod
-    def segments(path: str) -> list[str]:
-        """The segments of the shard file ``path``, oldest first."""
+    def segments(self, path: str, fresh: bool = False) -> list[str]:
+        """The segments of the shard file ``path``, oldest first: regular files named as
+        :meth:`flush` names them. A folder is listed once per run (``fresh``: again)."""
         folder, base = os.path.split(path)
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            return []
+        names = self.listed.get(folder)
+        if names is None or fresh:
+            try:
+                with os.scandir(folder) as it:
+                    names = self.listed[folder] = [e.name for e in it if _SEGMENT_NAME(e.name)
+                                                   and e.is_file(follow_symlinks=False)]
+            except OSError:
+                names = self.listed[folder] = []
         cut = len(base) + 1
-        return [os.path.join(folder, n) for n in sorted(n for n in names
-                                                        if n[:cut] == base + "." and n[cut:].isdigit())]
+        return [os.path.join(folder, n) for n in sorted(n for n in names if n[:cut] == base + ".")]
 
     def read(self, path: str, segments: list[str], keep_unsealed: bool = True) -> tuple:
         """``(entries, sealed, broken)``: the shard file and its ``segments`` merged (deletions
@@ -549,28 +561,33 @@ class _Sharded:
             self.segmented.clear()
         if not self.pending:
             return
+        self.listed.clear()  # another run may have written since
         for name, new in self.pending.items():
             path = os.path.join(self.folder, name)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            segments = self.segments(path)
             try:
-                st = os.lstat(path)
-                base_ok = S_ISREG(st.st_mode)
-            except OSError:
-                st, base_ok = None, False
-            if st is None and not segments:  # a new shard: its file, with what this run has
-                _write(path, {k: v for k, v in new.items() if v is not None})
-            elif not merge and base_ok and len(segments) < MAX_SEGMENTS and name not in self.unsealed \
-                    and name not in self.broken:  # a segment beside it
-                _SEQ[0] += 1
-                import time
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                segments = self.segments(path)
+                try:
+                    st = os.lstat(path)
+                    base_ok = S_ISREG(st.st_mode)
+                except OSError:
+                    st, base_ok = None, False
+                if st is None and not segments:  # a new shard: its file, with what this run has
+                    _write(path, {k: v for k, v in new.items() if v is not None})
+                elif not merge and base_ok and len(segments) < MAX_SEGMENTS and name not in self.unsealed \
+                        and name not in self.broken:  # a segment beside it
+                    _SEQ[0] += 1
+                    import time
 
-                _write(f"{path}.{time.time_ns():020d}{os.getpid():010d}{_SEQ[0]:06d}", new)
-                self.segmented.add(name)
-            else:
-                self.compact(path, segments, new)
-                self.unsealed.discard(name)
-                self.broken.discard(name)
+                    _write(f"{path}.{time.time_ns():020d}{os.getpid():010d}{_SEQ[0]:06d}", new)
+                    self.segmented.add(name)
+                else:
+                    self.compact(path, segments, new)
+                    # (an unsealed shard stays so for this run: what it loaded from there is
+                    # still checked when used, though the file now holds only checked entries)
+                    self.broken.discard(name)
+            except OSError:
+                continue  # this shard is not written (a folder where it belongs...): the others are
             loaded = self.loaded.get(name)
             if loaded is not None:  # what this run reads from now on
                 loaded.update(new)
@@ -591,6 +608,15 @@ class _Sharded:
                 os.unlink(f)
             except OSError:
                 pass
+
+
+def _scan(folder: str) -> list:
+    """The entries of ``folder`` (none when it cannot be listed)."""
+    try:
+        with os.scandir(folder) as it:
+            return list(it)
+    except OSError:
+        return []
 
 
 class Cache:
@@ -625,20 +651,23 @@ class Cache:
         if not S_ISREG(st.st_mode):
             return None  # a pipe or a device: never read here (the worker refuses it)
         paths = self._paths
-        name = _RESULT_SHARD[crc32(path.encode("utf-8", "surrogateescape")) & 255]  # _path_shard, inline
-        shard = paths.loaded.get(name)
-        entry = (shard if shard is not None else paths.shard(name)).get(path)
-        if entry is not None and name in paths.unsealed and not _valid_path_entry(entry):
+        pname = _RESULT_SHARD[crc32(path.encode("utf-8", "surrogateescape")) & 255]  # _path_shard, inline
+        shard = paths.loaded.get(pname)
+        entry = (shard if shard is not None else paths.shard(pname)).get(path)
+        if entry is not None and pname in paths.unsealed and not _valid_path_entry(entry):
             entry = None  # a malformed entry (of a file Copydesk did not seal): hash the content
+        hashed = False
         if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns and \
                 entry[2] == st.st_ctime_ns and entry[3] == st.st_ino:
             content = entry[4]
         else:
             try:
+                before = time_ns()
                 raw = read_regular(path)
                 if raw is None:
                     return None
                 content = sha256(raw).digest()
+                hashed = True
             except OSError:
                 return None
         head = _CONFIG_DIGESTS.get((config, fmt))
@@ -653,7 +682,13 @@ class Cache:
             return None
         # an entry of a sealed file (or of this run) is as this code wrote it; another is checked
         stored = Stored.from_dict(hit, trusted=name not in results.unsealed)
-        return None if stored is None else (k, stored)
+        if stored is None:
+            return None
+        if hashed:  # the file was known by its content: its stat, recorded, knows it next time
+            known = seen(st, before)  # (as git refreshes its index; not when racily clean)
+            if known is not None:
+                paths.set(pname, path, (*known, content))
+        return k, stored
 
     def evidence(self, k: bytes, signature: tuple, length: int):
         """The cross-file findings stored for the result of key ``k`` under ``signature`` (what
@@ -695,8 +730,9 @@ class Cache:
             self._paths.flush(final)
             self._evidence.flush(final)
             if written:  # the current code's folders: most recently written (_prune keeps by that)
-                for kind in ("results", "evidence"):
-                    folder = os.path.join(self._dir, kind, code_digest().hex())
+                for folder in (os.path.join(self._dir, "results", code_digest().hex()),
+                               os.path.join(self._dir, "evidence", code_digest().hex()),
+                               self._paths.folder):
                     if os.path.isdir(folder):
                         os.utime(folder)
         except OSError:
@@ -707,21 +743,18 @@ class Cache:
 
     def _prune(self) -> None:
         """Remove what other versions of Copydesk's code stored, but for the KEEP_VERSIONS most
-        recently written. The shard files of the layout before FORMAT 8 (loose in ``results/``,
-        an older Copydesk's, which may still run: a pinned pre-commit hook) count as one more
-        version, written when the newest of them was. Once per run that stores results."""
+        recently written; the same for the path index's folders of other versions. The shard
+        files of the layout before FORMAT 8 (loose in ``results/``, an older Copydesk's, which
+        may still run: a pinned pre-commit hook) count as one more version, written when the
+        newest of them was. Once per run that stores results."""
         import shutil
 
         current = code_digest().hex()
+        groups = []
         for kind in ("results", "evidence"):
-            root = os.path.join(self._dir, kind)
-            try:
-                found = list(os.scandir(root))
-            except OSError:
-                continue
             others: list = []  # (last written, paths removed together)
             loose: list = []
-            for e in found:
+            for e in _scan(os.path.join(self._dir, kind)):
                 if e.name == current:
                     continue
                 try:
@@ -734,8 +767,18 @@ class Cache:
                     pass
             if loose:
                 others.append((max(t for t, _ in loose), [f for _, f in loose]))
-            for _, paths in sorted(others, reverse=True)[KEEP_VERSIONS:]:
-                for path in paths:
+            groups.append(others)
+        paths: list = []  # the path index of other versions (and "paths", before FORMAT 8)
+        for e in _scan(self._dir):
+            try:
+                if e.name.startswith("paths") and e.name != PATHS and e.is_dir(follow_symlinks=False):
+                    paths.append((e.stat(follow_symlinks=False).st_mtime_ns, [e.path]))
+            except OSError:
+                pass
+        groups.append(paths)
+        for others in groups:
+            for _, doomed in sorted(others, reverse=True)[KEEP_VERSIONS:]:
+                for path in doomed:
                     if os.path.isdir(path) and not os.path.islink(path):
                         shutil.rmtree(path, ignore_errors=True)
                     else:

@@ -75,3 +75,51 @@ def test_older_code_versions_results_are_removed_but_the_latest_few(tmp_path, mo
     before = sorted(results.rglob("*"))
     _run(tmp_path, "build 9", monkeypatch)
     assert sorted(results.rglob("*")) == before
+
+
+def test_two_versions_side_by_side_keep_their_path_index(tmp_path, monkeypatch):
+    """A pinned older Copydesk (a pre-commit hook) and a newer one in the same repository: each
+    keeps its own path index, so neither reads an unchanged file on a warm run; a path index
+    lost is rebuilt by the next run that finds the files' results by their content."""
+    import lint
+    import lint.runner
+
+    assert cache.PATHS == f"paths-{cache.FORMAT}-{lint.__version__}"  # the constant that keeps them apart
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Source link\n\nThe council met on Tuesday.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Title\n\nPlay the video.\n", encoding="utf-8")
+    for p in (tmp_path / "a.txt", tmp_path / "b.md"):
+        os.utime(p, (time.time() - 3600,) * 2)  # not racily clean
+    reads: list = []
+    real = cache.read_regular
+    monkeypatch.setattr(cache, "read_regular", lambda path, *a, **k: reads.append(path) or real(path, *a, **k))
+    real_lint = lint.runner.lint_source
+    linted: list = []
+    monkeypatch.setattr(lint.runner, "lint_source", lambda *a, **k: linted.append(a[1]) or real_lint(*a, **k))
+
+    def run(version):
+        monkeypatch.setattr(cache, "__version__", version)
+        monkeypatch.setattr(cache, "PATHS", f"paths-{cache.FORMAT}-{version}")
+        _fresh_digests()
+        reads.clear()
+        linted.clear()
+        out = CliRunner().invoke(main, ["check", "--format", "json", "-j", "1", "a.txt", "b.md"],
+                                 catch_exceptions=False).stdout
+        _fresh_digests()
+        return out, [r for r in reads if r.endswith((".txt", ".md"))], list(linted)
+
+    new = run("9.0.0")
+    assert new[2]  # cold: linted
+    old = run("0.0.9")
+    assert old[2] and old[0] == new[0]
+    for version, want in (("9.0.0", new[0]), ("0.0.9", old[0]), ("9.0.0", new[0])):
+        out, article_reads, lints = run(version)
+        assert out == want and article_reads == [] and lints == [], version
+    # the path index lost: files found by their content once, then by their stat again
+    import shutil
+
+    shutil.rmtree(tmp_path / cache.CACHE_DIR / f"paths-{cache.FORMAT}-9.0.0")
+    out, article_reads, lints = run("9.0.0")
+    assert out == new[0] and lints == [] and len(article_reads) == 2
+    out, article_reads, lints = run("9.0.0")
+    assert out == new[0] and lints == [] and article_reads == []

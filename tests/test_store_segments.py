@@ -132,3 +132,43 @@ def test_a_big_run_in_batches_gives_the_same_reports(tmp_path, monkeypatch, warm
     want2 = check_in_process("--no-cache", "--format", "json", str(corpus))
     assert check_in_process("--format", "json", str(corpus)) == want2 != want
     assert check_in_process("--format", "json", str(corpus)) == want2
+
+
+def test_only_segment_files_named_as_written_are_segments(tmp_path):
+    folder = tmp_path / "s"
+    a = _sharded(folder)
+    a.set("0", "a", 1)
+    a.flush()
+    (folder / ("0." + "0" * 36)).mkdir()  # a folder named like a segment
+    (folder / ("0." + "٣" * 36)).write_bytes(b"x")  # digits, but not ASCII ones
+    (folder / "0.123").write_bytes(b"x")  # too short
+    b = _sharded(folder)
+    assert b.shard("0") == {"a": 1} and "0" not in b.broken
+    b.set("0", "b", 2)
+    b.flush()  # a segment: nothing broken to merge away
+    assert len(b.segments(str(folder / "0"), fresh=True)) == 1
+    assert _sharded(folder).shard("0") == {"a": 1, "b": 2}
+
+
+def test_a_merged_unsealed_shard_stays_checked_for_the_run(tmp_path):
+    import marshal
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "0").write_bytes(marshal.dumps(((store.FORMAT, store.__version__), {"bad": "x", "good": 1})))
+    a = _sharded(folder)
+    assert a.shard("0") == {"bad": "x", "good": 1} and "0" in a.unsealed
+    a.set("0", "new", 2)
+    a.flush()  # merged: the file holds only checked entries, sealed
+    assert store.load_sealed(str(folder / "0")) == ({"good": 1, "new": 2}, True)
+    assert "0" in a.unsealed  # what this run loaded from the unsealed file is still checked
+
+
+def test_a_shard_that_cannot_be_written_does_not_stop_the_others(tmp_path):
+    folder = tmp_path / "s"
+    (folder / "0").mkdir(parents=True)  # a folder where shard 0's file belongs
+    a = _sharded(folder)
+    a.set("0", "a", 1)
+    a.set("1", "b", 2)
+    a.flush()
+    assert store.load_sealed(str(folder / "1")) == ({"b": 2}, True)
