@@ -52,9 +52,9 @@ KEEP_VERSIONS = 2
 PATHS = f"paths-{FORMAT}-{__version__}"
 RACY_NS = 2_000_000_000  # a file changed this close to its read gets no stat entry
 #: results held before they are written: FLUSH_AT at first, then as many as were written so far,
-#: up to FLUSH_MAX. A flush rewrites every shard whole (merged with what is on disk): batches
-#: that grow with the store rewrite it less often (10,000 files: 8 flushes, not 20; the parent's
-#: writing 2.4 -> ~1 s), and the cap keeps memory flat (a held result is 1-3 KB)
+#: up to FLUSH_MAX. A flush during a run writes a segment of each shard (_Sharded), the run's last
+#: one merges them: batches that grow make few segments (10,000 files: 7 flushes, not 20), and
+#: the cap keeps memory flat (a held result is 1-3 KB)
 FLUSH_AT = 500
 FLUSH_MAX = 2000
 
@@ -188,17 +188,11 @@ class Stored(FrozenRecord):
         return cls(value["findings"], value["likely_mt"], value["line_starts"], value["length"],
                    value["diagnostics_json"], value["verdict_json"], value["lines"])
 
-    def merged(self, extra) -> "Stored":
-        """This result with the findings ``extra`` (lint.model.Diagnostic, placed on the same
-        text) added, in report order (``Diagnostic.sort_key``), made from the stored rows and
-        JSON text without turning them into objects (cross-file evidence on a warm run). The
-        verdict is kept: the caller adds only findings that it does not weigh."""
-        if self.line_starts is None:
-            raise ValueError("a stored result without line starts cannot place new findings")
-        return self.with_delta(*delta(extra, self.line_index()))
-
     def with_delta(self, rows: tuple, items: tuple) -> "Stored":
-        """:meth:`merged`, from the added findings as :func:`delta` encodes them."""
+        """This result with findings added (``rows`` and their JSON ``items``, as :func:`delta`
+        encodes them: placed on the same text), in report order (``Diagnostic.sort_key``), made
+        from the stored rows and JSON text without turning them into objects (cross-file
+        evidence). The verdict is kept: the caller adds only findings that it does not weigh."""
         pairs = sorted(zip(self.findings + rows, _json_items(self.diagnostics_json) + list(items)),
                        key=lambda pair: (pair[0][5], pair[0][6], pair[0][0]))
         return Stored(tuple(row for row, _ in pairs), self.likely_mt, self.line_starts, self.length,
@@ -273,11 +267,6 @@ _MODEL: dict = {}  # the model's classes, and enum members by value (an enum cal
 #: a test) is read too, and each entry it gives is checked (:func:`valid_payload`); a sealed file
 #: whose checksum fails (a flipped bit, a torn write) is not read at all.
 SEAL = b"cd\x00S"
-
-
-def _load(path: str):
-    """The entries of a store file, or None; see :func:`load_sealed`."""
-    return load_sealed(path)[0]
 
 
 def load_sealed(path: str) -> tuple:
