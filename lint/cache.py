@@ -476,12 +476,12 @@ class _Sharded:
         self.segmented: set[str] = set()  # the shards this run wrote segments of
         self.listed: dict[str, list] = {}  # folder -> the names of its segments, as listed
 
-    def segments(self, path: str, fresh: bool = False) -> list[str]:
+    def segments(self, path: str) -> list[str]:
         """The segments of the shard file ``path``, oldest first: regular files named as
-        :meth:`flush` names them. A folder is listed once per run (``fresh``: again)."""
+        :meth:`flush` names them. A folder is listed once, and again after each write."""
         folder, base = os.path.split(path)
         names = self.listed.get(folder)
-        if names is None or fresh:
+        if names is None:
             try:
                 with os.scandir(folder) as it:
                     names = self.listed[folder] = [e.name for e in it if _SEGMENT_NAME(e.name)
@@ -566,9 +566,7 @@ class _Sharded:
                 elif not merge and base_ok and len(segments) < MAX_SEGMENTS and name not in self.unsealed \
                         and name not in self.broken:  # a segment beside it
                     _SEQ[0] += 1
-                    import time
-
-                    _write(f"{path}.{time.time_ns():020d}{os.getpid():010d}{_SEQ[0]:06d}", new)
+                    _write(f"{path}.{time_ns():020d}{os.getpid():010d}{_SEQ[0]:06d}", new)
                     self.segmented.add(name)
                 else:
                     self.compact(path, segments, new)
@@ -624,15 +622,10 @@ class Cache:
 
     # -- lookups
 
-    def lookup(self, path: str, config: str, fmt: str):
-        """The stored result (:class:`Stored`) of ``path`` linted as ``fmt`` under ``config`` (see
-        result_key), or None. The file's content is known from its stat when that matches
-        the path index, else it is read and hashed."""
-        found = self.find(path, config, fmt)
-        return None if found is None else found[1]
-
     def find(self, path: str, config: str, fmt: str):
-        """:meth:`lookup`, with the result's key: ``(key, Stored)`` or None."""
+        """The stored result of ``path`` linted as ``fmt`` under ``config``, with its key (see
+        result_key): ``(key, Stored)``, or None. The file's content is known from its stat when
+        that matches the path index, else it is read and hashed."""
         try:
             st = os.stat(path)
         except OSError:

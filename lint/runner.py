@@ -448,21 +448,26 @@ _RESULT_DEFAULTS = {f.name: f.default for f in fields(FileResult)
                     if f.name not in ("path", "diagnostics", "verdict") and f.default is not MISSING}
 
 
-def _from_store(task, stored, read_text: bool, fmt: str, key: bytes | None = None) -> FileResult:
-    path = task[0]
+def _stored_result(path: str, fmt: str, stored, key: bytes | None, **fields) -> "StoredResult":
+    """A :class:`StoredResult` of ``stored`` (lint.cache.Stored), stored under ``key``, with its
+    candidate lines; ``fields`` set besides the defaults. ``unread=True``: its text was not read,
+    its line index is the stored one, made when asked for (``lines``)."""
     result = StoredResult.__new__(StoredResult)
-    result.__dict__.update(_RESULT_DEFAULTS, path=path, format=fmt, stored=stored, store_key=key)
-    if read_text:
-        try:
-            raw, result.source = read_raw(path)
-        except InputError as exc:
-            return FileResult(path, error=str(exc))
-        result.bom = raw.startswith(b"\xef\xbb\xbf")
-    else:
-        result.unread = True  # its line index is the stored one, made when asked for (``lines``)
+    result.__dict__.update(_RESULT_DEFAULTS, path=path, format=fmt, stored=stored, store_key=key, **fields)
     if stored.lines:
         result.candidates = stored.lines
     return result
+
+
+def _from_store(task, stored, read_text: bool, fmt: str, key: bytes | None = None) -> FileResult:
+    path = task[0]
+    if not read_text:
+        return _stored_result(path, fmt, stored, key, unread=True)
+    try:
+        raw, source = read_raw(path)
+    except InputError as exc:
+        return FileResult(path, error=str(exc))
+    return _stored_result(path, fmt, stored, key, source=source, bom=raw.startswith(b"\xef\xbb\xbf"))
 
 
 def _record(cache, task, result, read_text: bool = True) -> FileResult:
@@ -488,19 +493,11 @@ def _stored_form(result, stored, k: bytes, read_text: bool) -> "StoredResult":
     until its lines are counted, is plain values, not objects. ``read_text`` False: the text is
     dropped (the findings are placed by the stored line index). The same report, byte for byte:
     a warm run's is the cold run's."""
-    r = StoredResult.__new__(StoredResult)
-    d = r.__dict__
-    d.update(_RESULT_DEFAULTS, path=result.path, format=result.format, stored=stored, store_key=k,
-             bom=result.bom, fresh=True)
-    if read_text:
-        d["source"] = result.source
-        if "_lines" in result.__dict__:
-            d["_lines"] = result.__dict__["_lines"]
-    else:
-        d["unread"] = True
-    candidates = result.__dict__.get("candidates")
-    if candidates:
-        d["candidates"] = candidates
+    if not read_text:
+        return _stored_result(result.path, result.format, stored, k, bom=result.bom, fresh=True, unread=True)
+    r = _stored_result(result.path, result.format, stored, k, bom=result.bom, fresh=True, source=result.source)
+    if "_lines" in result.__dict__:
+        r._lines = result.__dict__["_lines"]
     return r
 
 
@@ -1211,12 +1208,6 @@ def with_evidence(tasks, results, meta, read_text: bool = True, spill_after: int
             spill.close()
 
 
-def _delta(extra, lines) -> tuple:
-    from .cache import delta
-
-    return delta(extra, lines)
-
-
 class _Evidence:
     """The two steps of :func:`cross_file_evidence`: ``see`` each result (its candidate lines
     are kept), ``count`` them, then ``apply`` the findings to each result."""
@@ -1257,6 +1248,7 @@ class _Evidence:
         if not found:
             return 0  # most files: nothing to merge (and nothing to import)
         from . import crossdoc
+        from .cache import delta
         from .verdict import verdict
 
         meta = self.meta
@@ -1298,7 +1290,7 @@ class _Evidence:
         if as_stored:
             # a stored result as stored: the findings are added to its rows and JSON text
             # (a warm JSON report copies them, never making the file's findings into objects)
-            rows, items = _delta(extra, stored.line_index())
+            rows, items = delta(extra, stored.line_index())
             r.__dict__["stored"] = stored.with_delta(rows, items)
         else:
             if read_text and not r.source:  # a clean file's text was not kept: the report shows it
@@ -1310,7 +1302,7 @@ class _Evidence:
             r.diagnostics = crossdoc.merge(r.diagnostics, extra)
             r.verdict = verdict(r.diagnostics)
             if signature is not None and hit is None:
-                rows, items = _delta(extra, r.lines)
+                rows, items = delta(extra, r.lines)
         if signature is not None and hit is None:
             cache.put_evidence(k, signature, rows, items)
         return len(extra)

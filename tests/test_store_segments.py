@@ -146,7 +146,7 @@ def test_only_segment_files_named_as_written_are_segments(tmp_path):
     assert b.shard("0") == {"a": 1} and "0" not in b.broken
     b.set("0", "b", 2)
     b.flush()  # a segment: nothing broken to merge away
-    assert len(b.segments(str(folder / "0"), fresh=True)) == 1
+    assert len(_sharded(folder).segments(str(folder / "0"))) == 1
     assert _sharded(folder).shard("0") == {"a": 1, "b": 2}
 
 
