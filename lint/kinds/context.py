@@ -72,6 +72,8 @@ class Context(Pattern):
         return False
 
     def check(self, doc, blocks):
+        if self.gated_out(doc):
+            return
         active = self.active(doc)
         if not active:
             return

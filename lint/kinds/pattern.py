@@ -96,7 +96,30 @@ class Pattern(Kind):
         return [(rx, cap, vrx) for rx, cap, req, vrx in zip(self.regexes, self.caps, self.reqs, self.twins.regexes)
                 if (not req or literals.doc_met(req, present)) and (g is None or g.may_match(rx))]
 
+    def gated_out(self, doc) -> bool:
+        """True when the document's gate (lint.regex.gate) proves that none of the rule's
+        patterns can match it: :meth:`active` and :meth:`active_view` would be empty. One set
+        test per rule instead of a question per pattern (most rules, in most documents)."""
+        g = doc.memo.get("gate")
+        if g is None:
+            return False
+        gate = g.gate
+        hit = _GATE_IDS.get(id(self))
+        if hit is None or hit[0] is not gate:
+            index = gate.index
+            ids = [index.get((rx.pattern, rx.flags)) for rx in self.regexes]
+            # a pattern the gate does not hold may always match: then no proof
+            hit = _GATE_IDS[id(self)] = (gate, None if not ids or None in ids else frozenset(ids), self)
+        ids = hit[1]
+        if ids is None:
+            return False
+        if g.found is None:  # the scan DocGate.may_match runs at the document's first question
+            g.found = gate.scan(g.text)
+        return g.found.isdisjoint(ids)
+
     def check(self, doc, blocks):
+        if self.gated_out(doc):
+            return
         view = self.twins.view(doc, blocks)
         if view is not None:
             if self.prefilter is not None and not self.twins.regexes[-1].search(view.text):
@@ -176,6 +199,11 @@ class Pattern(Kind):
                     rep = m.expand(template)
                     edits = [(s, e, rep.translate(self.translate) if self.translate else rep)]
                 yield Hit(block, s, e, {"match": text[s:e]}, edits, fix_cap=cap)
+
+
+#: id(rule) -> (the gate, the gate's ids of the rule's patterns or None, the rule): made once per
+#: gate (the rule is held so that its id stays its own)
+_GATE_IDS: dict = {}
 
 
 #: a requirement set of more strings than this is not tested block by block (the tests would
