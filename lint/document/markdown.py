@@ -20,7 +20,9 @@ Speed: markdown-it-py's core inline rule is off; a block is parsed inline only w
 has a character that can start an inline construct (most paragraphs are one literal), and its
 line scan is replaced by C string searches (a line nested 3,200 levels deep is 6,400 columns).
 Parsing costs about 1.75x the CPU of the hand-written parser it replaced (issue 17), most of
-it markdown-it-py's block parser.
+it markdown-it-py's block parser. A simple document (ATX headings, paragraphs, bullet lists,
+fenced code; code spans and inline links) gets its tokens from a scan of its own here, the same
+as markdown-it-py's (:func:`_fast_tokens`, :func:`_fast_children`): about half the time.
 
 Not linted: front matter (except its ``title``), code (fenced and indented), HTML blocks
 (except ``<figcaption>`` text and text after a comment on its last line), reference
@@ -127,43 +129,50 @@ def _record(fn):
 _BLANKS = static(r"[ \t]*")
 
 
+def _line_marks(src: str):
+    """markdown-it-py's line markers, found by C string searches (a list nested 3,200 levels
+    deep has lines 6,400 columns wide): where each line starts (``bMarks``), ends (``eMarks``),
+    its indentation in characters (``tShift``) and in columns (``sCount``), each with one
+    marker more for the end; and the number of lines."""
+    bm, em, ts, sc = [], [], [], []
+    start, length = 0, len(src)
+    find, blanks = src.find, _BLANKS.match
+    while start < length:
+        end = find("\n", start)
+        if end < 0:
+            end = length
+        pos = blanks(src, start, end).end() if start < end and src[start] in " \t" else start
+        if pos == end == length:
+            break  # a last line of blanks without a line break: no marker (as upstream)
+        indent = pos - start
+        offset = indent
+        if indent and find("\t", start, pos) >= 0:
+            ws = src[start:pos]
+            offset = 4 * indent if " " not in ws else 0
+            for ch in ws if " " in ws else ():
+                offset = offset + 4 - offset % 4 if ch == "\t" else offset + 1
+        bm.append(start)
+        em.append(end)
+        ts.append(indent)
+        sc.append(offset)
+        start = end + 1 if end < length else length
+    n = len(bm)
+    bm.append(length)
+    em.append(length)
+    ts.append(0)
+    sc.append(0)
+    return bm, em, ts, sc, n
+
+
 def _fast_block_parse(md):
-    """markdown-it-py's block parse, with the line markers (where each line starts, ends, its
-    indentation) found by C string searches instead of a loop over the indentation's
-    characters: a list nested 3,200 levels deep has lines 6,400 columns wide."""
+    """markdown-it-py's block parse, with the line markers found by :func:`_line_marks`."""
     from markdown_it.rules_block.state_block import StateBlock
 
     class _State(StateBlock):
         def __init__(self, src, md, env, tokens):
             super().__init__("", md, env, tokens)
             self.src = src
-            bm, em, ts, sc = [], [], [], []
-            start, length = 0, len(src)
-            find, blanks = src.find, _BLANKS.match
-            while start < length:
-                end = find("\n", start)
-                if end < 0:
-                    end = length
-                pos = blanks(src, start, end).end() if start < end and src[start] in " \t" else start
-                if pos == end == length:
-                    break  # a last line of blanks without a line break: no marker (as upstream)
-                indent = pos - start
-                offset = indent
-                if indent and find("\t", start, pos) >= 0:
-                    ws = src[start:pos]
-                    offset = 4 * indent if " " not in ws else 0
-                    for ch in ws if " " in ws else ():
-                        offset = offset + 4 - offset % 4 if ch == "\t" else offset + 1
-                bm.append(start)
-                em.append(end)
-                ts.append(indent)
-                sc.append(offset)
-                start = end + 1 if end < length else length
-            n = len(bm)
-            bm.append(length)
-            em.append(length)
-            ts.append(0)
-            sc.append(0)
+            bm, em, ts, sc, n = _line_marks(src)
             self.bMarks, self.eMarks, self.tShift, self.sCount = bm, em, ts, sc
             self.bsCount = [0] * (n + 1)
             self.lineMax = n
@@ -205,6 +214,279 @@ def markdown_it():
         md.block.parse = _fast_block_parse(md)
         _MD = md
     return _MD
+
+
+# == simple documents without markdown-it-py ===========================================================
+#
+# Most articles are headings, paragraphs, bullet lists and fenced code, with code spans and inline
+# links for markup. For those, the tokens the parser reads are made here, the same as
+# markdown-it-py's (type; an inline token's content and lines; a heading's markup; inline tokens'
+# type, content, spans, info and markup): such a document parses in about half the time (c1k's
+# Markdown articles, all simple: 774 -> 436 M instructions for 200). Anything else
+# (indentation, quotes, tables, HTML, emphasis, escapes, entities, reference definitions …) is
+# left to markdown-it-py: a whole document when its blocks are not all of these kinds, a block's
+# inline content when it has other markup. tests/test_speed_parse_simple.py checks the tokens and
+# the Documents against markdown-it-py's on many documents.
+
+#: set to False to parse everything with markdown-it-py (tests)
+FAST = True
+
+_NO_META: dict = {}
+
+
+class _Tok:
+    """A token as markdown-it-py's, with what the parser reads of it."""
+
+    __slots__ = ("type", "map", "content", "markup", "info", "meta")
+
+    def __init__(self, type_: str, map_=None, content: str = "", markup: str = "", meta: dict = _NO_META):
+        self.type = type_
+        self.map = map_
+        self.content = content
+        self.markup = markup
+        self.info = ""
+        self.meta = meta
+
+
+#: what markdown-it-py's mdTrim strips (markdown_it.common.utils.MD_TRIM_CHARS, as of 4.3.0;
+#: tests/test_speed_parse_simple.py compares them)
+_MD_TRIM = ("\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+            "\u200a\u2028\u2029\u202f\u205f\u3000")
+# the start of a line (no indentation) that opens a block other than a paragraph, or may
+_UNSAFE_START = frozenset("#>*-+_=`~<|[ \t0123456789")
+_ORDERED = static(r"[0-9]{1,9}[.)](?:[ \t]|$)")
+_ATX = static(r"#{1,6}(?:[ \t]|$)")
+_ITEM = static(r"[-*+] (?=\S)")
+_OPEN_FENCE = static(r"(`{3,}|~{3,})")
+
+
+def _para_start(norm: str, s: int, e: int) -> bool:
+    """Whether a line from ``s`` (not indentation) to ``e`` can only be paragraph text, as the
+    first line of a paragraph or a later one."""
+    c = norm[s]
+    if c not in _UNSAFE_START:
+        return True
+    if c == "[":
+        # a reference definition needs "]:" after its label, a footnote definition "[^"
+        if norm.startswith("[^", s):
+            return False
+        k = norm.find("]", s, e)
+        return k > 0 and norm[k - 1] != "\\" and (k + 1 == e or norm[k + 1] != ":")
+    if "0" <= c <= "9":
+        return _ORDERED.match(norm, s, e) is None
+    return False
+
+
+def _line_kind(norm: str, s: int, e: int) -> str | None:
+    """What a line without indentation starts: "h" an ATX heading, "f" a fence, "i" a bullet
+    list item, "p" paragraph text, None anything else."""
+    if norm.find("|", s, e) >= 0:
+        return None  # a table's header row has one
+    c = norm[s]
+    if c not in _UNSAFE_START:
+        return "p"
+    if c == "#":
+        return "h" if _ATX.match(norm, s, e) else None
+    if c == "`" or c == "~":
+        m = _OPEN_FENCE.match(norm, s, e)
+        if m is None or (c == "`" and norm.find("`", m.end(), e) >= 0):
+            return "p"  # not a fence: text
+        return "f"
+    if c in "-*+":
+        return "i" if _ITEM.match(norm, s, e) and _para_start(norm, s + 2, e) else None
+    return "p" if _para_start(norm, s, e) else None
+
+
+def _fast_tokens(norm: str, env: dict) -> list | None:
+    """markdown-it-py's block tokens for a document of ATX headings, paragraphs, fenced code and
+    bullet lists of one paragraph per item (every line but fenced ones unindented, no "|");
+    None for any other document."""
+    bm, em, ts, sc, n = _line_marks(norm)
+    toks: list = []
+    push = toks.append
+    size = len(norm)
+    i = 0
+    while i < n:
+        s, e = bm[i], em[i]
+        if s + ts[i] >= e:
+            i += 1  # blank
+            continue
+        if ts[i]:
+            return None
+        kind = _line_kind(norm, s, e)
+        if kind == "p":
+            j = i + 1
+            while j < n:
+                s2, e2 = bm[j], em[j]
+                if s2 + ts[j] >= e2:
+                    break
+                if ts[j]:
+                    return None
+                k2 = _line_kind(norm, s2, e2)
+                if k2 is None:
+                    return None
+                if k2 != "p":
+                    break  # headings, fences and bullet lists end a paragraph
+                j += 1
+            lines = [i, j]
+            push(_Tok("paragraph_open", lines))
+            push(_Tok("inline", lines, norm[s:em[j - 1]].strip(_MD_TRIM)))
+            push(_Tok("paragraph_close"))
+            i = j
+        elif kind == "h":
+            p = s
+            while p < e and norm[p] == "#":
+                p += 1
+            level = p - s
+            mx = e
+            while mx > p and norm[mx - 1] in " \t":
+                mx -= 1
+            tmp = mx
+            while tmp > p and norm[tmp - 1] == "#":
+                tmp -= 1
+            if tmp < mx and tmp > p and norm[tmp - 1] in " \t":
+                mx = tmp
+            lines = [i, i + 1]
+            push(_Tok("heading_open", lines, markup="#" * level))
+            push(_Tok("inline", lines, norm[p:mx].strip(_MD_TRIM)))
+            push(_Tok("heading_close"))
+            i += 1
+        elif kind == "f":
+            marker = norm[s]
+            length = _OPEN_FENCE.match(norm, s, e).end() - s
+            j = i + 1
+            closed = False
+            while j < n:
+                p = bm[j] + ts[j]
+                if p >= size:
+                    break
+                if norm[p] == marker and sc[j] < 4:
+                    q = p
+                    while q < size and norm[q] == marker:
+                        q += 1
+                    if q - p >= length:
+                        while q < size and norm[q] in " \t":
+                            q += 1
+                        if q >= em[j]:
+                            closed = True
+                            break
+                j += 1
+            push(_Tok("fence"))
+            i = j + 1 if closed else j
+        elif kind == "i":
+            marker = norm[s]
+            push(_Tok("bullet_list_open"))
+            while True:
+                s = bm[i]
+                j = i + 1
+                while j < n and bm[j] + ts[j] < em[j]:
+                    # no blank line: unindented text continues the item's paragraph (lazily);
+                    # another item, a heading or a fence ends it
+                    if ts[j]:
+                        return None
+                    k2 = _line_kind(norm, bm[j], em[j])
+                    if k2 is None:
+                        return None
+                    if k2 != "p":
+                        break
+                    j += 1
+                lines = [i, j]
+                push(_Tok("list_item_open"))
+                push(_Tok("paragraph_open", lines))
+                push(_Tok("inline", lines, norm[s + 2:em[j - 1]].strip(_MD_TRIM)))
+                push(_Tok("paragraph_close"))
+                push(_Tok("list_item_close"))
+                i = j
+                if i < n and bm[i] + ts[i] < em[i]:
+                    pass  # another item, or the end of the list at a heading or fence
+                else:
+                    while i < n and bm[i] + ts[i] >= em[i]:
+                        i += 1  # blanks
+                if i < n and not ts[i] and norm[bm[i]] == marker and _line_kind(norm, bm[i], em[i]) == "i":
+                    continue
+                break
+            push(_Tok("bullet_list_close"))
+        else:
+            return None
+    env["copydesk.lines"] = (bm, em)
+    return toks
+
+
+# text up to the next character that may start or end an inline construct other than text
+_INLINE_STOP = static(r"[`\[\]\n\\*_~<&^!]")
+# a link destination of plain characters, its closing parenthesis next
+_DEST = static(r"[^\s()<>\\`&\x00-\x1f\x7f]+(?=\))")
+_BAD_PROTO = static(r"(?:vbscript|javascript|file|data):", re.I)
+
+
+def _fast_children(v: str) -> list | None:
+    """markdown-it-py's inline tokens for content of text, code spans in single backticks and
+    inline links ``[text](destination)`` (text and destination without markup), with the spans
+    the parser records; None for any other content."""
+    toks: list = []
+    push = toks.append
+    n = len(v)
+    i = ps = 0  # where the text not yet pushed starts
+    search = _INLINE_STOP.search
+    while True:
+        m = search(v, i)
+        if m is None:
+            break
+        j = m.start()
+        c = v[j]
+        if c == "`":
+            k = v.find("`", j + 1)
+            if k < 0 or v.startswith("`", j + 1) or v.startswith("`", k + 1):
+                return None  # unmatched, or a longer run
+            if j > ps:
+                push(_Tok("text", content=v[ps:j]))
+            push(_Tok("code_inline", markup="`", meta={"cd": (j, k + 1)}))
+            i = ps = k + 1
+        elif c == "[":
+            m2 = search(v, j + 1)
+            if m2 is None or v[m2.start()] != "]":
+                return None
+            le = m2.start()
+            if not v.startswith("(", le + 1):
+                return None
+            d = _DEST.match(v, le + 2)
+            if d is None or _BAD_PROTO.match(v, le + 2):
+                return None
+            end = d.end() + 1
+            if j > ps:
+                push(_Tok("text", content=v[ps:j]))
+            span = {"cd": (j, end)}
+            push(_Tok("link_open", meta=span))
+            if le > j + 1:
+                push(_Tok("text", content=v[j + 1:le]))
+            push(_Tok("link_close", meta=span))
+            i = ps = end
+        elif c == "\n":
+            e = j
+            if e > ps and v[e - 1] == " ":
+                if e - 1 > ps and v[e - 2] == " ":
+                    while e > ps and v[e - 1] == " ":
+                        e -= 1
+                    brk = "hardbreak"
+                else:
+                    e -= 1
+                    brk = "softbreak"
+            else:
+                brk = "softbreak"
+            if e > ps:
+                push(_Tok("text", content=v[ps:e]))
+            push(_Tok(brk))
+            i = j + 1
+            while i < n and v[i] in " \t":
+                i += 1
+            ps = i
+        elif c == "!" and not v.startswith("[", j + 1):
+            i = j + 1  # text
+        else:
+            return None
+    if n > ps:
+        push(_Tok("text", content=v[ps:n]))
+    return toks
 
 
 @record
@@ -399,9 +681,15 @@ class _Parser:
             head = re.sub(r"[^\r\n]", " ", src[:fm_end])
             text = head + src[fm_end:]
         self.al = al = Aligner(text)
-        md = markdown_it()
         self.env: dict = {}  # reference and footnote definitions, for the inline parses
-        tokens = md.parse(al.norm, self.env) if al.norm.strip() else []
+        tokens = []
+        # still imported when the simple path leaves it unused (tests/test_startup_imports.py
+        # expects a Markdown file to import it); building it once costs ~3 ms
+        markdown_it()
+        if al.norm.strip():
+            tokens = _fast_tokens(al.norm, self.env) if FAST else None
+            if tokens is None:
+                tokens = markdown_it().parse(al.norm, self.env)
         al.set_lines(*self.env.get("copydesk.lines", ([], [])))
         stack: list[str] = []
         depth = 0
@@ -576,9 +864,12 @@ class _Parser:
     def children(self, content: str) -> list:
         """markdown-it-py's inline tokens for a block's content (the core inline rule is off:
         blocks of plain text skip it)."""
-        md = markdown_it()
         tokens: list = []
         if content:
+            fast = _fast_children(content) if FAST else None
+            if fast is not None:
+                return fast
+            md = markdown_it()
             md.inline.parse(content, md, self.env, tokens)
         return tokens
 
