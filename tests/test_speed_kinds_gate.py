@@ -13,6 +13,7 @@ import pytest
 
 from lint.document import parse
 from lint.kinds.pattern import Pattern
+from lint.kinds.standalone import Standalone
 from lint.regex import gate
 
 from test_accel import ODD, built_gate, needs_hyperscan  # noqa: F401 - built_gate is a fixture
@@ -30,6 +31,17 @@ def _documents():
     texts += [("odd.txt", ODD), ("upper.txt", ODD.upper()), ("lower.md", ODD.lower())]
     texts += [(f"gen{i}.{'md' if i % 2 else 'txt'}", article(rng, bool(i % 2))) for i in range(60)]
     return [parse(text, name) for name, text in texts]
+
+
+def _examples():
+    """Every built-in rule's own fail and pass texts, as text and as Markdown."""
+    from lint.packs import load_rules
+
+    out = []
+    for r in load_rules(cache=True).rules:
+        for i, ex in enumerate(list(r.meta.fail) + list(r.meta.passes)):
+            out.append(parse(ex.text, f"{r.meta.code}-{i}.{'md' if i % 2 else 'txt'}"))
+    return out
 
 
 def _hits(impl, doc, blocks):
@@ -74,3 +86,34 @@ def test_no_gate_no_skip():
     rules = [r for r in __import__("lint.packs", fromlist=["load_rules"]).load_rules(cache=True).rules
              if isinstance(r.impl, Pattern)]
     assert not any(r.impl.gated_out(doc) for r in rules)
+
+
+@needs_hyperscan
+def test_standalone_patterns_the_gate_rules_out_were_never_going_to_match(built_gate, monkeypatch):
+    """A ``standalone`` (or ``edge``) rule leaves out the patterns the gate rules out for the
+    document (Standalone._gated): the same findings as with every pattern tried."""
+    from lint.packs import load_rules
+
+    g, patterns = built_gate
+    rules = [r for r in load_rules(cache=True).rules if isinstance(r.impl, Standalone)]
+    assert len(rules) > 20
+    offered = [p for r in rules for p in r.impl.gate_patterns()]
+    assert offered and all((p.pattern, p.flags) in gate._REGISTRY for p in offered)
+    assert sum((p.pattern, p.flags) in g.index for p in offered) > len(offered) // 2
+    ruled_out = kept = found = 0
+    for doc in _documents() + _examples():
+        doc.memo["gate"] = gate.DocGate(g, "\n".join(b.text for b in doc.blocks))
+        for rule in rules:
+            impl = rule.impl
+            zones = rule.meta.zones
+            blocks = [b for b in doc.blocks if not zones or b.zone in zones]
+            through, _ = impl._gated(doc)
+            ruled_out += through.count(False)
+            kept += through.count(True)
+            fast = _hits(impl, doc, blocks)
+            with monkeypatch.context() as m:
+                m.setattr(Standalone, "_gated", lambda self, d: (None, True))
+                plain = _hits(impl, doc, blocks)
+            assert fast == plain, (rule.meta.code, doc.path)
+            found += len(fast)
+    assert ruled_out > kept > 0 and found > 50

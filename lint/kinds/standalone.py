@@ -12,6 +12,7 @@ import re
 
 from ..document.sentences import sentences
 from .. import literals
+from ..regex import gate
 from .base import Hit, Kind, compile_regex, normalise
 from ..clauses import finite_verb, glued_starts, opens_sentence
 
@@ -51,6 +52,34 @@ class Standalone(Kind):
                 self.patterns = [compile_regex("|".join(f"(?:{p.pattern})" for p in self.patterns), ic)]
             except ValueError:
                 pass
+        gate.register(self.gate_patterns())
+
+    def __setstate__(self, state):  # a stored rule set (lint.rulecache): registered as when built
+        self.__dict__.update(state)
+        gate.register(self.gate_patterns())
+
+    def gate_patterns(self) -> list:
+        """The patterns a gate (lint.regex.gate) may rule out for a document. A pattern that
+        matches a segment whole matches inside the document's text, which holds the segment: a
+        pattern the gate proves cannot match the document matches no segment of it."""
+        return [p for p, _ in self.filtered] + self.patterns
+
+    def _gated(self, doc):
+        """(filtered, unfiltered): for each of the rule's filtered patterns, and for its
+        unfiltered ones, whether the document's gate lets it through (all True without one)."""
+        g = doc.memo.get("gate")
+        if g is None:
+            return None, True
+        ids = _GATE_IDS.get(id(self))
+        if ids is None or ids[0] is not g.gate:
+            index = g.gate.index
+            ids = _GATE_IDS[id(self)] = (g.gate, [index.get((p.pattern, p.flags)) for p, _ in self.filtered],
+                                         [index.get((p.pattern, p.flags)) for p in self.patterns], self)
+        if g.found is None:  # the scan DocGate.may_match runs at the document's first question
+            g.found = g.gate.scan(g.text)
+        found = g.found
+        return ([i is None or i in found for i in ids[1]],
+                all(i is None or i in found for i in ids[2]) if ids[2] else True)
 
     def matches(self, seg, candidates) -> bool:
         """Is the segment (:func:`_segment`) wholly one of the rule's lines? ``candidates``: the
@@ -100,9 +129,13 @@ class Standalone(Kind):
         # strings it contains, and the lexicon runs among its words
         all_met = literals.all_met
         filtered = []  # (pattern, its sets, its sets cut to the document's strings: for blocks)
+        through, unfiltered = self._gated(doc)  # what the gate lets through
+        unfiltered = bool(self.patterns) and unfiltered
         if self.filtered:
             present = doc.present
-            for p, r in self.filtered:
+            for k, (p, r) in enumerate(self.filtered):
+                if through is not None and not through[k]:
+                    continue  # cannot match the document (lint.regex.gate)
                 cut = literals.doc_cut(r, present)
                 if cut is not None:
                     filtered.append((p, r, cut))
@@ -110,7 +143,7 @@ class Standalone(Kind):
         if self.lexicon and literals.ENABLED and self.lex_runs is not None:
             lex_runs = self.lex_runs.intersection(doc.words)
         lexicon = bool(self.lexicon) and (lex_runs is None or bool(lex_runs))
-        if not (filtered or self.patterns or lexicon):
+        if not (filtered or unfiltered or lexicon):
             return
         max_words = self.max_words
         for block in blocks:
@@ -118,7 +151,7 @@ class Standalone(Kind):
                 continue
             folded = block.folded
             candidates = [(p, r) for p, r, cut in filtered if all_met(cut, folded)] if filtered else ()
-            if not candidates and not self.patterns and not (
+            if not candidates and not unfiltered and not (
                     lexicon and (lex_runs is None or any(w in folded for w in lex_runs))):
                 continue  # nothing can match whole: no sentence of the block needs looking at
             run = None  # consecutive matched sentences are one leftover: one finding, one deletion
@@ -137,6 +170,11 @@ class Standalone(Kind):
                     run = None
             if run:
                 yield _hit(block, *run)
+
+
+#: id(rule) -> (the gate, the gate's ids of its filtered patterns, of its unfiltered ones, the
+#: rule): made once per gate (the rule is held so that its id stays its own)
+_GATE_IDS: dict = {}
 
 
 def _hit(block, s: int, e: int) -> Hit:
