@@ -28,8 +28,8 @@ def block_view(tokens) -> list:
     out = []
     for t in tokens:
         row: tuple = (t.type,)
-        if t.type in ("inline", "paragraph_open"):
-            row += (list(t.map), t.content if t.type == "inline" else None)
+        if t.type == "inline":  # (a paragraph_open's lines are not read: the inline token's are)
+            row += (list(t.map), t.content)
         elif t.type == "heading_open":
             row += (list(t.map), t.markup)
         out.append(row)
@@ -237,3 +237,35 @@ def test_random_documents(simple):
 @given(st.one_of(articles(formats=("markdown",)), soups(formats=("markdown",))))
 def test_fuzz_articles(article):
     assert differences(article[1])[0] == []
+
+
+# -- the C-search tests that replace regular expressions ------------------------------------------------
+
+PIECES = ["a", "W", "w", "ww", "www.", "WwW.", "wwww.", "w.", ".", "x.org", "://", "http://a.b", "https://x.y/z",
+          "@", "a@b.co", " ", "\t", "\n", "\u00a0", "\u3000", "\x1c", "\x85", "\ufffc", "\\", "`", "*", "_", "~", "[",
+          "]", "<", "&", "(", "é", "İ", "K"]
+
+
+def random_strings(n: int):
+    r = random.Random(7)
+    for _ in range(n):
+        yield "".join(r.choice(PIECES) for _ in range(r.randint(0, 12)))
+
+
+def test_character_tests_match_the_regular_expressions():
+    import re
+
+    www = re.compile(r"[wW]{3}\.")
+    for text in random_strings(20000):
+        assert M._no_inline(text) == bool(M._NO_INLINE.fullmatch(text)), text
+        assert M._plain_line(text) == bool(M._PLAIN_LINE.fullmatch(text)), text
+        m = www.search(text)
+        assert M._first_www(text) == (m.start() if m else -1), text
+        start = M._first_url_start(text)
+        urls = [x.span() for x in M._BARE_URL.finditer(text)]
+        if urls:
+            assert 0 <= start <= urls[0][0], text
+        if start >= 0:
+            assert [x.span() for x in M._BARE_URL.finditer(text, start)] == urls, text
+        else:
+            assert urls == [], text

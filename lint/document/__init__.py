@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os.path
 import re
+from bisect import bisect_right
 from dataclasses import field
 
 from .._record import FACTORY, Record, record
@@ -205,9 +206,13 @@ def parse(source: str, path: str = "<text>", fmt: str | None = None) -> Document
     parser(doc)
     from .zones import assign_zones
 
+    starts = None
     for i, block in enumerate(doc.blocks):
         block.index = i
-        if not block.first_line:
-            block.first_line = doc.lines.position(block.src_start)[0]
+        if not block.first_line:  # doc.lines.position(block.src_start)[0]
+            if starts is None:
+                lines = doc.lines
+                starts, length = lines.starts, lines.length
+            block.first_line = bisect_right(starts, min(max(0, block.src_start), length))
     assign_zones(doc)
     return doc

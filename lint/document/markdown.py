@@ -69,9 +69,33 @@ _FIGCAPTION_CLOSE = static(r"</figcaption\s*>", re.I)
 _TAG_NAME = static(r"</?([A-Za-z][A-Za-z0-9-]*)")
 # content without a character that starts an inline construct of markdown-it-py (code, emphasis,
 # strikethrough, links, images, footnotes, autolinks, HTML, entities, escapes, line breaks)
+# (tested by C substring searches, each far faster than a regular expression's character class:
+# the first two regular expressions say the same)
 _NO_INLINE = static(r"[^\\`*_~\[<&\n]*")
+_INLINE_CHARS = ("\\", "`", "*", "_", "~", "[", "<", "&", "\n")
 # the same, on one line with text at both ends, nothing masked, no e-mail address
 _PLAIN_LINE = static(r"[^\\`*_~\[<&\n\s@\ufffc](?:[^\\`*_~\[<&\n@\ufffc]*[^\\`*_~\[<&\n\s@\ufffc])?")
+_NOT_PLAIN_CHARS = _INLINE_CHARS + ("@", "\ufffc")
+
+
+def _no_inline(text: str) -> bool:
+    """``_NO_INLINE.fullmatch(text)``: none of :data:`_INLINE_CHARS` in ``text``."""
+    for ch in _INLINE_CHARS:
+        if ch in text:
+            return False
+    return True
+
+
+def _plain_line(text: str) -> bool:
+    """``_PLAIN_LINE.fullmatch(text)``: text at both ends, none of :data:`_NOT_PLAIN_CHARS`."""
+    if not text or text[0].isspace() or text[-1].isspace():
+        return False
+    for ch in _NOT_PLAIN_CHARS:
+        if ch in text:
+            return False
+    return True
+
+
 _TASK = static(r"\[[ xX]\][ \t]+(?=\S)")
 # bare URLs (GFM "extended autolinks") and e-mail addresses
 _BARE_URL = static(r"(?<![^\s*_~(\[\"'“‘])(?:https?://|www\.)[\w\-]+(?:\.[\w\-]+)*[^\s<]*", re.I)
@@ -80,18 +104,29 @@ _FOOTNOTE_REF = static(r"\[\^[^\]\s]+\]")
 _TRAILING_ENTITY = static(r"&[A-Za-z0-9]+;$")
 
 
-_WDOT = static(r"[wW]\.")
+def _first_www(text: str) -> int:
+    """Where "www." first starts in ``text`` in any case (only w and W match "w" under re.I),
+    or -1: found from its "w." by C searches."""
+    find = text.find
+    a, b = find("w."), find("W.")
+    while a >= 0 or b >= 0:
+        i = a if b < 0 or 0 <= a < b else b
+        if i >= 2 and text[i - 2] in "wW" and text[i - 1] in "wW":
+            return i - 2
+        if i == a:
+            a = find("w.", a + 1)
+        else:
+            b = find("W.", b + 1)
+    return -1
 
 
 def _first_url_start(text: str) -> int:
     """The first offset where :data:`_BARE_URL` could match in ``text``, or -1 if nowhere: a
-    match has "://" after "http" or "https", or starts with "www." (only w and W match "w"
-    under re.I)."""
+    match has "://" after "http" or "https", or starts with "www."."""
     k = text.find("://")
-    m = _WDOT.search(text)
-    if m is None:
+    w = _first_www(text)
+    if w < 0:
         return max(0, k - len("https")) if k >= 0 else -1
-    w = max(0, m.start() - len("ww"))
     return w if k < 0 else min(w, max(0, k - len("https")))
 
 
@@ -248,6 +283,11 @@ class _Tok:
         self.meta = meta
 
 
+#: tokens the parser reads only the type of (shared: never changed); a paragraph_open's lines
+#: are not read (its inline token's are)
+_SHARED = {t: _Tok(t) for t in ("paragraph_open", "paragraph_close", "heading_close", "fence", "bullet_list_open",
+                                "bullet_list_close", "list_item_open", "list_item_close", "softbreak", "hardbreak")}
+
 #: what markdown-it-py's mdTrim strips (markdown_it.common.utils.MD_TRIM_CHARS, as of 4.3.0;
 #: tests/test_speed_parse_simple.py compares them)
 _MD_TRIM = ("\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
@@ -304,6 +344,7 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
     bm, em, ts, sc, n = _line_marks(norm)
     toks: list = []
     push = toks.append
+    p_open, p_close = _SHARED["paragraph_open"], _SHARED["paragraph_close"]
     size = len(norm)
     i = 0
     while i < n:
@@ -329,9 +370,9 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                     break  # headings, fences and bullet lists end a paragraph
                 j += 1
             lines = [i, j]
-            push(_Tok("paragraph_open", lines))
+            push(p_open)
             push(_Tok("inline", lines, norm[s:em[j - 1]].strip(_MD_TRIM)))
-            push(_Tok("paragraph_close"))
+            push(p_close)
             i = j
         elif kind == "h":
             p = s
@@ -349,7 +390,7 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
             lines = [i, i + 1]
             push(_Tok("heading_open", lines, markup="#" * level))
             push(_Tok("inline", lines, norm[p:mx].strip(_MD_TRIM)))
-            push(_Tok("heading_close"))
+            push(_SHARED["heading_close"])
             i += 1
         elif kind == "f":
             marker = norm[s]
@@ -371,11 +412,11 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                             closed = True
                             break
                 j += 1
-            push(_Tok("fence"))
+            push(_SHARED["fence"])
             i = j + 1 if closed else j
         elif kind == "i":
             marker = norm[s]
-            push(_Tok("bullet_list_open"))
+            push(_SHARED["bullet_list_open"])
             while True:
                 s = bm[i]
                 j = i + 1
@@ -391,11 +432,11 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                         break
                     j += 1
                 lines = [i, j]
-                push(_Tok("list_item_open"))
-                push(_Tok("paragraph_open", lines))
+                push(_SHARED["list_item_open"])
+                push(p_open)
                 push(_Tok("inline", lines, norm[s + 2:em[j - 1]].strip(_MD_TRIM)))
-                push(_Tok("paragraph_close"))
-                push(_Tok("list_item_close"))
+                push(p_close)
+                push(_SHARED["list_item_close"])
                 i = j
                 if i < n and bm[i] + ts[i] < em[i]:
                     pass  # another item, or the end of the list at a heading or fence
@@ -405,7 +446,7 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                 if i < n and not ts[i] and norm[bm[i]] == marker and _line_kind(norm, bm[i], em[i]) == "i":
                     continue
                 break
-            push(_Tok("bullet_list_close"))
+            push(_SHARED["bullet_list_close"])
         else:
             return None
     env["copydesk.lines"] = (bm, em)
@@ -475,7 +516,7 @@ def _fast_children(v: str) -> list | None:
                 brk = "softbreak"
             if e > ps:
                 push(_Tok("text", content=v[ps:e]))
-            push(_Tok(brk))
+            push(_SHARED[brk])
             i = j + 1
             while i < n and v[i] in " \t":
                 i += 1
@@ -744,13 +785,12 @@ class _Parser:
         src_start = al.first_nonblank(l0)
         _s, src_end = al.line((setext or l1) - 1)  # a setext heading ends with its underline
         c = t.content
-        if (l1 - l0 == 1 and al.same and not task and _PLAIN_LINE.fullmatch(c)
+        # (no task checkbox: the line has no "[")
+        if (l1 - l0 == 1 and al.same and _plain_line(c)
                 and al.norm.endswith(c, src_start, src_end) and _first_url_start(c) < 0):
             # the commonest block: one line of plain text, ending its line (what emit makes of it)
             e = src_end
-            tm = TextMap()
-            tm.gap(src_start, e - len(c))
-            tm.literal(self.src, e - len(c), e)
+            tm = TextMap.one_literal(c, src_start, e - len(c), e, e)
             self.items.append(Block(kind, c, tm, src_start, e))
             return
         pos = al.paragraph(c, l0) if c else None
@@ -838,7 +878,7 @@ class _Parser:
             self.items.append(Block(kind, text, tm, s, e))
             return
         v = t.content
-        if _NO_INLINE.fullmatch(v):
+        if _no_inline(v):
             # nothing markdown-it-py's inline rules would act on: the whole content is text
             atoms = [("lit", 0, len(v), v)] if v else []
             if _first_url_start(v) >= 0 or "@" in v:
@@ -1023,11 +1063,7 @@ class _Parser:
         if len(atoms) == 1 and atoms[0][0] == "lit":  # the commonest block: one literal
             _k, s, e, text = atoms[0]
             if text and not text[0].isspace() and not text[-1].isspace() and text.replace(MASK, ""):
-                tm = TextMap()
-                tm.gap(src_start, s)
-                tm.literal(self.src, s, e)
-                tm.gap(e, max(src_end, e))
-                return tm
+                return TextMap.one_literal(self.src[s:e], src_start, s, e, src_end)
         # trim leading and trailing whitespace
         lo, hi = 0, len(atoms)
         while lo < hi:

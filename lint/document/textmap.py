@@ -57,6 +57,27 @@ class TextMap:
         if end > start:
             self._add("", start, end, GAP)
 
+    @classmethod
+    def one_literal(cls, text: str, src_start: int, start: int, end: int, src_end: int) -> "TextMap":
+        """The map ``gap(src_start, start)``, ``literal(source, start, end)``, ``gap(end,
+        src_end)`` make, built at once: ``text`` is the source's ``[start, end)``, not empty (the
+        commonest block, one literal)."""
+        tm = cls.__new__(cls)
+        n = len(text)
+        if start > src_start:
+            tm.parts = [(0, 0, src_start, start, GAP), (0, n, start, end, LITERAL)]
+            tm._tstarts = [0, 0]
+            tm._text = ["", text]
+        else:
+            tm.parts = [(0, n, start, end, LITERAL)]
+            tm._tstarts = [0]
+            tm._text = [text]
+        if src_end > end:
+            tm.parts.append((n, n, end, src_end, GAP))
+            tm._tstarts.append(n)
+            tm._text.append("")
+        return tm
+
     # -- reading ---------------------------------------------------------------------------
     @property
     def text_length(self) -> int:
