@@ -31,11 +31,14 @@ from __future__ import annotations
 
 import marshal
 import os
+from bisect import bisect_right
 from operator import itemgetter, lt
 from pathlib import Path
 from stat import S_ISREG
 from time import time_ns
 from zlib import crc32
+
+_new = object.__new__
 
 from . import __version__
 from ._atomic import read_regular
@@ -183,21 +186,73 @@ class Stored(FrozenRecord):
     def from_dict(cls, value, trusted: bool = False) -> "Stored | None":
         """A stored entry back, or None when it is not what ``to_dict`` makes (a miss); checked
         unless ``trusted`` (it is what this code wrote: a sealed store file's, lint.cache.SEAL)."""
-        if not trusted and not valid_payload(value):
+        if trusted:  # the fields of to_dict, by name: one copy instead of seven assignments
+            stored = _new(cls)
+            stored.__dict__.update(value)
+            return stored
+        if not valid_payload(value):
             return None
         return cls(value["findings"], value["likely_mt"], value["line_starts"], value["length"],
                    value["diagnostics_json"], value["verdict_json"], value["lines"])
 
-    def with_delta(self, rows: tuple, items: tuple) -> "Stored":
+    def with_delta(self, rows: tuple, items: tuple, places: tuple | None = None) -> "Stored":
         """This result with findings added (``rows`` and their JSON ``items``, as :func:`delta`
         encodes them: placed on the same text), in report order (``Diagnostic.sort_key``), made
         from the stored rows and JSON text without turning them into objects (cross-file
-        evidence). The verdict is kept: the caller adds only findings that it does not weigh."""
+        evidence). The verdict is kept: the caller adds only findings that it does not weigh.
+        ``places`` (:meth:`places` of ``rows``, stored with them): where each goes, so that the
+        JSON text is cut at those offsets instead of being split into its items and sorted."""
+        if places is not None:
+            return self._inserted(rows, items, places)
         pairs = sorted(zip(self.findings + rows, _json_items(self.diagnostics_json) + list(items)),
                        key=lambda pair: (pair[0][5], pair[0][6], pair[0][0]))
         return Stored(tuple(row for row, _ in pairs), self.likely_mt, self.line_starts, self.length,
                       "[\n    " + ",\n    ".join(item for _, item in pairs) + "\n   ]" if pairs else "[]",
                       self.verdict_json, self.lines)
+
+    def places(self, rows: tuple) -> tuple | None:
+        """Where :meth:`with_delta` puts each of ``rows``: ``(index, offset)``, the stored finding
+        it goes before (or the count of them: after the last) and where that finding's JSON item
+        starts in ``diagnostics_json`` (or where the last one ends). The stable sort of
+        :meth:`with_delta` puts a row after the stored findings of the same key and keeps
+        ``rows`` in their order; None when the stored findings or ``rows`` are not in that order
+        (then only the sort says where they go)."""
+        keys = [(r[5], r[6], r[0]) for r in self.findings]
+        new = [(r[5], r[6], r[0]) for r in rows]
+        if keys != sorted(keys) or new != sorted(new):
+            return None
+        if not keys:
+            return ((0, 0),) * len(rows)  # the text is made from the new items alone
+        offsets = []
+        at = 6  # len("[\n    "): the first item
+        for item in _json_items(self.diagnostics_json):
+            offsets.append(at)
+            at += len(item) + 6  # the item and ",\n    "
+        offsets.append(len(self.diagnostics_json) - 5)  # before "\n   ]" (unused when there are none)
+        out, low = [], 0
+        for key in new:
+            low = bisect_right(keys, key, low)
+            out.append((low, offsets[low]))
+        return tuple(out)
+
+    def _inserted(self, rows: tuple, items: tuple, places: tuple) -> "Stored":
+        """:meth:`with_delta` at known places: the same rows and text."""
+        base, text = self.findings, self.diagnostics_json
+        n = len(base)
+        if not n:
+            merged, text = tuple(rows), "[\n    " + ",\n    ".join(items) + "\n   ]"
+        else:
+            out_rows, parts, row_at, text_at = [], [], 0, 0
+            for row, item, (index, offset) in zip(rows, items, places):
+                out_rows += base[row_at:index]
+                out_rows.append(row)
+                parts.append(text[text_at:offset])
+                parts.append(item + ",\n    " if index < n else ",\n    " + item)
+                row_at, text_at = index, offset
+            merged = tuple(out_rows) + base[row_at:]
+            parts.append(text[text_at:])
+            text = "".join(parts)
+        return Stored(merged, self.likely_mt, self.line_starts, self.length, text, self.verdict_json, self.lines)
 
     def diagnostics(self) -> list:
         """The findings as objects (lint.model.Diagnostic)."""
@@ -362,9 +417,9 @@ def valid_delta(value, signature: tuple, length: int):
     None: the signature, the rows (:func:`_valid_rows`), one JSON item per row with the shape the
     JSON reporter writes, and what the signature decides of them: one finding of the cross-file
     rule per line it names, at that line, with its severity."""
-    if type(value) is not tuple or len(value) != 3 or value[0] != signature:
+    if type(value) is not tuple or len(value) not in (3, 4) or value[0] != signature:
         return None
-    _, rows, items = value
+    rows, items = value[1:3]  # the places (a fourth) are not used from an entry that is checked
     if type(rows) is not tuple or type(items) is not tuple or len(rows) != len(items) or not rows \
             or len(rows) != len(signature[2]) or not _valid_rows(rows, length):
         return None
@@ -612,7 +667,7 @@ class Cache:
         self.dir = Path(self._dir)
         self._results = _Sharded(os.path.join(self._dir, "results"), lambda k, v: valid_payload(v))
         self._paths = _Sharded(os.path.join(self._dir, PATHS), lambda k, v: _valid_path_entry(v))
-        # result key -> (signature, rows, items): a file's cross-file findings (lint.runner._Evidence);
+        # result key -> (signature, rows, items, places): a file's cross-file findings (lint.runner._Evidence);
         # an unsealed file's are dropped when it is written again (made again when next needed)
         self._evidence = _Sharded(os.path.join(self._dir, "evidence"), lambda k, v: False)
         self._ready = False
@@ -674,19 +729,21 @@ class Cache:
 
     def evidence(self, k: bytes, signature: tuple, length: int):
         """The cross-file findings stored for the result of key ``k`` under ``signature`` (what
-        decides them: lint.runner._Evidence.signature), as ``(rows, items)`` for
-        :meth:`Stored.with_delta`; None when none are stored, for another signature, or when
+        decides them: lint.runner._Evidence.signature), as ``(rows, items, places)`` or, from a
+        file Copydesk did not seal (checked), ``(rows, items)``, for :meth:`Stored.with_delta`; None when none are stored, for another signature, or when
         the entry is not what :meth:`put_evidence` writes."""
         name = _shard_name(k)
         value = self._evidence.get(name, k)
         if value is not None and name not in self._evidence.unsealed:  # as written (see SEAL)
             return value[1:] if value[0] == signature else None
-        return valid_delta(value, signature, length)
+        return valid_delta(value, signature, length)  # checked: without its places
 
-    def put_evidence(self, k: bytes, signature: tuple, rows: tuple, items: tuple) -> None:
-        """Record a file's cross-file findings (:func:`delta`) under ``signature``: one entry per
+    def put_evidence(self, k: bytes, signature: tuple, rows: tuple, items: tuple,
+                     places: tuple | None = None) -> None:
+        """Record a file's cross-file findings (:func:`delta`) under ``signature``, with where
+        they go among the result's own (:meth:`Stored.places`; None: not known): one entry per
         result key, the last signature's (the store grows with the results, not with runs)."""
-        self._evidence.set(_shard_name(k), k, (signature, rows, items))
+        self._evidence.set(_shard_name(k), k, (signature, rows, items, places))
 
     # -- records
 

@@ -1291,7 +1291,8 @@ class _Evidence:
             # a stored result as stored: the findings are added to its rows and JSON text
             # (a warm JSON report copies them, never making the file's findings into objects)
             rows, items = delta(extra, stored.line_index())
-            r.__dict__["stored"] = stored.with_delta(rows, items)
+            places = stored.places(rows)
+            r.__dict__["stored"] = stored.with_delta(rows, items, places)
         else:
             if read_text and not r.source:  # a clean file's text was not kept: the report shows it
                 try:
@@ -1303,6 +1304,7 @@ class _Evidence:
             r.verdict = verdict(r.diagnostics)
             if signature is not None and hit is None:
                 rows, items = delta(extra, r.lines)
+                places = stored.places(rows)  # the stored result's (signature: there is one)
         if signature is not None and hit is None:
-            cache.put_evidence(k, signature, rows, items)
+            cache.put_evidence(k, signature, rows, items, places)
         return len(extra)

@@ -101,7 +101,7 @@ def test_a_malformed_evidence_entry_is_made_again(tmp_path, monkeypatch, made):
             fmt, version = store.FORMAT, store.__version__
 
             def spoil(value):
-                signature, rows, items = value
+                signature, rows, items = value[:3]  # the places (a fourth) of a checked entry are not used
                 if bad == "swap-signature":
                     return ((signature[0] + 1,) + signature[1:], rows, items)
                 if bad == "drop-item":
@@ -195,3 +195,56 @@ def test_a_stored_library_result_whose_findings_are_replaced_still_renders(tmp_p
         report = json.loads(render(results))
         assert report["files"][0]["diagnostics"] == [] and report["files"][1]["diagnostics"]
         assert results[1].diagnostics and type(results[1]).__name__ == "StoredResult"
+
+
+def _row(code: str, start: int, end: int) -> tuple:
+    return (code, "n", "c", 2, f"m {code} {start}", start, end, 1.0, None)
+
+
+def _stored(rows) -> store.Stored:
+    from lint.reporters.json import diagnostics_text  # noqa: F401 - the items' shape, as delta makes them
+    items = [store._ITEM + f'"{r[0]}",\n     "start": {r[5]},\n     "end": {r[6]}\n    }}' for r in rows]
+    text = "[\n    " + ",\n    ".join(items) + "\n   ]" if items else "[]"
+    return store.Stored(tuple(rows), False, (0,), 99, text, None, ()), tuple(items)
+
+
+def test_with_delta_at_stored_places_is_the_sorted_merge():
+    """A stored evidence entry keeps where its findings go among the result's own
+    (Stored.places): inserting there gives the rows and JSON text that sorting gives, for
+    findings before, between, after and at the same key as the stored ones."""
+    rng = random.Random(5)
+    codes = ("AA001", "UI025", "ZZ009")
+    for trial in range(400):
+        base = sorted((_row(rng.choice(codes), s, s + rng.randint(0, 3)) for s in
+                       (rng.randint(0, 30) for _ in range(rng.randint(0, 6)))),
+                      key=lambda r: (r[5], r[6], r[0]))
+        new = sorted((_row(rng.choice(codes), s, s + rng.randint(0, 3)) for s in
+                      (rng.randint(0, 30) for _ in range(rng.randint(1, 4)))),
+                     key=lambda r: (r[5], r[6], r[0]))
+        if trial % 7 == 0 and base:
+            new.insert(0, base[-1])  # the same key as a stored one: after it, as the stable sort puts it
+            new.sort(key=lambda r: (r[5], r[6], r[0]))
+        stored, _ = _stored(base)
+        _, items = _stored(new)
+        places = stored.places(tuple(new))
+        assert places is not None
+        want = stored.with_delta(tuple(new), items)
+        got = stored.with_delta(tuple(new), items, places)
+        assert got.to_dict() == want.to_dict(), (base, new, places)
+        assert json.loads(got.diagnostics_json) is not None or not got.findings
+
+
+def test_places_are_none_out_of_order():
+    stored, _ = _stored([_row("AA001", 9, 10), _row("AA001", 2, 3)])  # not in report order
+    assert stored.places((_row("UI025", 4, 5),)) is None
+    stored, _ = _stored([_row("AA001", 2, 3)])
+    assert stored.places((_row("UI025", 9, 9), _row("UI025", 4, 5))) is None
+    assert stored.places((_row("UI025", 4, 5), _row("UI025", 9, 9))) == ((1, len(stored.diagnostics_json) - 5),) * 2
+
+
+def test_a_checked_entry_is_used_without_its_places():
+    row = ("UI025", "repeated-line", "ui-leftover", 2, "Line repeated", 3, 9, 1.0, None)
+    item = '{\n     "code": "UI025",\n     "name": "repeated-line"\n    }'
+    sig = (8, 2, (("read more", 3, 9, 8),))
+    assert store.valid_delta((sig, (row,), (item,), ((0, 6),)), sig, 20) == ((row,), (item,))
+    assert store.valid_delta((sig, (row,), (item,), None, None), sig, 20) is None
