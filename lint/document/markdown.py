@@ -263,7 +263,8 @@ def markdown_it():
 # inline content when it has other markup. tests/test_speed_parse_simple.py checks the tokens and
 # the Documents against markdown-it-py's on many documents.
 
-#: set to False to parse everything with markdown-it-py (tests)
+#: set to False to parse everything with markdown-it-py, and a heading of plain text by the
+#: general path (tests)
 FAST = True
 
 _NO_META: dict = {}
@@ -801,9 +802,16 @@ class _Parser:
         ln = open_tok.map[0]
         s, e = al.line(ln)
         first = al.first_nonblank(ln)
-        if not t.content:
+        c = t.content
+        if not c:
             return
-        pos = al.slice(t.content, first + len(open_tok.markup), e)
+        if FAST and al.same and _plain_line(c) and _first_url_start(c) < 0:
+            # plain text: what emit makes of it, one literal
+            k = al.norm.find(c, first + len(open_tok.markup), e)
+            if k >= 0:
+                self.items.append(Block("heading", c, TextMap.one_literal(c, first, k, k + len(c), e), first, e))
+                return
+        pos = al.slice(c, first + len(open_tok.markup), e)
         self.emit(t, "heading", pos, first, e)
 
     def cell(self, t) -> None:

@@ -27,36 +27,59 @@ def _lines(source: str):
         pos = m.end()
 
 
+def _lf_lines(source: str) -> list:
+    """:func:`_lines` of a text without CR, by one split."""
+    parts = source.split("\n")
+    if not parts[-1]:
+        parts.pop()  # after the last line break (or an empty text): no line
+    out = []
+    pos = 0
+    for body in parts:
+        end = pos + len(body)
+        out.append((pos, end, body))
+        pos = end + 1
+    return out
+
+
 def parse_plain(doc: Document) -> None:
     source = doc.source
+    blocks = doc.blocks
     current: list[tuple[int, int, str]] = []
 
     def flush() -> None:
-        if not current:
+        start, end, body = current[0]
+        m = _MARKER.match(body)
+        lead = m.end() if m else len(body) - len(body.lstrip())
+        trail = len(body.rstrip())
+        if len(current) == 1:  # the commonest block: one line (its text is not blank)
+            text = body[lead:trail]
+            blocks.append(Block("paragraph", text, TextMap.one_literal(text, start, start + lead, start + trail,
+                                                                      start + trail), start, end))
+            current.clear()
             return
         tm = TextMap()
         for i, (start, end, body) in enumerate(current):
-            lead = len(body) - len(body.lstrip())
-            if not i:
-                m = _MARKER.match(body)
-                lead = m.end() if m else lead
-            trail = len(body.rstrip())
             if i:
+                lead = len(body) - len(body.lstrip())
+                trail = len(body.rstrip())
                 tm.entity(" ", tm.src_end, start + lead)
             else:
                 tm.gap(start, start + lead)
             tm.literal(source, start + lead, start + trail)
-        doc.blocks.append(Block("paragraph", tm.text(), tm, current[0][0], current[-1][1]))
+        blocks.append(Block("paragraph", tm.text(), tm, current[0][0], current[-1][1]))
         current.clear()
 
-    for start, end, body in _lines(source):
+    for start, end, body in _lf_lines(source) if "\r" not in source else _lines(source):
         stripped = body.strip()
         if not stripped:
-            flush()
+            if current:
+                flush()
             continue
         if current and stripped[:1].islower() and not _TERMINAL.search(current[-1][2]):
             current.append((start, end, body))
             continue
-        flush()
+        if current:
+            flush()
         current.append((start, end, body))
-    flush()
+    if current:
+        flush()
