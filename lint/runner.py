@@ -1109,8 +1109,19 @@ class Plan:
             return None
         from . import crossdoc
 
-        n = sum(1 for _, t in tasks if CROSS_CODE in t[1])
+        memo: dict = {}
+        n = sum(1 for _, t in tasks if has_cross_code(t[1], memo))
         return meta if n >= max(2, meta.options.get("min_docs", crossdoc.MIN_DOCS)) else None
+
+
+def has_cross_code(codes: tuple, memo: dict) -> bool:
+    """``CROSS_CODE in codes``, asked once per selection of rules (``memo``, kept for a run:
+    the files of a configuration share one tuple of codes) instead of once per file: a test
+    that compares the code with each of ~80 strings, several times per file of a big run."""
+    known = memo.get(id(codes))
+    if known is None or known[0] is not codes:
+        known = memo[id(codes)] = (codes, CROSS_CODE in codes)  # the tuple kept: its id stays its own
+    return known[1]
 
 
 def candidate_lines(source: str, document) -> tuple:
@@ -1219,9 +1230,10 @@ class _Evidence:
         self.n_docs = 0
         self.lined: list = []  # the candidate lines of each file that has some
         self.keys = self.counter = None
+        self.selections: dict = {}  # has_cross_code's memo
 
     def see(self, task, r) -> None:
-        if CROSS_CODE in task[1] and not r.error:
+        if has_cross_code(task[1], self.selections) and not r.error:
             self.n_docs += 1
             lines = getattr(r, "candidates", ())
             if lines:
@@ -1241,7 +1253,7 @@ class _Evidence:
 
     def apply(self, task, r, read_text: bool) -> int:
         """Merge the file's findings into ``r``; how many were added."""
-        if CROSS_CODE not in task[1] or r.error:
+        if r.error or not has_cross_code(task[1], self.selections):
             return 0
         keys = self.keys
         found = [c for c in getattr(r, "candidates", ()) if c[5] and c[0] in keys]  # live, frequent
