@@ -1259,10 +1259,6 @@ class _Evidence:
         found = [c for c in getattr(r, "candidates", ()) if c[5] and c[0] in keys]  # live, frequent
         if not found:
             return 0  # most files: nothing to merge (and nothing to import)
-        from . import crossdoc
-        from .cache import delta
-        from .verdict import verdict
-
         meta = self.meta
         unweighted = self.unweighted
         if unweighted is None:
@@ -1287,6 +1283,10 @@ class _Evidence:
             if hit is not None and as_stored:
                 r.__dict__["stored"] = stored.with_delta(*hit)
                 return len(hit[0])
+        # the findings are made (not read from the store) from here on
+        from . import crossdoc
+        from .cache import delta
+
         if hit is not None:  # stored, for a result whose findings are objects
             from .cache import _diagnostics
 
@@ -1312,6 +1312,8 @@ class _Evidence:
                 except InputError as exc:
                     r.error = str(exc)
                     return 0
+            from .verdict import verdict
+
             r.diagnostics = crossdoc.merge(r.diagnostics, extra)
             r.verdict = verdict(r.diagnostics)
             if signature is not None and hit is None:

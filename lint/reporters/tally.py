@@ -7,6 +7,7 @@ from ..model import Applicability, Severity
 
 _NAMES = {s: str(s) for s in Severity}  # str() of an enum member is a call per finding
 _BY_VALUE = {int(s): s for s in Severity}
+_INT_NAMES = {int(s): str(s) for s in Severity}
 _DISPLAY_ONLY = int(Applicability.DISPLAY_ONLY)
 
 
@@ -29,13 +30,11 @@ class Tally:
     def add(self, r) -> None:
         rows = r.stored_rows if "stored" in r.__dict__ else None
         if rows is not None:  # a stored result (lint.cache.Stored): its rows, no findings made to count them
-            found, likely = bool(rows), r.stored.likely_mt  # the verdict is read back only when likely
-            items = ((code, name, _BY_VALUE[severity], fix is not None and fix[0] != _DISPLAY_ONLY)
-                     for code, name, _, severity, _, _, _, _, fix in rows)
-        else:
-            found, likely = bool(r.diagnostics), bool(r.verdict and r.verdict["likely_mt"])
-            items = ((d.code, d.name, d.severity, bool(d.fix) and str(d.fix.applicability) != "display-only")
-                     for d in r.diagnostics)
+            self._add_rows(r, rows)
+            return
+        found, likely = bool(r.diagnostics), bool(r.verdict and r.verdict["likely_mt"])
+        items = ((d.code, d.name, d.severity, bool(d.fix) and str(d.fix.applicability) != "display-only")
+                 for d in r.diagnostics)
         self.files += 1
         if found:
             self.with_findings += 1
@@ -58,6 +57,36 @@ class Tally:
                 row[2] = True
             if self.worst is None or severity > self.worst:
                 self.worst = severity
+
+    def _add_rows(self, r, rows) -> None:
+        """:meth:`add` of a stored result: the same counts, from its rows (severities as ints)."""
+        self.files += 1
+        if rows:
+            self.with_findings += 1
+        if r.error:
+            self.with_errors += 1
+            self.errors.append(r.error)
+            if r.unwritten:
+                self.unwritten += 1
+        if r.stored.likely_mt:  # the verdict is read back only when likely
+            self.likely_mt += 1
+            self.verdicts.append((r.path, r.verdict))
+        if not rows:
+            return
+        counts, rules, names = self.counts, self.rules, _INT_NAMES
+        worst = 0
+        for code, name, _, severity, _, _, _, _, fix in rows:
+            counts[names[severity]] += 1
+            row = rules.get(code)
+            if row is None:
+                row = rules[code] = [0, name, False]
+            row[0] += 1
+            if fix is not None and fix[0] != _DISPLAY_ONLY:
+                row[2] = True
+            if severity > worst:
+                worst = severity
+        if self.worst is None or worst > self.worst:
+            self.worst = _BY_VALUE[worst]
 
     def summary(self) -> dict:
         return {
