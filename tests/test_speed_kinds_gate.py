@@ -1,5 +1,5 @@
 """Issue 19: a ``pattern`` rule (and ``context``, ``docpattern``, ``docstyle``, built on it) whose
-patterns the document's Hyperscan gate rules out all at once is skipped with one set test
+patterns (or prefilter) the document's Hyperscan gate rules out all at once is skipped with one set test
 (:meth:`lint.kinds.pattern.Pattern.gated_out`). The skip must find exactly what running the
 rule finds: it is compared here with the rule run without it, and with the gate's own answer
 per pattern, on the fixtures, odd texts and generated articles."""
@@ -55,7 +55,7 @@ def test_a_gated_out_rule_finds_nothing_and_the_others_find_what_they_did(built_
     rules = [r for r in __import__("lint.packs", fromlist=["load_rules"]).load_rules(cache=True).rules
              if isinstance(r.impl, Pattern)]
     assert len(rules) > 20
-    skipped = ran = 0
+    skipped = ran = by_prefilter = 0
     for doc in _documents():
         doc.memo["gate"] = gate.DocGate(g, "\n".join(b.text for b in doc.blocks))
         for rule in rules:
@@ -63,21 +63,28 @@ def test_a_gated_out_rule_finds_nothing_and_the_others_find_what_they_did(built_
             zones = rule.meta.zones
             blocks = [b for b in doc.blocks if not zones or b.zone in zones]
             out = impl.gated_out(doc)
-            # the gate's own answer, pattern by pattern
+            # the gate's own answer, pattern by pattern, and for the prefilter
             per_pattern = all((rx.pattern, rx.flags) in g.index and not doc.memo["gate"].may_match(rx)
                               for rx in impl.regexes)
-            assert out == per_pattern, (rule.meta.code, doc.path)
+            pf = impl.prefilter
+            no_prefilter = pf is not None and (pf.pattern, pf.flags) in g.index \
+                and not doc.memo["gate"].may_match(pf)
+            assert out == (per_pattern or no_prefilter), (rule.meta.code, doc.path)
+            if no_prefilter and not per_pattern:
+                by_prefilter += 1
+                assert not any(pf.search(b.text) for b in doc.blocks), (rule.meta.code, doc.path)
             fast = _hits(impl, doc, blocks)
             with monkeypatch.context() as m:
                 m.setattr(type(impl), "gated_out", lambda self, d: False)
                 plain = _hits(impl, doc, blocks)
             assert fast == plain, (rule.meta.code, doc.path)
             if out:
-                assert not impl.active(doc)
+                assert not per_pattern or not impl.active(doc)
                 skipped += 1
             else:
                 ran += 1
     assert skipped > ran > 0  # the skip is taken, and not always
+    assert by_prefilter > 0  # some rules only by their prefilter (LANG001 on ASCII text)
 
 
 def test_no_gate_no_skip():

@@ -69,17 +69,18 @@ class Pattern(Kind):
         # the prefilter's twin, if any, comes last
         self.twins = joined.Twins(self.regexes + ([self.prefilter] if self.prefilter is not None else []))
         self.block_reqs = _block_reqs(self.regexes)
-        gate.register(self.regexes)
+        gate.register(self.gate_patterns())
 
     def __setstate__(self, state):  # a stored rule set (lint.rulecache): registered as when built
         self.__dict__.update(state)
         if "block_reqs" not in state:
             self.block_reqs = _block_reqs(self.regexes)
-        gate.register(self.regexes)
+        gate.register(self.gate_patterns())
 
     def gate_patterns(self) -> list:
-        """The patterns a gate (lint.regex.gate) may skip when it proves they cannot match."""
-        return list(self.regexes)
+        """The patterns a gate (lint.regex.gate) may skip when it proves they cannot match, and
+        the prefilter: where it cannot match, no pattern can (see the module docstring)."""
+        return list(self.regexes) + ([self.prefilter] if self.prefilter is not None else [])
 
     def active(self, doc) -> list:
         """(regex, fix cap) of the patterns whose literal requirements ``doc`` meets (and that
@@ -99,7 +100,8 @@ class Pattern(Kind):
     def gated_out(self, doc) -> bool:
         """True when the document's gate (lint.regex.gate) proves that none of the rule's
         patterns can match it: :meth:`active` and :meth:`active_view` would be empty. One set
-        test per rule instead of a question per pattern (most rules, in most documents)."""
+        test per rule instead of a question per pattern (most rules, in most documents). Or that
+        its prefilter cannot: no block holds a match of it, so none holds a pattern's."""
         g = doc.memo.get("gate")
         if g is None:
             return False
@@ -108,14 +110,19 @@ class Pattern(Kind):
         if hit is None or hit[0] is not gate:
             index = gate.index
             ids = [index.get((rx.pattern, rx.flags)) for rx in self.regexes]
+            pf = self.prefilter
             # a pattern the gate does not hold may always match: then no proof
-            hit = _GATE_IDS[id(self)] = (gate, None if not ids or None in ids else frozenset(ids), self)
-        ids = hit[1]
-        if ids is None:
+            hit = _GATE_IDS[id(self)] = (gate, None if not ids or None in ids else frozenset(ids),
+                                         None if pf is None else index.get((pf.pattern, pf.flags)), self)
+        ids, pf = hit[1], hit[2]
+        if ids is None and pf is None:
             return False
         if g.found is None:  # the scan DocGate.may_match runs at the document's first question
             g.found = gate.scan(g.text)
-        return g.found.isdisjoint(ids)
+        found = g.found
+        if pf is not None and pf not in found:
+            return True
+        return ids is not None and found.isdisjoint(ids)
 
     def check(self, doc, blocks):
         if self.gated_out(doc):
@@ -201,8 +208,8 @@ class Pattern(Kind):
                 yield Hit(block, s, e, {"match": text[s:e]}, edits, fix_cap=cap)
 
 
-#: id(rule) -> (the gate, the gate's ids of the rule's patterns or None, the rule): made once per
-#: gate (the rule is held so that its id stays its own)
+#: id(rule) -> (the gate, the gate's ids of the rule's patterns or None, its prefilter's id or
+#: None, the rule): made once per gate (the rule is held so that its id stays its own)
 _GATE_IDS: dict = {}
 
 
