@@ -93,7 +93,10 @@ EDGES = [
     "- a\n- b\n\n- c\n\n\n- d\nafter\n", "- a\n* b\n+ c\n", "- a\nlazy\nlines\n- b\n", "- a\n# h\n", "- a\n```\nx\n```\n",
     "- a\n\ntext\n", "text\n- a\n", "- [ ] task\n- [x] done\n", "- [a](b) link item\n", "-  two spaces\n", "-\tx\n",
     "- # h\n", "- > q\n", "- - x\n", "- 1. x\n", "* * *\n", "- \u00a0x\n", "-\n", "- ```\n",
-    "1. one\n", "1) one\n", "2024. A year\n", "2024 was a year\n", "3.5 percent\n", "text\n2. not a list\n",
+    "1. one\n", "1) one\n", "2024. A year\n", "1. a\n2. b\n\n3. c\n", "1. a\n1) b\n", "2. a\n- b\n", "- a\n2. b\n",
+    "text\n1. a\n", "text\n2. a\n", "1. a\nlazy\n2. b\n", "1. a\n# h\n", "1. a\n\ntext\n", "10. ten\n11. eleven\n",
+    "1.  two spaces\n", "1.\tx\n", "1. # h\n", "1. - x\n", "1. 2. x\n", "1234567890. x\n", "0. zero\n", "007. x\n",
+    "# h\n2. x\n", "```\nx\n```\n3. x\n", "1. [x](y) `z`\n", "2024 was a year\n", "3.5 percent\n", "text\n2. not a list\n",
     "[a]: /url\n", "[a] text\n", "[a](b) text\n", "[a]\n", "[^1]: note\n", "[a\\]: b\n", "text\n[a]: b\n",
     "> quote\n", "<div>\n", "a | b\n--|--\n", "a | b\n", "===\n", "text\n===\n", "text\n---\n", "***\n", "___\n",
     "    code\n", " text\n", "text\n  indented\n", "\ttext\n", "\u00a0text\n", "\u3000\n", "text\n\u3000\nmore\n",
@@ -201,7 +204,7 @@ def random_document(seed: int, simple: bool) -> str:
         elif x < 0.13:
             lines.append(r.choice(["", " ", "\t"]))
         else:
-            pre = r.choice(["", "", "", "", "# ", "## ", "- ", "- ", "* ", "+ "])
+            pre = r.choice(["", "", "", "", "# ", "## ", "- ", "- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "3) "])
             body = _inline(r, True, not pre)
             if r.random() < 0.03:
                 body += r.choice(INLINE)
@@ -269,3 +272,41 @@ def test_character_tests_match_the_regular_expressions():
             assert [x.span() for x in M._BARE_URL.finditer(text, start)] == urls, text
         else:
             assert urls == [], text
+
+
+def reference_line_marks(src: str):
+    """The former line-by-line scan of markdown.py's line markers."""
+    bm, em, ts, sc = [], [], [], []
+    start, length = 0, len(src)
+    find = src.find
+    while start < length:
+        end = find("\n", start)
+        if end < 0:
+            end = length
+        pos = start
+        while pos < end and src[pos] in " \t":
+            pos += 1
+        if pos == end == length:
+            break
+        indent = pos - start
+        offset = indent
+        if indent and find("\t", start, pos) >= 0:
+            ws = src[start:pos]
+            offset = 4 * indent if " " not in ws else 0
+            for ch in ws if " " in ws else ():
+                offset = offset + 4 - offset % 4 if ch == "\t" else offset + 1
+        bm.append(start)
+        em.append(end)
+        ts.append(indent)
+        sc.append(offset)
+        start = end + 1 if end < length else length
+    n = len(bm)
+    return bm + [length], em + [length], ts + [0], sc + [0], n
+
+
+def test_line_marks_are_the_former_ones():
+    r = random.Random(5)
+    pieces = ["a", " ", "  ", "\t", "\n", "\n\n", " \t", "\t ", "- ", "#", "\u00a0"]
+    for _ in range(20000):
+        src = "".join(r.choice(pieces) for _ in range(r.randint(0, 14)))
+        assert M._line_marks(src) == reference_line_marks(src), src

@@ -287,7 +287,8 @@ class _Tok:
 #: tokens the parser reads only the type of (shared: never changed); a paragraph_open's lines
 #: are not read (its inline token's are)
 _SHARED = {t: _Tok(t) for t in ("paragraph_open", "paragraph_close", "heading_close", "fence", "bullet_list_open",
-                                "bullet_list_close", "list_item_open", "list_item_close", "softbreak", "hardbreak")}
+                                "bullet_list_close", "ordered_list_open", "ordered_list_close", "list_item_open",
+                                "list_item_close", "softbreak", "hardbreak")}
 
 #: what markdown-it-py's mdTrim strips (markdown_it.common.utils.MD_TRIM_CHARS, as of 4.3.0;
 #: tests/test_speed_parse_simple.py compares them)
@@ -298,6 +299,7 @@ _UNSAFE_START = frozenset("#>*-+_=`~<|[ \t0123456789")
 _ORDERED = static(r"[0-9]{1,9}[.)](?:[ \t]|$)")
 _ATX = static(r"#{1,6}(?:[ \t]|$)")
 _ITEM = static(r"[-*+] (?=\S)")
+_ORDERED_ITEM = static(r"[0-9]{1,9}[.)] (?=\S)")
 _OPEN_FENCE = static(r"(`{3,}|~{3,})")
 
 
@@ -320,7 +322,8 @@ def _para_start(norm: str, s: int, e: int) -> bool:
 
 def _line_kind(norm: str, s: int, e: int) -> str | None:
     """What a line without indentation starts: "h" an ATX heading, "f" a fence, "i" a bullet
-    list item, "p" paragraph text, None anything else."""
+    list item, "1" an ordered list item numbered 1, "o" one numbered otherwise (it cannot end a
+    paragraph), "p" paragraph text, None anything else."""
     if norm.find("|", s, e) >= 0:
         return None  # a table's header row has one
     c = norm[s]
@@ -335,13 +338,19 @@ def _line_kind(norm: str, s: int, e: int) -> str | None:
         return "f"
     if c in "-*+":
         return "i" if _ITEM.match(norm, s, e) and _para_start(norm, s + 2, e) else None
+    if "0" <= c <= "9":
+        m = _ORDERED_ITEM.match(norm, s, e)
+        if m is not None:
+            if not _para_start(norm, m.end(), e):
+                return None
+            return "1" if int(norm[s:m.end() - 2]) == 1 else "o"
     return "p" if _para_start(norm, s, e) else None
 
 
 def _fast_tokens(norm: str, env: dict) -> list | None:
     """markdown-it-py's block tokens for a document of ATX headings, paragraphs, fenced code and
-    bullet lists of one paragraph per item (every line but fenced ones unindented, no "|");
-    None for any other document."""
+    lists (bulleted or numbered) of one paragraph per item (every line but fenced ones
+    unindented, no "|"); None for any other document."""
     bm, em, ts, sc, n = _line_marks(norm)
     toks: list = []
     push = toks.append
@@ -365,10 +374,10 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                 if ts[j]:
                     return None
                 k2 = _line_kind(norm, s2, e2)
-                if k2 is None:
-                    return None
+                if k2 is None or k2 == "o":
+                    return None  # (an item numbered other than 1 would be paragraph text)
                 if k2 != "p":
-                    break  # headings, fences and bullet lists end a paragraph
+                    break  # headings, fences and lists end a paragraph
                 j += 1
             lines = [i, j]
             push(p_open)
@@ -415,9 +424,16 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                 j += 1
             push(_SHARED["fence"])
             i = j + 1 if closed else j
-        elif kind == "i":
-            marker = norm[s]
-            push(_SHARED["bullet_list_open"])
+        elif kind == "i" or kind == "1" or kind == "o":
+            ordered = kind != "i"
+            # the character that must stay the same from item to item: the bullet, or the
+            # delimiter after the number
+            if ordered:
+                m = _ORDERED_ITEM.match(norm, s, e)
+                marker, width = norm[m.end() - 2], m.end() - s
+            else:
+                marker, width = norm[s], 2
+            push(_SHARED["ordered_list_open" if ordered else "bullet_list_open"])
             while True:
                 s = bm[i]
                 j = i + 1
@@ -435,19 +451,27 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                 lines = [i, j]
                 push(_SHARED["list_item_open"])
                 push(p_open)
-                push(_Tok("inline", lines, norm[s + 2:em[j - 1]].strip(_MD_TRIM)))
+                push(_Tok("inline", lines, norm[s + width:em[j - 1]].strip(_MD_TRIM)))
                 push(p_close)
                 push(_SHARED["list_item_close"])
                 i = j
-                if i < n and bm[i] + ts[i] < em[i]:
-                    pass  # another item, or the end of the list at a heading or fence
-                else:
+                if not (i < n and bm[i] + ts[i] < em[i]):
                     while i < n and bm[i] + ts[i] >= em[i]:
                         i += 1  # blanks
-                if i < n and not ts[i] and norm[bm[i]] == marker and _line_kind(norm, bm[i], em[i]) == "i":
+                # (otherwise another item, or the end of the list at a heading or fence)
+                if i >= n or ts[i]:
+                    break
+                c = norm[bm[i]]
+                if ordered:
+                    if "0" <= c <= "9" and _line_kind(norm, bm[i], em[i]) in ("1", "o"):
+                        m = _ORDERED_ITEM.match(norm, bm[i], em[i])
+                        if norm[m.end() - 2] == marker:
+                            width = m.end() - bm[i]
+                            continue
+                elif c == marker and _line_kind(norm, bm[i], em[i]) == "i":
                     continue
                 break
-            push(_SHARED["bullet_list_close"])
+            push(_SHARED["ordered_list_close" if ordered else "bullet_list_close"])
         else:
             return None
     env["copydesk.lines"] = (bm, em)
