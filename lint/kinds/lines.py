@@ -114,18 +114,19 @@ class Lines(Kind):
         text = block.text.strip()
         n = block.n_words
         end = text.rstrip(_CLOSERS)[-1:]
-        f = {"n": n, "terminal": end in ".!?…", "colon": end == ":", "stop_end": end in ".…;,",
-             "plain": block.kind == "paragraph", "label": False, "shapes": (), "title": 0.0}
+        f = _Features(n=n, terminal=end in ".!?…", colon=end == ":", stop_end=end in ".…;,",
+                      plain=block.kind == "paragraph", label=False, shapes=())
         if n > self.short_limit:
             # a long block is only ever asked whether it is prose, and only while check looks
             # for the first and the last prose block: its stopword share (read from its first
             # 60 words) is computed then, by _long_stop, and most long blocks are never asked
             f["stop"] = None
+            f["title"] = 0.0
             f["text"] = text
         else:
-            words = self._word.findall(text)
-            f["stop"] = self._stop_share(text, n)
-            f["title"] = sum(1 for w in words if w[:1].isupper()) / len(words) if words else 0.0
+            # a short block's stopword and title-case shares are computed when first asked
+            # (_Features): most short blocks are never asked either
+            f.rule, f.text = self, text
             f["label"] = normalise(text) in self.labels
             folded = block.folded
             all_met = literals.all_met
@@ -133,6 +134,10 @@ class Lines(Kind):
                            if (not req or all_met(req, folded)) and rx.search(text)]
         memo[key] = f
         return f
+
+    def _title_share(self, text: str) -> float:
+        words = self._word.findall(text)
+        return sum(1 for w in words if w[:1].isupper()) / len(words) if words else 0.0
 
     def _stop_share(self, text: str, n: int) -> float:
         if not n:
@@ -149,14 +154,15 @@ class Lines(Kind):
     def is_prose(self, f) -> bool:
         if f["label"]:
             return False
-        stop = f["stop"]
         if f["n"] >= self.prose_words:
+            stop = f["stop"]
             if stop is None:
                 stop = self._long_stop(f)
             if stop >= self.prose_stop:
                 return True
         if not (f["terminal"] and f["n"] >= self.prose_min_words):
             return False
+        stop = f["stop"]  # asked only here: a short block's share is computed when first asked
         if stop is None:
             stop = self._long_stop(f)
         return stop >= self.prose_stop
@@ -373,6 +379,20 @@ class Lines(Kind):
                 why += f", lines {piece[0] - run[0] + 1}–{piece[-1] - run[0] + 1} of it"
             taken.update(piece)  # a line of a reported run is not reported again on its own
             yield _hit(doc, blocks, piece, why)
+
+
+class _Features(dict):
+    """A block's features (Lines.features); a short block's ``stop`` and ``title`` are computed
+    at the first question, from its stripped text, exactly as they would have been at once."""
+
+    __slots__ = ("rule", "text")
+
+    def __missing__(self, key):
+        rule = getattr(self, "rule", None)
+        if rule is None or key not in ("stop", "title"):
+            raise KeyError(key)
+        value = self[key] = rule._stop_share(self.text, self["n"]) if key == "stop" else rule._title_share(self.text)
+        return value
 
 
 def _skel(m) -> str:
