@@ -223,9 +223,12 @@ class Stored(FrozenRecord):
             return None
         if not keys:
             return ((0, 0),) * len(rows)  # the text is made from the new items alone
+        texts = _json_items(self.diagnostics_json)
+        if len(texts) != len(keys):  # not the reporter's layout (a checked entry): the sort decides
+            return None
         offsets = []
         at = 6  # len("[\n    "): the first item
-        for item in _json_items(self.diagnostics_json):
+        for item in texts:
             offsets.append(at)
             at += len(item) + 6  # the item and ",\n    "
         offsets.append(len(self.diagnostics_json) - 5)  # before "\n   ]" (unused when there are none)
@@ -282,6 +285,8 @@ def delta(extra, lines) -> tuple:
 
 
 _ITEM = '{\n     "code": '  # how a finding starts in the JSON report's diagnostics text
+_OPEN = "[\n    " + _ITEM  # how the text of one or more findings starts
+_SEP = ",\n    " + _ITEM  # what stands between two findings, and nowhere else (strings escape line breaks)
 
 
 def _json_items(text: str) -> list:
@@ -466,8 +471,13 @@ def valid_payload(payload) -> bool:
     # the reports copy these texts as they are: they must have the shape the JSON reporter
     # writes (one object per finding; the verdict an object). Parsing them costs more than the
     # rest of a warm run's work per file, so the shape is checked, not the JSON grammar.
-    if text[:1] != "[" or text[-1:] != "]" or (diags and text.count('"code":') != len(diags)) \
-            or (not diags and text != "[]"):
+    # (the reporter's layout, which Stored.with_delta and Stored.places cut by: a text that
+    # holds the findings in another layout would lose some to a merge with cross-file findings)
+    if diags:
+        if not text.startswith(_OPEN) or text[-5:] != "\n   ]" or text.count('"code":') != len(diags) \
+                or text.count(_SEP) != len(diags) - 1:
+            return False
+    elif text != "[]":
         return False
     if verdict is not None and (verdict[:1] != "{" or verdict[-1:] != "}"):
         return False
@@ -735,7 +745,11 @@ class Cache:
         name = _shard_name(k)
         value = self._evidence.get(name, k)
         if value is not None and name not in self._evidence.unsealed:  # as written (see SEAL)
-            return value[1:] if value[0] == signature else None
+            if value[0] != signature:
+                return None
+            # places are where the findings go in the result as this code stored it: not in one
+            # read from a file Copydesk did not seal (checked, maybe edited)
+            return value[1:3] if name in self._results.unsealed else value[1:]
         return valid_delta(value, signature, length)  # checked: without its places
 
     def put_evidence(self, k: bytes, signature: tuple, rows: tuple, items: tuple,

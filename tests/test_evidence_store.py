@@ -248,3 +248,82 @@ def test_a_checked_entry_is_used_without_its_places():
     sig = (8, 2, (("read more", 3, 9, 8),))
     assert store.valid_delta((sig, (row,), (item,), ((0, 6),)), sig, 20) == ((row,), (item,))
     assert store.valid_delta((sig, (row,), (item,), None, None), sig, 20) is None
+
+
+def _glued_site(folder: Path, n: int = 8) -> None:
+    """Files whose own findings stand before the repeated line: its finding goes last."""
+    rng = random.Random(11)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        paras = [" ".join(rng.choice(_WORDS) for _ in range(14)).capitalize() + "." for _ in range(3)]
+        paras[0] += " The council met（the tram depot）on Monday，said the warden."
+        (folder / f"s{i}.txt").write_text(f"{paras[0]}\n\n{FURNITURE}\n\n{paras[1]}\n\n{paras[2]}\n", encoding="utf-8")
+
+
+def _rewrite_results(root: Path, edit) -> int:
+    """Every results shard written again without the seal (as a person would), ``edit`` applied
+    to each entry with findings; how many were edited."""
+    import marshal
+
+    n = 0
+    for f in sorted(p for p in (root / store.CACHE_DIR / "results").rglob("*") if p.is_file()):
+        entries, _ = store.load_sealed(str(f))
+        for v in entries.values():
+            if v["findings"] and edit(v):
+                n += 1
+        f.write_bytes(marshal.dumps(((store.FORMAT, store.__version__), entries)))
+    return n
+
+
+def test_a_checked_result_in_another_json_layout_is_linted_again(tmp_path, monkeypatch):
+    """A hand-written result whose findings' JSON is not in the reporter's layout (compacted)
+    is refused by the check: the file is linted again, and the report is the fresh one (it
+    crashed where cross-file findings were merged into it, and lost findings before that)."""
+    monkeypatch.chdir(tmp_path)
+    _glued_site(tmp_path / "site")
+    want = {fmt: CliRunner().invoke(main, ["check", "-j", "1", "--no-cache", "--format", fmt, "site"]).stdout
+            for fmt in ("json", "text")}
+    assert "UI025" in want["json"]
+    _json("site")
+
+    def compact(v):
+        v["diagnostics_json"] = json.dumps(json.loads(v["diagnostics_json"]), ensure_ascii=False)
+        assert not store.valid_payload(v)
+        return True
+
+    assert _rewrite_results(tmp_path, compact)
+    import shutil
+
+    shutil.rmtree(tmp_path / store.CACHE_DIR / "evidence")  # the cross-file findings made again
+    for fmt in ("text", "json"):
+        result = CliRunner().invoke(main, ["check", "-j", "1", "--format", fmt, "site"])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.stdout == want[fmt], fmt
+
+
+def test_stored_places_are_not_applied_to_a_checked_result(tmp_path, monkeypatch):
+    """Where stored cross-file findings go (Stored.places) was found in the result as Copydesk
+    stored it; a result read from a file without the seal (checked, maybe edited) gets them by
+    the sort instead, and the report stays valid JSON with every finding in order."""
+    monkeypatch.chdir(tmp_path)
+    _glued_site(tmp_path / "site")
+    _json("site")
+    _json("site")  # the evidence stored, sealed
+
+    def drop_first(v):
+        if len(v["findings"]) < 2:
+            return False
+        items = store._json_items(v["diagnostics_json"])
+        v["findings"] = v["findings"][1:]
+        v["diagnostics_json"] = "[\n    " + ",\n    ".join(items[1:]) + "\n   ]"
+        assert store.valid_payload(v)
+        return True
+
+    assert _rewrite_results(tmp_path, drop_first)
+    report = json.loads(_json("site"))  # valid JSON (the places appended an item after the "]")
+    for entry in report["files"]:
+        codes = [d["code"] for d in entry["diagnostics"]]
+        assert "UI025" in codes, entry["path"]
+        spans = [(d["start"]["offset"], d["end"]["offset"], d["code"]) if isinstance(d["start"], dict)
+                 else (d["start"], d["end"], d["code"]) for d in entry["diagnostics"]]
+        assert spans == sorted(spans), entry["path"]

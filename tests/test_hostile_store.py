@@ -130,7 +130,7 @@ def test_read_regular_refuses_what_is_not_a_regular_file(tmp_path):
         store.read_regular(str(tmp_path / "missing"))
 
 
-ONE = '[{"code": "SEG001"}]'  # the JSON text of one finding, as far as the store checks it
+ONE = '[\n    {\n     "code": "SEG001"\n    }\n   ]'  # the JSON text of one finding, in the reporter's layout (all the store checks)
 _DIAG = ("SEG001", "doubled-period", "punctuation", 3, "m", 0, 1, 1.0, None)
 _KEYS = ("findings", "likely_mt", "line_starts", "length", "diagnostics_json", "verdict_json")
 
