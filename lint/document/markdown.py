@@ -437,11 +437,16 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
             while True:
                 s = bm[i]
                 j = i + 1
+                indented = False
                 while j < n and bm[j] + ts[j] < em[j]:
-                    # no blank line: unindented text continues the item's paragraph (lazily);
-                    # another item, a heading or a fence ends it
+                    # no blank line: text continues the item's paragraph, unindented (lazily) or
+                    # indented as the item's text is; another item, a heading or a fence ends it
                     if ts[j]:
-                        return None
+                        if ts[j] != width or sc[j] != width or _line_kind(norm, bm[j] + width, em[j]) != "p":
+                            return None
+                        indented = True
+                        j += 1
+                        continue
                     k2 = _line_kind(norm, bm[j], em[j])
                     if k2 is None:
                         return None
@@ -449,9 +454,14 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                         break
                     j += 1
                 lines = [i, j]
+                if indented:  # the indentation is not the item's text
+                    content = "\n".join([norm[s + width:em[i]]] + [
+                        norm[bm[k] + ts[k]:em[k]] for k in range(i + 1, j)])
+                else:
+                    content = norm[s + width:em[j - 1]]
                 push(_SHARED["list_item_open"])
                 push(p_open)
-                push(_Tok("inline", lines, norm[s + width:em[j - 1]].strip(_MD_TRIM)))
+                push(_Tok("inline", lines, content.strip(_MD_TRIM)))
                 push(p_close)
                 push(_SHARED["list_item_close"])
                 i = j
