@@ -13,7 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 TEXT = "The minister said prices rose . . Source link\n\nA second paragraph, with a  double space.\n"
-MARKDOWN = "# Title\n\nThe minister said prices rose . . Source link\n\nSee [the report](https://example.org).\n"
+#: headings, paragraphs, lists, code spans and inline links: parsed without markdown-it-py
+SIMPLE = "# Title\n\nThe minister said prices rose . . Source link\n\n- See [the report](https://example.org) and `data.csv`.\n"
+MARKDOWN = "# Title\n\nThe minister said prices rose . . Source link\n\nSee [the report](https://example.org), *in full*.\n"
 
 # in a fresh interpreter: run the command as `python -m lint check FILE` does (lint.cli.main) on
 # each file given, in turn, and write which of the watched modules were imported after each run
@@ -60,10 +62,12 @@ def test_a_text_file_is_linted_without_the_markdown_library(tmp_path, warm_rule_
     before = os.stat(stored)
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "b.md").write_text(MARKDOWN, encoding="utf-8")
+    (tmp_path / "s.md").write_text(SIMPLE, encoding="utf-8")
     # one interpreter checks a.txt, then b.md: nothing Markdown after the first; the second shows
     # that the probe sees the import when there is one
-    after_text, after_markdown = _probe(tmp_path, cache, "a.txt", "b.md")
+    after_text, after_simple, after_markdown = _probe(tmp_path, cache, "a.txt", "s.md", "b.md")
     now = os.stat(stored)  # a miss would have built the set and replaced the file (a new one, renamed)
     assert (now.st_ino, now.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), "the run built the rule set"
     assert after_text == []
+    assert after_simple == []  # a simple Markdown file needs no markdown-it-py either
     assert "markdown_it" in after_markdown

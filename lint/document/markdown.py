@@ -759,9 +759,6 @@ class _Parser:
         self.al = al = Aligner(text)
         self.env: dict = {}  # reference and footnote definitions, for the inline parses
         tokens = []
-        # still imported when the simple path leaves it unused (tests/test_startup_imports.py
-        # expects a Markdown file to import it); building it once costs ~3 ms
-        markdown_it()
         if al.norm.strip():
             tokens = _fast_tokens(al.norm, self.env) if FAST else None
             if tokens is None:
