@@ -18,6 +18,8 @@ can; ``tests/test_literals.py`` checks that on the built-in rules' examples.
 """
 from __future__ import annotations
 
+import re
+
 from ..model import Applicability
 from .. import literals
 from ..regex import gate
@@ -164,9 +166,20 @@ class Pattern(Kind):
         block by block when a match takes in a separator."""
         found: dict[int, set] = {}
         pairs = [(rx, cap) for rx, cap, _ in active]
+        text = view.text
         try:
             for k, (_, _, vrx) in enumerate(active):
-                for m in vrx.finditer(view.text):
+                if view.multiline_ok and _line_start(vrx):
+                    # every match begins at a line start, and the view's line starts are its
+                    # blocks' starts: a match tried at each (after the last match's end) finds
+                    # what finditer finds, without its search for "^" through every character
+                    # (an empty match, after which finditer's rules differ: the search below)
+                    spans = _at_starts(vrx, text, view.starts)
+                    if spans is not None:
+                        for span in spans:
+                            found.setdefault(view.locate(*span), set()).add(k)
+                        continue
+                for m in vrx.finditer(text):
                     found.setdefault(view.locate(*m.span()), set()).add(k)
         except joined.Crossed:
             out = []
@@ -206,6 +219,72 @@ class Pattern(Kind):
                     rep = m.expand(template)
                     edits = [(s, e, rep.translate(self.translate) if self.translate else rep)]
                 yield Hit(block, s, e, {"match": text[s:e]}, edits, fix_cap=cap)
+
+
+#: (pattern, flags) -> whether every match of it begins at a line start (:func:`_line_start`)
+_LINE_START: dict = {}
+
+
+def _line_start(rx) -> bool:
+    """Does every match of ``rx`` (a MULTILINE regex) begin at a line start? True when the pattern
+    opens with ``^`` and has no alternation outside a group (read from its text: the private
+    parser is lint.regex's alone); not for verbose patterns nor comments, whose text reads
+    otherwise. (Then a finditer over a view whose only newlines are its separators finds what
+    ``rx.match`` tried at each block's start finds, each after the last one's end.)"""
+    key = (rx.pattern, rx.flags)
+    hit = _LINE_START.get(key)
+    if hit is None:
+        _LINE_START[key] = hit = _opens_with_caret(rx.pattern, rx.flags)
+    return hit
+
+
+def _at_starts(rx, text: str, starts) -> list | None:
+    """The spans of ``rx.finditer(text)`` for a regex whose matches begin at ``starts`` only, or
+    None after an empty match."""
+    spans = []
+    end = 0
+    for start in starts:
+        if start >= end:
+            m = rx.match(text, start)
+            if m is not None:
+                end = m.end()
+                if end == start:
+                    return None
+                spans.append((start, end))
+    return spans
+
+
+_INLINE_X = re.compile(r"\(\?[a-zA-Z-]*x")
+
+
+def _opens_with_caret(p: str, flags: int) -> bool:
+    if not flags & re.MULTILINE or flags & re.VERBOSE or not p.startswith("^") or p[1:2] in ("*", "+", "?", "{") \
+            or "(?#" in p or _INLINE_X.search(p):
+        return False
+    depth, i, n = 0, 1, len(p)
+    while i < n:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a class: to its closing bracket (a "]" first in it is a member)
+            j = i + 1
+            if p[j:j + 1] == "^":
+                j += 1
+            if p[j:j + 1] == "]":
+                j += 1
+            while j < n and p[j] != "]":
+                j += 2 if p[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return True
 
 
 #: id(rule) -> (the gate, the gate's ids of the rule's patterns or None, its prefilter's id or
