@@ -2,7 +2,8 @@
 
 What is stored, under ``.copydesk_cache/`` of the current directory:
 
-- ``results/<code>/<k>``: ``key -> result``, in 16 shards (by key), in a folder per version of
+- ``results/<code>/<c><k>``: ``key -> result``, in 16 shards (by key) per rule selection
+  (``<c>``, two hex digits: a run reads its own selection's files only), in a folder per version of
   Copydesk's code (its version and source files). The key hashes that code, the configuration
   (the rule set, the selected rules and their severities, the file's format) and the content
   (sha256): a result is valid for any file with that content under that code and configuration.
@@ -10,9 +11,11 @@ What is stored, under ``.copydesk_cache/`` of the current directory:
   removes all but the two most recently written other versions' folders (an upgrade, or an
   edited checkout, leaves nothing that grows without end; two installed versions used side by
   side, a pinned pre-commit hook and a newer CLI, keep theirs). One folder per configuration
-  as well was tried: each format is a configuration, so a flush rewrote three times the files
-  (a rename over a file costs ~2 ms on ext4, which writes the new file out first).
-- ``evidence/<code>/<k>``: ``key -> (signature, findings)``: a file's cross-file findings
+  with the document's format was tried: a repository of Markdown and plain text then has its
+  results in twice the files, and a flush rewrote them all (a rename over a file costs ~2 ms
+  on ext4, which writes the new file out first); the selection alone (``<c>``) keeps a run's
+  files at 16.
+- ``evidence/<code>/<c><k>``: ``key -> (signature, findings, places)``: a file's cross-file findings
   (lint.runner._Evidence), read back while what decides them is unchanged.
 - ``paths-<FORMAT>-<version>/<k>``: ``path -> (size, mtime_ns, ctime_ns, inode, content digest)``, in 16 shards
   (by a checksum of the path). A file whose
@@ -79,11 +82,13 @@ _CONFIG_DIGESTS: dict = {}
 
 def result_key(config: str, fmt: str, content: bytes) -> bytes:
     """The key of a stored result: 8 bytes of a digest of the version and Copydesk's source files
-    (by name, size and modification time), 8 of the configuration (``config``: rule set
-    fingerprint, selection, severities) and the format, then the content's digest."""
+    (by name, size and modification time), one of the configuration (``config``: rule set
+    fingerprint, selection, severities: which shard files hold the result, _shard_name), 7 of
+    the configuration and the document's format, then the content's digest."""
     head = _CONFIG_DIGESTS.get((config, fmt))
     if head is None:
-        head = _CONFIG_DIGESTS[config, fmt] = code_digest() + sha256(key(config, fmt).encode()).digest()[:8]
+        head = _CONFIG_DIGESTS[config, fmt] = code_digest() + sha256(key(config).encode()).digest()[:1] \
+            + sha256(key(config, fmt).encode()).digest()[:7]
     return head + content
 
 
@@ -104,11 +109,17 @@ _FOLDERS: dict = {}
 
 
 def _shard_name(k: bytes) -> str:
-    """Where the result (or the evidence) of key ``k`` is kept: ``<code>/<shard>``."""
-    head = k[:8]
+    """Where the result (or the evidence) of key ``k`` is kept: ``<code>/<configuration><shard>``,
+    the code version's folder, then the configuration's byte of the key (two hex digits: the
+    rule selection and severities, not the document's format, so Markdown and plain text share
+    files) and the shard by the content's last byte. A run loads the shards of its own
+    configuration only: the results of another rule selection (a pre-commit hook with a few rules,
+    CI with all of them) are in files of their own (they doubled what a warm run loaded). The
+    report's format is not part of a configuration: one stored result serves every format."""
+    head = k[:9]
     folder = _FOLDERS.get(head)
     if folder is None:
-        folder = _FOLDERS[head] = head.hex() + "/"
+        folder = _FOLDERS[head] = k[:8].hex() + "/" + k[8:9].hex()
     return folder + _RESULT_SHARD[k[-1]]
 
 

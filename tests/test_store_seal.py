@@ -88,8 +88,9 @@ def test_an_unsealed_files_bad_entry_is_not_sealed_in(repo):
     files = _shards(repo)
     target = files[0]
     entries = _unseal(target)
-    name = target.name
-    bogus = bytes(47) + bytes([int(name, 16)])  # a key of this shard that no file has
+    shard = int(target.name[-1], 16)  # <configuration byte, 2 hex digits><shard> (lint.cache._shard_name)
+    some = next(iter(entries))
+    bogus = some[:9] + bytes(38) + bytes([shard])  # a key of this shard that no file has
     bad = {**next(iter(entries.values())), "findings": ((1, 2, 3),)}
     target.write_bytes(marshal.dumps(((store.FORMAT, store.__version__), {**entries, bogus: bad})))
     # a new file whose result falls in that shard (by the last byte of its content's digest, the
@@ -97,7 +98,7 @@ def test_an_unsealed_files_bad_entry_is_not_sealed_in(repo):
     import hashlib
 
     text = next(t for t in (f"Item {i}: the council met on Tuesday.\n" for i in range(10_000))
-                if hashlib.sha256(t.encode()).digest()[-1] % store.SHARDS == int(name, 16))
+                if hashlib.sha256(t.encode()).digest()[-1] % store.SHARDS == shard)
     p = repo / "corpus" / "extra.txt"
     p.write_text(text, encoding="utf-8")
     check_in_process("--format", "json", str(p))
