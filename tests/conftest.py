@@ -443,3 +443,19 @@ def needs_shared(path: str):
     """Skip a test when the research data beside the checkout is absent (it is not shipped)."""
     return pytest.mark.skipif(not (SHARED / path).exists(),
                               reason=f"../shared/{path} not present (evaluation data is not part of the project)")
+
+
+@pytest.fixture
+def store_repo(tmp_path, monkeypatch, warm_rule_cache):
+    """The current directory: a repository of the fixture articles in ``corpus/`` (dated an hour
+    ago: not racily clean), with a copy of the warm rule-set cache of its own."""
+    import shutil
+    import time
+
+    from helpers import fixture_corpus
+
+    shutil.copytree(warm_rule_cache, tmp_path / "rule-cache")
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "rule-cache"))
+    monkeypatch.chdir(tmp_path)
+    fixture_corpus(tmp_path, mtime=time.time() - 3600)
+    return tmp_path

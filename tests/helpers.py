@@ -109,3 +109,28 @@ def bundled(texts, size: int = 10, short: int = 400) -> list[str]:
     longs = [t for t in texts if len(t) >= short]
     shorts = [t.strip("\n") for t in texts if len(t) < short]
     return longs + ["\n\n".join(shorts[i:i + size]) + "\n" for i in range(0, len(shorts), size)]
+
+
+def varied_documents(seed: int, markdown_examples: bool = False) -> list:
+    """Parsed documents of many shapes, for comparing a fast path with the plain one: the
+    fixture articles, 80 generated articles (bench/corpus.py: Markdown and plain text in turn)
+    and every built-in rule's fail and pass examples (as plain text, or every other one as
+    Markdown with ``markdown_examples``)."""
+    import random
+    import sys
+
+    from lint.document import parse
+    from lint.packs import load_rules
+
+    sys.path.insert(0, str(FIXTURES.parent / "bench"))
+    from corpus import article
+
+    rng = random.Random(seed)
+    out = [parse(p.read_text(encoding="utf-8"), p.name) for p in sorted(FIXTURES.iterdir())
+           if p.suffix in (".txt", ".md", ".html")]
+    out += [parse(article(rng, bool(i % 2)), f"gen{i}.{'md' if i % 2 else 'txt'}") for i in range(80)]
+    for r in load_rules(cache=True).rules:
+        for i, ex in enumerate(list(r.meta.fail) + list(r.meta.passes)):
+            suffix = "md" if markdown_examples and i % 2 else "txt"
+            out.append(parse(ex.text, f"{r.meta.code}-{i}.{suffix}"))
+    return out

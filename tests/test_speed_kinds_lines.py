@@ -4,30 +4,16 @@ computation, and each value the one the eager formula gives, on fixtures, genera
 every rule's own examples."""
 from __future__ import annotations
 
-import random
-import sys
-from pathlib import Path
 
-from lint.document import parse
 from lint.kinds import lines as lines_kind
 from lint.kinds.lines import Lines
 from lint.packs import load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+from helpers import varied_documents
 
 
 def _documents():
-    from corpus import article
-
-    rng = random.Random(24)
-    out = [parse(p.read_text(encoding="utf-8"), p.name) for p in sorted((ROOT / "fixtures").iterdir())
-           if p.suffix in (".txt", ".md", ".html")]
-    out += [parse(article(rng, bool(i % 2)), f"gen{i}.{'md' if i % 2 else 'txt'}") for i in range(80)]
-    for r in load_rules(cache=True).rules:
-        for i, ex in enumerate(list(r.meta.fail) + list(r.meta.passes)):
-            out.append(parse(ex.text, f"{r.meta.code}-{i}.txt"))
-    return out
+    return varied_documents(24)
 
 
 _LAZY = Lines.features

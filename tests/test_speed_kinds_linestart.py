@@ -6,31 +6,18 @@ from __future__ import annotations
 
 import random
 import re
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
-from lint.document import parse
 from lint.kinds import joined
 from lint.kinds import pattern as pattern_kind
 from lint.kinds.pattern import Pattern, _line_start
 from lint.packs import load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+from helpers import varied_documents
 
 
 def _documents():
-    from corpus import article
-
-    rng = random.Random(6)
-    out = [parse(p.read_text(encoding="utf-8"), p.name) for p in sorted((ROOT / "fixtures").iterdir())
-           if p.suffix in (".txt", ".md", ".html")]
-    out += [parse(article(rng, bool(i % 2)), f"gen{i}.{'md' if i % 2 else 'txt'}") for i in range(80)]
-    for r in load_rules(cache=True).rules:
-        for i, ex in enumerate(list(r.meta.fail) + list(r.meta.passes)):
-            out.append(parse(ex.text, f"{r.meta.code}-{i}.{'md' if i % 2 else 'txt'}"))
-    return out
+    return varied_documents(6, markdown_examples=True)
 
 
 def test_which_regexes_take_the_line_start_path():

@@ -5,27 +5,19 @@ the same repository (a pre-commit hook with a few rules, CI with all of them), a
 configuration's warm report is still its fresh one."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from lint import cache as store
 
-from helpers import check_in_process, fixture_corpus
+from helpers import check_in_process
 
-OLD = time.time() - 3600
 
 
 @pytest.fixture
-def repo(tmp_path, monkeypatch, warm_rule_cache):
-    import shutil
-
-    shutil.copytree(warm_rule_cache, tmp_path / "rule-cache")
-    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "rule-cache"))
-    monkeypatch.chdir(tmp_path)
-    fixture_corpus(tmp_path, mtime=OLD)
-    return tmp_path
+def repo(store_repo):
+    return store_repo  # (conftest.store_repo)
 
 
 def _prefix(path) -> str:

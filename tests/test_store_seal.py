@@ -5,26 +5,18 @@ entry checked, and never sealed with an entry that fails the check."""
 from __future__ import annotations
 
 import marshal
-import time
 
 import pytest
 
 from lint import cache as store
 
-from helpers import check_in_process, fixture_corpus
+from helpers import check_in_process
 
-OLD = time.time() - 3600
 
 
 @pytest.fixture
-def repo(tmp_path, monkeypatch, warm_rule_cache):
-    import shutil
-
-    shutil.copytree(warm_rule_cache, tmp_path / "rule-cache")
-    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "rule-cache"))
-    monkeypatch.chdir(tmp_path)
-    fixture_corpus(tmp_path, mtime=OLD)
-    return tmp_path
+def repo(store_repo):
+    return store_repo  # (conftest.store_repo)
 
 
 def _shards(repo, kind="results"):

@@ -30,11 +30,26 @@ class Tally:
     def add(self, r) -> None:
         rows = r.stored_rows if "stored" in r.__dict__ else None
         if rows is not None:  # a stored result (lint.cache.Stored): its rows, no findings made to count them
-            self._add_rows(r, rows)
+            self._file(r, bool(rows), r.stored.likely_mt)  # the verdict is read back only when likely
+            if rows:
+                self._add_rows(rows)
             return
-        found, likely = bool(r.diagnostics), bool(r.verdict and r.verdict["likely_mt"])
-        items = ((d.code, d.name, d.severity, bool(d.fix) and str(d.fix.applicability) != "display-only")
-                 for d in r.diagnostics)
+        self._file(r, bool(r.diagnostics), bool(r.verdict and r.verdict["likely_mt"]))
+        counts, rules = self.counts, self.rules
+        for d in r.diagnostics:
+            severity = d.severity
+            counts[_NAMES.get(severity) or str(severity)] += 1
+            row = rules.get(d.code)
+            if row is None:
+                row = rules[d.code] = [0, d.name, False]
+            row[0] += 1
+            if d.fix and str(d.fix.applicability) != "display-only":
+                row[2] = True
+            if self.worst is None or severity > self.worst:
+                self.worst = severity
+
+    def _file(self, r, found: bool, likely: bool) -> None:
+        """The counts of files: with findings, with an error, likely machine-translated."""
         self.files += 1
         if found:
             self.with_findings += 1
@@ -46,33 +61,10 @@ class Tally:
         if likely:
             self.likely_mt += 1
             self.verdicts.append((r.path, r.verdict))
-        counts, rules = self.counts, self.rules
-        for code, name, severity, fixable in items:
-            counts[_NAMES.get(severity) or str(severity)] += 1
-            row = rules.get(code)
-            if row is None:
-                row = rules[code] = [0, name, False]
-            row[0] += 1
-            if fixable:
-                row[2] = True
-            if self.worst is None or severity > self.worst:
-                self.worst = severity
 
-    def _add_rows(self, r, rows) -> None:
-        """:meth:`add` of a stored result: the same counts, from its rows (severities as ints)."""
-        self.files += 1
-        if rows:
-            self.with_findings += 1
-        if r.error:
-            self.with_errors += 1
-            self.errors.append(r.error)
-            if r.unwritten:
-                self.unwritten += 1
-        if r.stored.likely_mt:  # the verdict is read back only when likely
-            self.likely_mt += 1
-            self.verdicts.append((r.path, r.verdict))
-        if not rows:
-            return
+    def _add_rows(self, rows) -> None:
+        """The findings of a stored result, counted from its rows (severities as ints): what the
+        loop of :meth:`add` counts from findings."""
         counts, rules, names = self.counts, self.rules, _INT_NAMES
         worst = 0
         for code, name, _, severity, _, _, _, _, fix in rows:
