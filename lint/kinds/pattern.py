@@ -107,24 +107,19 @@ class Pattern(Kind):
         g = doc.memo.get("gate")
         if g is None:
             return False
-        gate = g.gate
-        hit = _GATE_IDS.get(id(self))
-        if hit is None or hit[0] is not gate:
-            index = gate.index
-            ids = [index.get((rx.pattern, rx.flags)) for rx in self.regexes]
-            pf = self.prefilter
-            # a pattern the gate does not hold may always match: then no proof
-            hit = _GATE_IDS[id(self)] = (gate, None if not ids or None in ids else frozenset(ids),
-                                         None if pf is None else index.get((pf.pattern, pf.flags)), self)
-        ids, pf = hit[1], hit[2]
+        ids, pf = g.gate.owned(self)
         if ids is None and pf is None:
             return False
-        if g.found is None:  # the scan DocGate.may_match runs at the document's first question
-            g.found = gate.scan(g.text)
-        found = g.found
+        found = g.found if g.found is not None else g.found_ids()
         if pf is not None and pf not in found:
             return True
         return ids is not None and found.isdisjoint(ids)
+
+    def gate_form(self, ids: list) -> tuple:
+        """(the ids of the patterns as a set, or None when one is not in the database: then no
+        proof; the prefilter's id or None), from the ids of :meth:`gate_patterns`."""
+        pf = ids.pop() if self.prefilter is not None else None
+        return (None if not ids or None in ids else frozenset(ids)), pf
 
     def check(self, doc, blocks):
         if self.gated_out(doc):
@@ -285,11 +280,6 @@ def _opens_with_caret(p: str, flags: int) -> bool:
             return False
         i += 1
     return True
-
-
-#: id(rule) -> (the gate, the gate's ids of the rule's patterns or None, its prefilter's id or
-#: None, the rule): made once per gate (the rule is held so that its id stays its own)
-_GATE_IDS: dict = {}
 
 
 #: a requirement set of more strings than this is not tested block by block (the tests would

@@ -70,16 +70,15 @@ class Standalone(Kind):
         g = doc.memo.get("gate")
         if g is None:
             return None, True
-        ids = _GATE_IDS.get(id(self))
-        if ids is None or ids[0] is not g.gate:
-            index = g.gate.index
-            ids = _GATE_IDS[id(self)] = (g.gate, [index.get((p.pattern, p.flags)) for p, _ in self.filtered],
-                                         [index.get((p.pattern, p.flags)) for p in self.patterns], self)
-        if g.found is None:  # the scan DocGate.may_match runs at the document's first question
-            g.found = g.gate.scan(g.text)
-        found = g.found
-        return ([i is None or i in found for i in ids[1]],
-                all(i is None or i in found for i in ids[2]) if ids[2] else True)
+        ids = g.gate.owned(self)
+        found = g.found if g.found is not None else g.found_ids()
+        return ([i is None or i in found for i in ids[0]],
+                all(i is None or i in found for i in ids[1]) if ids[1] else True)
+
+    def gate_form(self, ids: list) -> tuple:
+        """The ids of :meth:`gate_patterns` split: (the filtered patterns', the unfiltered ones')."""
+        n = len(self.filtered)
+        return ids[:n], ids[n:]
 
     def matches(self, seg, candidates) -> bool:
         """Is the segment (:func:`_segment`) wholly one of the rule's lines? ``candidates``: the
@@ -170,11 +169,6 @@ class Standalone(Kind):
                     run = None
             if run:
                 yield _hit(block, *run)
-
-
-#: id(rule) -> (the gate, the gate's ids of its filtered patterns, of its unfiltered ones, the
-#: rule): made once per gate (the rule is held so that its id stays its own)
-_GATE_IDS: dict = {}
 
 
 def _hit(block, s: int, e: int) -> Hit:

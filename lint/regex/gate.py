@@ -65,6 +65,19 @@ class Gate:
         self.scratch = _hs.Scratch(db) if db is not None else None
         #: (pattern, flags) -> its id in the database, for the gated ones
         self.index = {p: i for i, p in enumerate(patterns) if gated[i]}
+        self._owned: dict = {}  # id(rule) -> (the rule, what :meth:`owned` made for it)
+
+    def owned(self, owner):
+        """``owner.gate_form(ids)`` for ``owner`` (a rule kind), made once per rule and gate:
+        ``ids`` are the database ids of ``owner.gate_patterns()``, None for one the database
+        does not hold (it may always match). The rule is kept with it, so that its id stays its
+        own."""
+        hit = self._owned.get(id(owner))
+        if hit is None or hit[0] is not owner:
+            index = self.index
+            ids = [index.get((rx.pattern, rx.flags)) for rx in owner.gate_patterns()]
+            hit = self._owned[id(owner)] = (owner, owner.gate_form(ids))
+        return hit[1]
 
     def scan(self, text: str) -> set[int]:
         found: set[int] = set()
@@ -250,11 +263,13 @@ class DocGate:
 
     def may_match(self, rx: re.Pattern) -> bool:
         i = self.gate.index.get((rx.pattern, rx.flags))
-        if i is None:
-            return True
+        return i is None or i in self.found_ids()
+
+    def found_ids(self) -> set[int]:
+        """The ids of the patterns that may match the document (the scan, run once)."""
         if self.found is None:
             self.found = self.gate.scan(self.text)
-        return i in self.found
+        return self.found
 
 
 #: a process that has asked for this many documents' gates under one set of patterns builds
