@@ -741,6 +741,10 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
         from .regex import gate
 
         gate.prepare(len(todo))
+        if cache is not None and len(todo) >= FILES_PER_WORKER:
+            from .cache import bulk_hashing
+
+            bulk_hashing()  # each linted file's content is hashed for the store
     _WORKER.update(rules=rules_by_code, record=cache is not None, candidates=candidates or cache is not None,
                    read_text=read_text)
 
