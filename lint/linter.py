@@ -6,7 +6,7 @@ from collections import defaultdict
 from .document import Document
 from .document.sentences import inside
 from .literals import doc_met
-from .regex.gate import for_document as gate_for
+from .regex.gate import GATED_CHECKS, for_document as gate_for, rules_out
 from .model import Applicability, Diagnostic, Edit, Fix, Severity, excerpt
 from .packs import Rule
 from .suppress import collect, is_suppressed
@@ -58,23 +58,59 @@ def _fix(rule: Rule, hit, quotes=()) -> Fix | None:
     return Fix(tuple(edits), applicability, title)
 
 
+#: (id of a rule list, id of a gate) -> (a copy of the list, the gate, its plan): :func:`_plan`
+_PLANS: dict = {}
+
+
+def _plan(rules: list[Rule], gate) -> list[tuple]:
+    """Per rule, what :func:`lint_document` asks of it for every document, worked out once per
+    rule list and gate (the runner passes one list per rule selection): (rule, kind instance,
+    metadata, whether it is a backend, and the gate's form of its patterns when its ``check``
+    yields nothing once the gate rules them out (lint.regex.gate.GATED_CHECKS), else None).
+    With that form the question is asked here, before the rule's check is called at all."""
+    key = (id(rules), id(gate))
+    hit = _PLANS.get(key)
+    if hit is not None and hit[1] is gate and hit[0] == rules:
+        return hit[2]
+    plan = []
+    for rule in rules:
+        impl = rule.impl
+        external = getattr(impl, "diagnostics", None) is not None  # a backend (LanguageTool)
+        form = None
+        if gate is not None and not external and getattr(type(impl), "check", None) in GATED_CHECKS:
+            form = gate.owned(impl)
+            if form[0] is None and form[1] is None:
+                form = None  # nothing the gate can prove for it
+        plan.append((rule, impl, rule.meta, external, form))
+    if len(_PLANS) >= 64:
+        _PLANS.clear()
+    _PLANS[key] = (list(rules), gate, plan)
+    return plan
+
+
 def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[Diagnostic]:
     """Run ``rules`` over ``doc``. ``severity_for(meta)`` may override a rule's severity."""
     if not doc.suppressions and doc.comments:
         doc.suppressions = collect(doc)
     by_zone: dict[tuple, list] = {}
     out: list[Diagnostic] = []
-    if "gate" not in doc.memo:  # patterns that cannot match this document (lint.regex.gate)
-        doc.memo["gate"] = gate_for(doc, rules)
+    memo = doc.memo
+    if "gate" not in memo:  # patterns that cannot match this document (lint.regex.gate)
+        memo["gate"] = gate_for(doc, rules)
+    g = memo["gate"]
     present = doc.present
-    for rule in rules:
-        impl = rule.impl
-        if getattr(impl, "diagnostics", None) is not None:  # a backend (LanguageTool)
+    found = None  # the gate's scan of the document: run at the first rule that needs it
+    for rule, impl, meta, external, form in _plan(rules, g.gate if g is not None else None):
+        if external:
             out.extend(_external(doc, rule))
             continue
         if impl.requires and not doc_met(impl.requires, present):
             continue  # cannot match: skip (lint.literals)
-        meta = rule.meta
+        if form is not None:  # the rule's check would stop at this same test
+            if found is None:
+                found = g.found if g.found is not None else g.found_ids()
+            if rules_out(form, found):
+                continue
         zones = meta.zones
         if zones not in by_zone:
             by_zone[zones] = [b for b in doc.blocks if not zones or b.zone in zones]

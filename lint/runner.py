@@ -367,7 +367,14 @@ def _lint_task(task) -> FileResult:
         raw, source, stat = _read_seen(path)
     except InputError as exc:
         return FileResult(path, error=str(exc))
-    rules = [_WORKER["rules"][c] for c in codes]
+    # one list per rule selection, the same object for each of its files: the linter works out
+    # once per list what it asks each rule (lint.linter._plan)
+    lists = _WORKER.get("lists")
+    if lists is None:
+        lists = _WORKER["lists"] = {}
+    rules = lists.get(codes)
+    if rules is None:
+        rules = lists[codes] = [_WORKER["rules"][c] for c in codes]
     severity_for = (lambda meta: severities.get(meta.code, meta.severity)) if severities else None
     result = lint_source(source, path, rules, severity_for)
     result.bom = raw.startswith(b"\xef\xbb\xbf")

@@ -110,10 +110,7 @@ class Pattern(Kind):
         ids, pf = g.gate.owned(self)
         if ids is None and pf is None:
             return False
-        found = g.found if g.found is not None else g.found_ids()
-        if pf is not None and pf not in found:
-            return True
-        return ids is not None and found.isdisjoint(ids)
+        return gate.rules_out((ids, pf), g.found if g.found is not None else g.found_ids())
 
     def gate_form(self, ids: list) -> tuple:
         """(the ids of the patterns as a set, or None when one is not in the database: then no
@@ -121,6 +118,7 @@ class Pattern(Kind):
         pf = ids.pop() if self.prefilter is not None else None
         return (None if not ids or None in ids else frozenset(ids)), pf
 
+    @gate.opens_with_gated_out
     def check(self, doc, blocks):
         if self.gated_out(doc):
             return

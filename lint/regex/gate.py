@@ -95,6 +95,29 @@ class Gate:
         return found
 
 
+#: the ``check`` functions of rule kinds that begin with ``if self.gated_out(doc): return``
+#: (:func:`opens_with_gated_out`): lint.linter may ask that question itself, first, and not call
+#: them at all when it is True. Not a kind whose check can report an absence (docpattern)
+GATED_CHECKS: set = set()
+
+
+def opens_with_gated_out(check):
+    """Mark a kind's ``check`` as one that yields nothing when ``self.gated_out(doc)`` is True
+    (:data:`GATED_CHECKS`); ``gated_out`` must then be :func:`rules_out` of ``Gate.owned``."""
+    GATED_CHECKS.add(check)
+    return check
+
+
+def rules_out(form, found) -> bool:
+    """Does a document's scan (``found``: DocGate.found_ids) prove that no pattern of a rule whose
+    :meth:`Gate.owned` form is ``form`` = (ids of its patterns or None, its prefilter's id or None)
+    can match? Yes when the prefilter was not found, or none of the patterns was."""
+    ids, pf = form
+    if pf is not None and pf not in found:
+        return True
+    return ids is not None and found.isdisjoint(ids)
+
+
 #: every (pattern, flags) a gate-offering rule of this process has (:func:`register`)
 _REGISTRY: dict[tuple[str, int], None] = {}
 #: sorted registry -> the gate over it (None: no stored database, or nothing gated)
