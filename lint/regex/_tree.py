@@ -649,6 +649,10 @@ def _code_points(lo: int, hi: int) -> str:
 
 
 def _hs_char(c: int) -> str:
+    """One code point: an ASCII letter or digit as itself (it means itself in and out of a class,
+    and every escape written here is complete: ``\\x{...}``), anything else as ``\\x{...}``."""
+    if c < 128 and chr(c).isalnum():
+        return chr(c)
     return "\\x{%x}" % c
 
 
@@ -660,7 +664,21 @@ def _ascii_members(item_pattern: str, flags: int) -> list[int]:
 def _class(members: list[int], extra: str = "", non_ascii: bool = False) -> str:
     if not members and not extra and not non_ascii:
         return "[^\\x{0}-\\x{10FFFF}]"  # matches nothing
-    parts = [_hs_char(a) for a in members] + [_hs_char(ord(c)) for c in extra]
+    # the same characters, three or more consecutive ones written as a range: a class such as
+    # [\w.'-] is then a few ranges, not 65 code points, so that patterns built of several stay
+    # under the gate's length limit (lint.regex.gate.MAX_LENGTH)
+    points = sorted({*members, *map(ord, extra)})
+    parts = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        if j - i >= 2:
+            parts.append(_hs_char(points[i]) + "-" + _hs_char(points[j]))
+        else:
+            parts.extend(_hs_char(c) for c in points[i:j + 1])
+        i = j + 1
     if non_ascii:
         parts.append(_NON_ASCII)
     return "[" + "".join(parts) + "]"
@@ -704,6 +722,9 @@ def _superset_item(op, av, flags: int) -> str:
         if hi == 0:
             return ""
         q = "{%d,}" % lo if hi is None else ("{%d}" % lo if lo == hi else "{%d,%d}" % (lo, hi))
+        q = _SHORT_QUANTIFIERS.get(q, q)
+        if len(p.data) == 1 and p.data[0][0] in (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN):
+            return body + q  # one character item (a class or a code point) needs no group
         return "(?:" + body + ")" + q
     if op is C.BRANCH:
         return "(?:" + "|".join(_superset_seq(b.data, flags) for b in av[1]) + ")"
@@ -714,6 +735,9 @@ def _superset_item(op, av, flags: int) -> str:
     if op is C.GROUPREF:
         return "[\\x{0}-\\x{10FFFF}]*"
     raise ValueError(f"no superset for {op}")
+
+
+_SHORT_QUANTIFIERS = {"{0,}": "*", "{1,}": "+", "{0,1}": "?"}
 
 
 def _superset_seq(data, flags: int) -> str:
