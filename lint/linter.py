@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from .document import Document
 from .document.sentences import inside
+from . import literals
 from .literals import doc_met
 from .regex.gate import GATED_CHECKS, for_document as gate_for, rules_out
 from .model import Applicability, Diagnostic, Edit, Fix, Severity, excerpt
@@ -62,26 +63,112 @@ def _fix(rule: Rule, hit, quotes=()) -> Fix | None:
 _PLANS: dict = {}
 
 
-def _plan(rules: list[Rule], gate) -> list[tuple]:
-    """Per rule, what :func:`lint_document` asks of it for every document, worked out once per
-    rule list and gate (the runner passes one list per rule selection): (rule, kind instance,
-    metadata, whether it is a backend, and the gate's form of its patterns when its ``check``
-    yields nothing once the gate rules them out (lint.regex.gate.GATED_CHECKS), else None).
-    With that form the question is asked here, before the rule's check is called at all."""
+class _Plan:
+    """What :func:`lint_document` asks of each rule of a list for every document, worked out once
+    per rule list and gate (the runner passes one list per rule selection).
+
+    ``entries``: per rule (rule, kind instance, metadata, whether it is a backend, and the gate's
+    form of its patterns when its ``check`` yields nothing once the gate rules them out
+    (lint.regex.gate.GATED_CHECKS), else None).
+
+    The rest answers, for a whole document at once, which rules can match it (:meth:`runs`): a
+    rule is a bit; each literal string of the rules' requirement sets (``impl.requires``, lint.literals)
+    maps to the bits of the rules (or, for a rule of several sets, of its sets) that it meets;
+    each gate id to the bits of the rules whose patterns (or prefilter) it is. The strings are
+    learned by the literal accelerator before a document's pass, so that the pass answers every
+    one of them: the bits of the strings it found are the rules :func:`lint.literals.doc_met`
+    would let through, and the gate's found ids say which :func:`lint.regex.gate.rules_out`
+    would stop, as each rule's own questions would."""
+
+    __slots__ = ("entries", "strings", "vocabulary", "str_bits", "single", "multi", "unrequired",
+                 "id_bits", "pf_bits", "has_ids", "has_pf")
+
+    def __init__(self, rules: list[Rule], gate):
+        self.entries = []
+        str_bits: dict[str, int] = {}
+        id_bits: dict[int, int] = {}
+        pf_bits: dict[int, int] = {}
+        single = unrequired = has_ids = has_pf = 0
+        multi = []  # (the rule's bit, the bits of its sets) for a rule of several sets
+        extra = len(rules)  # a set of such a rule has a bit past the rules' own
+        for i, rule in enumerate(rules):
+            impl = rule.impl
+            bit = 1 << i
+            external = getattr(impl, "diagnostics", None) is not None  # a backend (LanguageTool)
+            form = None
+            if gate is not None and not external and getattr(type(impl), "check", None) in GATED_CHECKS:
+                form = gate.owned(impl)
+                if form[0] is None and form[1] is None:
+                    form = None  # nothing the gate can prove for it
+            self.entries.append((rule, impl, rule.meta, external, form))
+            requires = () if external else impl.requires
+            if not requires:
+                unrequired |= bit
+            elif len(requires) == 1:
+                single |= bit
+                for s in requires[0]:
+                    str_bits[s] = str_bits.get(s, 0) | bit
+            else:
+                need = 0
+                for strings in requires:
+                    b = 1 << extra
+                    extra += 1
+                    need |= b
+                    for s in strings:
+                        str_bits[s] = str_bits.get(s, 0) | b
+                multi.append((bit, need))
+            if form is not None:
+                ids, pf = form
+                if ids is not None:
+                    has_ids |= bit
+                    for x in ids:
+                        id_bits[x] = id_bits.get(x, 0) | bit
+                if pf is not None:
+                    has_pf |= bit
+                    pf_bits[pf] = pf_bits.get(pf, 0) | bit
+        self.strings = frozenset(str_bits)
+        self.vocabulary = None  # the literal accelerator's vocabulary the strings were taught to
+        self.str_bits, self.single, self.multi, self.unrequired = str_bits, single, tuple(multi), unrequired
+        self.id_bits, self.pf_bits, self.has_ids, self.has_pf = id_bits, pf_bits, has_ids, has_pf
+
+    def runs(self, present, g) -> int | None:
+        """The bits of the rules that can match a document (``present``: its
+        lint.literals.Presence, not asked anything yet; ``g``: its DocGate or None), or None when
+        the literal accelerator cannot answer every string (then each rule is asked in turn)."""
+        if not literals.ENABLED or present.found is not None:
+            return None
+        if self.vocabulary is not literals.VOCABULARY:
+            literals.learn(self.strings)
+            self.vocabulary = literals.VOCABULARY
+        found = present.passed()
+        if found is None:
+            return None
+        str_bits = self.str_bits
+        met = 0
+        for s in self.strings.intersection(found):
+            met |= str_bits[s]
+        ok = self.unrequired | (met & self.single)
+        for bit, need in self.multi:
+            if met & need == need:
+                ok |= bit
+        if g is not None and (self.has_ids or self.has_pf):
+            ids = g.found if g.found is not None else g.found_ids()
+            some = first = 0
+            id_bits, pf_bits = self.id_bits, self.pf_bits
+            for x in ids:
+                some |= id_bits.get(x, 0)
+                first |= pf_bits.get(x, 0)
+            ok &= ~((self.has_ids & ~some) | (self.has_pf & ~first))
+        return ok
+
+
+def _plan(rules: list[Rule], gate) -> _Plan:
+    """The :class:`_Plan` of ``rules`` and ``gate`` (a lint.regex.gate.Gate or None)."""
     key = (id(rules), id(gate))
     hit = _PLANS.get(key)
     if hit is not None and hit[1] is gate and hit[0] == rules:
         return hit[2]
-    plan = []
-    for rule in rules:
-        impl = rule.impl
-        external = getattr(impl, "diagnostics", None) is not None  # a backend (LanguageTool)
-        form = None
-        if gate is not None and not external and getattr(type(impl), "check", None) in GATED_CHECKS:
-            form = gate.owned(impl)
-            if form[0] is None and form[1] is None:
-                form = None  # nothing the gate can prove for it
-        plan.append((rule, impl, rule.meta, external, form))
+    plan = _Plan(rules, gate)
     if len(_PLANS) >= 64:
         _PLANS.clear()
     _PLANS[key] = (list(rules), gate, plan)
@@ -99,18 +186,24 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
         memo["gate"] = gate_for(doc, rules)
     g = memo["gate"]
     present = doc.present
+    plan = _plan(rules, g.gate if g is not None else None)
+    run = plan.runs(present, g)  # the rules that can match, decided at once (or None)
     found = None  # the gate's scan of the document: run at the first rule that needs it
-    for rule, impl, meta, external, form in _plan(rules, g.gate if g is not None else None):
+    for i, (rule, impl, meta, external, form) in enumerate(plan.entries):
+        if run is not None:
+            if not run >> i & 1:
+                continue
+        else:
+            if not external and impl.requires and not doc_met(impl.requires, present):
+                continue  # cannot match: skip (lint.literals)
+            if form is not None:  # the rule's check would stop at this same test
+                if found is None:
+                    found = g.found if g.found is not None else g.found_ids()
+                if rules_out(form, found):
+                    continue
         if external:
             out.extend(_external(doc, rule))
             continue
-        if impl.requires and not doc_met(impl.requires, present):
-            continue  # cannot match: skip (lint.literals)
-        if form is not None:  # the rule's check would stop at this same test
-            if found is None:
-                found = g.found if g.found is not None else g.found_ids()
-            if rules_out(form, found):
-                continue
         zones = meta.zones
         if zones not in by_zone:
             by_zone[zones] = [b for b in doc.blocks if not zones or b.zone in zones]

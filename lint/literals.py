@@ -196,6 +196,16 @@ class Presence(dict):
         self[s] = hit
         return hit
 
+    def passed(self) -> set | None:
+        """The strings found by the document's pass (run now if it has not run): every learned
+        string is answered by it. None when there is no pass (the accelerator off, or no
+        automaton): then only :func:`doc_met` answers."""
+        if self.found is None:
+            self.found = self._scan()
+        if self.found is _OFF or VOCABULARY.automaton is None:
+            return None
+        return self.found
+
     def _scan(self):
         """One pass: every learned string's answer goes into the dict; the set of those found."""
         if not ACCEL:
@@ -209,6 +219,14 @@ class Presence(dict):
         self.update(VOCABULARY.absent)
         self.update(dict.fromkeys(found, True))
         return found
+
+
+def learn(strings) -> None:
+    """Add ``strings`` to :data:`VOCABULARY` now, so that the next pass (a document's first
+    question) answers them: a caller that knows which strings it will ask (lint.linter's plan of
+    a rule list) need not wait for them to be asked once."""
+    index = VOCABULARY.index
+    VOCABULARY.pending.update(s for s in strings if s not in index)
 
 
 _FIRST = operator.itemgetter(0)
