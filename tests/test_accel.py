@@ -179,6 +179,9 @@ def test_every_match_of_a_builtin_pattern_is_seen_by_the_gate(built_gate):
     (r"x{2,200}", 0, "x" * 150),
     (r"(?i:caf[eé])s?\b", 0, "CAFÉ"),
     (r"[\u00e0-\u00ff]", re.I, "\u00c0"),
+    ("[\uff0c\u3002a-c]", 0, "x\u3002"),  # a case-sensitive class of code points: written exactly
+    ("x[\u0400-\u04ff\u00e9]y", 0, "x\u00e9y"),
+    ("(?i:[\u00e9])", 0, "\u00c9"),  # under IGNORECASE: widened
 ])
 @needs_hyperscan
 def test_a_superset_matches_what_python_matches(pattern, flags, text):
@@ -301,3 +304,20 @@ def test_a_superset_is_written_short():
     sup = _tree.superset(r"[A-Za-z0-9_]+ x{2} [ab]? \d*", re.ASCII)
     assert sup == "[0-9A-Z\\x{5f}a-z]+\\x{20}x{2}\\x{20}[ab]?\\x{20}[0-9\\x{80}-\\x{10FFFF}]*", sup
     assert _tree.superset(r"(?:ab)+", 0) == "(?:ab)+"
+
+
+@needs_hyperscan
+def test_a_class_of_non_ascii_code_points_rules_out_other_non_ascii_text():
+    """A case-sensitive class of code points and ranges is written as it is: CJK punctuation
+    is not taken for any non-ASCII character (a curly quote, a dash)."""
+    from lint.regex.gate import _flags
+
+    sup = _tree.superset("[\uff0c\u3002\uff1a]", 0)
+    assert sup == "[\\x{3002}\\x{ff0c}\\x{ff1a}]", sup
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=[sup.encode()], ids=[0], flags=[_flags()])
+    hits = []
+    db.scan("\u201cQuoted\u201d \u2014 caf\u00e9".encode(), match_event_handler=lambda *a: hits.append(a))
+    assert not hits
+    db.scan("\u4f60\u597d\u3002".encode(), match_event_handler=lambda *a: hits.append(a))
+    assert hits

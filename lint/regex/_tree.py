@@ -692,6 +692,20 @@ def _superset_item(op, av, flags: int) -> str:
         if av < 128:
             return _class(_ascii_members(re.escape(chr(av)), flags), _case_partners().get(av, ""))
         return _class(_ascii_members(re.escape(chr(av)), flags), non_ascii=True)
+    if op is C.IN and not flags & re.IGNORECASE and av and all(iop in (C.LITERAL, C.RANGE) for iop, _ in av):
+        # code points and ranges alone, case-sensitive: Python's engine matches exactly these,
+        # non-ASCII ones too (no Unicode table is asked), so the class is written as it is
+        spans = sorted((iav, iav) if iop is C.LITERAL else tuple(iav) for iop, iav in av)
+        parts, lo, hi = [], *spans[0]
+        for a, b in spans[1:] + [(None, None)]:
+            if a is not None and a <= hi + 1:
+                hi = max(hi, b)
+                continue
+            parts.append(_hs_char(lo) if lo == hi else
+                         _hs_char(lo) + _hs_char(hi) if hi == lo + 1 else _hs_char(lo) + "-" + _hs_char(hi))
+            if a is not None:
+                lo, hi = a, b
+        return "[" + "".join(parts) + "]"
     if op in (C.NOT_LITERAL, C.ANY, C.IN):
         text = _unparse_item(op, av, False)
         members = _ascii_members(text, flags)

@@ -29,7 +29,7 @@ _TRIED = False
 #: False (or COPYDESK_ACCEL=0) turns the gate off; the output is the same either way
 ENABLED = os.environ.get("COPYDESK_ACCEL", "1").strip().lower() not in ("0", "off", "no", "false")
 #: bump when the superset translation or the database's flags change (part of the stored key)
-VERSION = 3
+VERSION = 4
 #: the database files of the cache folder
 PREFIX, SUFFIX = "hsgate-", ".db"
 
