@@ -150,25 +150,21 @@ class Document(Record):
         """Every block's folded text, one per line: what document-level literal filters test.
         (Blocks are fixed once parsed; a rule only ever sees a subset of them.)
 
-        Folded in one call, and each block's own folded text (:attr:`Block.folded`) is its slice:
-        folding maps every character to one character alone (lint.literals.fold translates the
-        four that lower() would not), except lower()'s final sigma, whose context a line break
-        ends as the end of a text does (tests/test_document_folded.py)."""
+        Each block is folded alone (:attr:`Block.folded`, kept), an ASCII one by ``lower()``
+        inline (what lint.literals.fold does with it): folding the joined text in one call was
+        slower, as one character outside ASCII sends the whole document through lower()'s
+        Unicode path (tests/test_document_folded.py)."""
         from ..literals import fold
 
-        blocks = self.blocks
-        if not blocks:
-            return ""
-        folded = fold("\n".join(b.text for b in blocks))
-        if len(folded) != sum(len(b.text) for b in blocks) + len(blocks) - 1:  # pragma: no cover - see above
-            return "\n".join(b.folded for b in blocks)
-        pos = 0
-        for b in blocks:
-            end = pos + len(b.text)
-            if "folded" not in b.__dict__:
-                b.__dict__["folded"] = folded[pos:end]
-            pos = end + 1
-        return folded
+        out = []
+        for b in self.blocks:
+            cache = b.__dict__
+            f = cache.get("folded")
+            if f is None:
+                t = b.text
+                f = cache["folded"] = t.lower() if t.isascii() else fold(t)
+            out.append(f)
+        return "\n".join(out)
 
     @cached_property
     def present(self):
