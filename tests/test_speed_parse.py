@@ -220,3 +220,31 @@ def test_documents_parse_as_before_on_random_and_typical_text():
                 M.FAST = True
             assert [(b.kind, b.text, b.src_start, b.src_end, b.map.parts, b.map._text) for b in fast.blocks] == [
                 (b.kind, b.text, b.src_start, b.src_end, b.map.parts, b.map._text) for b in slow.blocks], source
+
+
+def test_plain_no_url_is_plain_line_without_url():
+    from test_speed_parse_simple import random_strings
+
+    for text in random_strings(30000):
+        assert M._plain_no_url(text) == (M._plain_line(text) and M._first_url_start(text) < 0), text
+
+
+def test_lines_and_first_lines_are_line_index_ones():
+    """Document.lines (built from one split) is LineIndex's; each block's first_line, now set by
+    the parsers that know it, is the line LineIndex puts its start on."""
+    from bisect import bisect_right
+
+    from lint.model import LineIndex
+    from test_speed_parse_plain import PIECES as PLAIN
+
+    r = random.Random(17)
+    sources = [random_document(seed, simple) for seed in range(500) for simple in (True, False)]
+    sources += ["".join(r.choice(PLAIN) for _ in range(r.randint(0, 30))) for _ in range(3000)]
+    sources += ["", "\n", "a", "a\n", "\n\na\n\n", "  \n \t", "x\ny", "x\r\ny\rz\n"]
+    for source in sources:
+        for path in ("x.md", "x.txt"):
+            doc = parse(source, path)
+            ref = LineIndex(source)
+            assert (doc.lines.starts, doc.lines.length) == (ref.starts, ref.length), source
+            for b in doc.blocks:
+                assert b.first_line == bisect_right(ref.starts, min(max(0, b.src_start), ref.length)), (source, b)
