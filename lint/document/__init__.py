@@ -5,6 +5,8 @@ import os.path
 import re
 from bisect import bisect_right
 from dataclasses import field
+from itertools import accumulate, count
+from operator import add
 
 from .._record import FACTORY, Record, record
 from ..model import LineIndex
@@ -138,7 +140,17 @@ class Document(Record):
     @property
     def lines(self) -> LineIndex:
         if self._lines is None:
-            self._lines = LineIndex(self.source)
+            source = self.source
+            if "\r" in source:
+                self._lines = LineIndex(source)
+            else:
+                # LineIndex's starts (after each LF) by C calls alone: a line starts after the
+                # lines before it and their line breaks (tests/test_speed_parse.py)
+                parts = source.split("\n")
+                parts.pop()  # the text after the last LF starts no line of its own
+                starts = [0]
+                starts += map(add, accumulate(map(len, parts)), count(1))
+                self._lines = LineIndex.from_starts(starts, len(source))
         return self._lines
 
     @property
@@ -150,25 +162,21 @@ class Document(Record):
         """Every block's folded text, one per line: what document-level literal filters test.
         (Blocks are fixed once parsed; a rule only ever sees a subset of them.)
 
-        Folded in one call, and each block's own folded text (:attr:`Block.folded`) is its slice:
-        folding maps every character to one character alone (lint.literals.fold translates the
-        four that lower() would not), except lower()'s final sigma, whose context a line break
-        ends as the end of a text does (tests/test_document_folded.py)."""
+        Each block is folded alone (:attr:`Block.folded`, kept), an ASCII one by ``lower()``
+        inline (what lint.literals.fold does with it): folding the joined text in one call was
+        slower, as one character outside ASCII sends the whole document through lower()'s
+        Unicode path (tests/test_document_folded.py)."""
         from ..literals import fold
 
-        blocks = self.blocks
-        if not blocks:
-            return ""
-        folded = fold("\n".join(b.text for b in blocks))
-        if len(folded) != sum(len(b.text) for b in blocks) + len(blocks) - 1:  # pragma: no cover - see above
-            return "\n".join(b.folded for b in blocks)
-        pos = 0
-        for b in blocks:
-            end = pos + len(b.text)
-            if "folded" not in b.__dict__:
-                b.__dict__["folded"] = folded[pos:end]
-            pos = end + 1
-        return folded
+        out = []
+        for b in self.blocks:
+            cache = b.__dict__
+            f = cache.get("folded")
+            if f is None:
+                t = b.text
+                f = cache["folded"] = t.lower() if t.isascii() else fold(t)
+            out.append(f)
+        return "\n".join(out)
 
     @cached_property
     def present(self):
@@ -193,18 +201,27 @@ def format_for_path(path: str) -> str | None:
     return FORMATS.get(name[dot:].lower()) if 0 < dot < len(name) - 1 else None
 
 
+_PARSERS: dict = {}  # format -> its parser; "zones" -> assign_zones
+
+
 def parse(source: str, path: str = "<text>", fmt: str | None = None) -> Document:
     """Parse ``source`` into a :class:`Document`; ``fmt`` is text, markdown or html."""
     fmt = fmt or format_for_path(path) or "text"
-    if fmt == "markdown":
-        from .markdown import parse_markdown as parser
-    elif fmt == "html":
-        from .html import parse_html as parser
-    else:
-        from .plain import parse_plain as parser
+    parser = _PARSERS.get(fmt)
+    if parser is None:  # imported once (an import statement costs as much as a small block)
+        if fmt == "markdown":
+            from .markdown import parse_markdown as parser
+        elif fmt == "html":
+            from .html import parse_html as parser
+        else:
+            from .plain import parse_plain as parser
+        from .zones import assign_zones
+
+        _PARSERS[fmt] = parser
+        _PARSERS["zones"] = assign_zones
     doc = Document(path=path, source=source, format=fmt)
     parser(doc)
-    from .zones import assign_zones
+    assign_zones = _PARSERS["zones"]
 
     starts = None
     for i, block in enumerate(doc.blocks):

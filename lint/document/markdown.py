@@ -37,7 +37,7 @@ from . import Block, Document
 from .._record import Record, record
 from ..regex import static
 from .mdalign import Aligner
-from .textmap import MASK, TextMap
+from .textmap import ENTITY, GAP, LITERAL, MASK, MASKED, TextMap
 
 __all__ = ["parse_markdown", "MAX_NESTING", "NestingTooDeep"]
 
@@ -94,6 +94,15 @@ def _plain_line(text: str) -> bool:
         if ch in text:
             return False
     return True
+
+
+def _plain_no_url(text: str) -> bool:
+    """``_plain_line(text) and _first_url_start(text) < 0``, in one call (the test of every
+    paragraph and heading: tests/test_speed_parse.py)."""
+    return (text != "" and not text[0].isspace() and not text[-1].isspace() and "\\" not in text
+            and "`" not in text and "*" not in text and "_" not in text and "~" not in text and "[" not in text
+            and "<" not in text and "&" not in text and "\n" not in text and "@" not in text
+            and "\ufffc" not in text and "://" not in text and _first_www(text) < 0)
 
 
 _TASK = static(r"\[[ xX]\][ \t]+(?=\S)")
@@ -565,6 +574,99 @@ def _fast_children(v: str) -> list | None:
     return toks
 
 
+_STOP_CHARS = ("`", "[", "]", "\n", "\\", "*", "_", "~", "<", "&", "^", "!")  # _INLINE_STOP's
+
+
+def _stop_marks(v: str) -> list:
+    """Where :data:`_INLINE_STOP` matches in ``v``, in order: found by C searches for each
+    character (a regular expression's character class costs some 60 instructions a character
+    scanned, a search for one character a fraction of one)."""
+    marks: list = []
+    find = v.find
+    push = marks.append
+    for ch in _STOP_CHARS:
+        k = find(ch)
+        while k >= 0:
+            push(k)
+            k = find(ch, k + 1)
+    marks.sort()
+    return marks
+
+
+def _fast_atoms(v: str) -> list | None:
+    """What :meth:`_Parser.inline_atoms` makes of :func:`_fast_children`'s tokens before bare links
+    are found (its atoms in content offsets), made in the same scan without the tokens; None
+    when :func:`_fast_children` gives None. (Each text token there starts where the token
+    before it ended, so inline_atoms finds it where it was cut; tests/test_speed_parse.py
+    compares the two.)"""
+    marks = _stop_marks(v)
+    atoms: list = []
+    push = atoms.append
+    n = len(v)
+    i = ps = 0  # where the text not yet pushed starts
+    mi, nm = 0, len(marks)
+    while True:
+        while mi < nm and marks[mi] < i:
+            mi += 1
+        if mi == nm:
+            break
+        j = marks[mi]
+        c = v[j]
+        if c == "`":
+            k = v.find("`", j + 1)
+            if k < 0 or v.startswith("`", j + 1) or v.startswith("`", k + 1):
+                return None  # unmatched, or a longer run
+            if j > ps:
+                push(("lit", ps, j, v[ps:j]))
+            push(("mask", j, k + 1, MASK))
+            i = ps = k + 1
+        elif c == "[":
+            if mi + 1 == nm or v[marks[mi + 1]] != "]":
+                return None
+            le = marks[mi + 1]
+            if not v.startswith("(", le + 1):
+                return None
+            d = _DEST.match(v, le + 2)
+            if d is None or _BAD_PROTO.match(v, le + 2):
+                return None
+            if j > ps:
+                push(("lit", ps, j, v[ps:j]))
+            if le > j + 1:
+                push(("lit", j + 1, le, v[j + 1:le]))
+            i = ps = d.end() + 1
+        elif c == "\n":
+            # _fast_children's text before the break, then inline_atoms' break: from the line's
+            # trailing blanks to the next line's text
+            e = j
+            if e > ps and v[e - 1] == " ":
+                if e - 1 > ps and v[e - 2] == " ":
+                    while e > ps and v[e - 1] == " ":
+                        e -= 1
+                else:
+                    e -= 1
+            a = j
+            while a > ps and v[a - 1] in " \t":
+                a -= 1
+            if e > ps:
+                if a < e:
+                    if a > ps:
+                        push(("lit", ps, a, v[ps:a]))
+                else:
+                    push(("lit", ps, e, v[ps:e]))
+            q = j + 1
+            while q < n and v[q] in " \t":
+                q += 1
+            push(("ent", a, q, " "))
+            i = ps = q
+        elif c == "!" and not v.startswith("[", j + 1):
+            i = j + 1  # text
+        else:
+            return None
+    if n > ps:
+        push(("lit", ps, n, v[ps:n]))
+    return atoms
+
+
 @record
 class _Line(Record):
     """A source line: its start, its end, and the offset of its first character that is not
@@ -818,12 +920,12 @@ class _Parser:
         _s, src_end = al.line((setext or l1) - 1)  # a setext heading ends with its underline
         c = t.content
         # (no task checkbox: the line has no "[")
-        if (l1 - l0 == 1 and al.same and _plain_line(c)
-                and al.norm.endswith(c, src_start, src_end) and _first_url_start(c) < 0):
-            # the commonest block: one line of plain text, ending its line (what emit makes of it)
+        if l1 - l0 == 1 and al.same and _plain_no_url(c) and al.norm.endswith(c, src_start, src_end):
+            # the commonest block: one line of plain text, ending its line (what emit makes of it);
+            # the source's lines are markdown-it-py's (al.same)
             e = src_end
             tm = TextMap.one_literal(c, src_start, e - len(c), e, e)
-            self.items.append(Block(kind, c, tm, src_start, e))
+            self.items.append(Block(kind, c, tm, src_start, e, first_line=l0 + 1))
             return
         pos = al.paragraph(c, l0) if c else None
         self.emit(t, kind, pos, src_start, src_end, task)
@@ -836,11 +938,12 @@ class _Parser:
         c = t.content
         if not c:
             return
-        if FAST and al.same and _plain_line(c) and _first_url_start(c) < 0:
+        if FAST and al.same and _plain_no_url(c):
             # plain text: what emit makes of it, one literal
             k = al.norm.find(c, first + len(open_tok.markup), e)
             if k >= 0:
-                self.items.append(Block("heading", c, TextMap.one_literal(c, first, k, k + len(c), e), first, e))
+                self.items.append(Block("heading", c, TextMap.one_literal(c, first, k, k + len(c), e), first, e,
+                                        first_line=ln + 1))
                 return
         pos = al.slice(c, first + len(open_tok.markup), e)
         self.emit(t, "heading", pos, first, e)
@@ -919,12 +1022,13 @@ class _Parser:
         v = t.content
         if _no_inline(v):
             # nothing markdown-it-py's inline rules would act on: the whole content is text
-            atoms = [("lit", 0, len(v), v)] if v else []
-            if _first_url_start(v) >= 0 or "@" in v:
-                atoms = _bare_links(v, atoms)
-            atoms = self.to_source_atoms(v, pos, atoms)
+            atoms = self.placed(v, pos, [("lit", 0, len(v), v)] if v else [])
         else:
-            atoms = self.inline_atoms(v, self.children(v), pos)
+            atoms = _fast_atoms(v) if FAST else None
+            if atoms is not None:  # (what inline_atoms makes of _fast_children's tokens)
+                atoms = self.placed(v, pos, atoms)
+            else:
+                atoms = self.inline_atoms(v, self.children(v), pos)
         if atoms is None:
             self.emit(t, kind, None, src_start, src_end)
             return
@@ -1061,7 +1165,11 @@ class _Parser:
                     else:
                         atoms.append(("gap", a, b, ""))
                 cur = b
-        if _first_url_start(v) >= 0 or "@" in v or "[^" in v:
+        return self.placed(v, pos, atoms)
+
+    def placed(self, v: str, pos, atoms: list) -> list:
+        """Content atoms with bare links masked (:func:`_bare_links`), in source offsets."""
+        if "@" in v or "[^" in v or _may_link(atoms):
             atoms = _bare_links(v, atoms)
         return self.to_source_atoms(v, pos, atoms)
 
@@ -1141,21 +1249,46 @@ class _Parser:
                 break
         else:
             return None  # nothing but blanks and masks
-        tm = TextMap()
-        tm.gap(src_start, body[0][1])
+        # the map TextMap's gap(), literal(), entity() and masked() make of these, in one pass:
+        # a literal's text is its source slice, a gap fills the source between two segments
+        src = self.src
+        parts: list = []
+        texts: list = []
+        t0 = 0
+        end = None  # where the last segment ends in the source (None: no segment yet)
+        first = body[0][1]
+        if first > src_start:
+            parts.append((0, 0, src_start, first, GAP))
+            texts.append("")
+            end = first
         last = src_start
         for kind, s, e, text in body:
             if s < last:  # overlapping (should not happen): keep the map going forward
                 return None
-            if kind == "lit":
-                tm.literal(self.src, s, e)
-            elif kind == "ent":
-                tm.entity(text, s, e)
-            else:
-                tm.masked(s, e)
             last = e
-        tm.gap(tm.src_end, max(src_end, tm.src_end))
-        return tm
+            if kind == "lit":
+                if e <= s:
+                    continue
+                text, seg = src[s:e], LITERAL
+            elif kind == "ent":
+                seg = ENTITY
+            else:
+                text, seg = MASK, MASKED
+            if end is not None:
+                if s < end:
+                    raise ValueError("segments must be added in source order")
+                if s > end:
+                    parts.append((t0, t0, end, s, GAP))  # (a gap _add makes has no text entry)
+            t1 = t0 + len(text)
+            parts.append((t0, t1, s, e, seg))
+            texts.append(text)
+            t0, end = t1, e
+        if end is None:
+            end = 0
+        if src_end > end:
+            parts.append((t0, t0, end, src_end, GAP))
+            texts.append("")
+        return TextMap.of(parts, texts)
 
 
 class _Inline:
@@ -1203,6 +1336,22 @@ def _plain_text(children) -> str:
         elif c.type in ("code_inline", "image", "footnote_ref"):
             out.append(MASK)
     return "".join(out)
+
+
+def _may_link(atoms: list) -> bool:
+    """Whether a bare URL could start in a literal atom (else :func:`_bare_links` masks no URL):
+    its text has "://" or "www." in it, or it follows another literal atom directly (an
+    escaped letter: "\\h" then "ttp://…"). A URL that starts anywhere else is never masked, as
+    the position it starts at is not literal text (only then can the URLs it swallows be)."""
+    prev_end = -1
+    for kind, s, e, text in atoms:
+        if kind == "lit":
+            if s == prev_end or "://" in text or _first_www(text) >= 0:
+                return True
+            prev_end = e
+        else:
+            prev_end = -1
+    return False
 
 
 def _bare_links(v: str, atoms: list) -> list:
@@ -1263,6 +1412,16 @@ def _bare_links(v: str, atoms: list) -> list:
 def _spacing(out: list) -> list:
     """``<br>``: a space, unless whitespace is already next to it; markup that vanishes between
     two spaces ("a <!-- x --> b") leaves one space, not two."""
+    prev = ""
+    for kind, _s, _e, text in out:
+        if kind == "br":
+            break
+        if kind != "gap":
+            if text[:1].isspace() and prev[-1:].isspace():
+                break
+            prev = text
+    else:
+        return out  # no <br>, and no text opens with a blank after one that ends with one: unchanged
     for k, atom in enumerate(out):
         if atom[0] != "br":
             continue

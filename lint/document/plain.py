@@ -45,16 +45,28 @@ def parse_plain(doc: Document) -> None:
     source = doc.source
     blocks = doc.blocks
     current: list[tuple[int, int, str]] = []
+    # the line (1-based) the current block starts on: its Block.first_line (the lines here are
+    # the document's lines, as lint.model.LineIndex counts them)
+    first_line = 0
 
     def flush() -> None:
         start, end, body = current[0]
+        c = body[0]
+        if len(current) == 1 and not c.isspace() and not "0" <= c <= "9" and not body[-1].isspace():
+            # the commonest block: one line, its text the whole line (no blank at either end, no
+            # item number: _MARKER needs a blank or a digit first)
+            blocks.append(Block("paragraph", body, TextMap.one_literal(body, start, start, end, end), start, end,
+                                first_line=first_line))
+            current.clear()
+            return
         m = _MARKER.match(body)
         lead = m.end() if m else len(body) - len(body.lstrip())
         trail = len(body.rstrip())
-        if len(current) == 1:  # the commonest block: one line (its text is not blank)
+        if len(current) == 1:  # one line (its text is not blank)
             text = body[lead:trail]
             blocks.append(Block("paragraph", text, TextMap.one_literal(text, start, start + lead, start + trail,
-                                                                      start + trail), start, end))
+                                                                      start + trail), start, end,
+                                first_line=first_line))
             current.clear()
             return
         tm = TextMap()
@@ -66,20 +78,27 @@ def parse_plain(doc: Document) -> None:
             else:
                 tm.gap(start, start + lead)
             tm.literal(source, start + lead, start + trail)
-        blocks.append(Block("paragraph", tm.text(), tm, current[0][0], current[-1][1]))
+        blocks.append(Block("paragraph", tm.text(), tm, current[0][0], current[-1][1], first_line=first_line))
         current.clear()
 
+    line = 0
     for start, end, body in _lf_lines(source) if "\r" not in source else _lines(source):
-        stripped = body.strip()
-        if not stripped:
-            if current:
-                flush()
-            continue
-        if current and stripped[:1].islower() and not _TERMINAL.search(current[-1][2]):
+        line += 1
+        if body and not body[0].isspace():
+            first = body[0]  # (body.strip()[:1], without the copy)
+        else:
+            stripped = body.strip()
+            if not stripped:
+                if current:
+                    flush()
+                continue
+            first = stripped[0]
+        if current and first.islower() and not _TERMINAL.search(current[-1][2]):
             current.append((start, end, body))
             continue
         if current:
             flush()
         current.append((start, end, body))
+        first_line = line
     if current:
         flush()

@@ -78,6 +78,15 @@ class TextMap:
             tm._text.append("")
         return tm
 
+    @classmethod
+    def of(cls, parts: list, texts: list) -> "TextMap":
+        """The map of ``parts`` (as :attr:`parts`, tiling text and source) and their texts."""
+        tm = cls.__new__(cls)
+        tm.parts = parts
+        tm._tstarts = [p[0] for p in parts]
+        tm._text = texts
+        return tm
+
     # -- reading ---------------------------------------------------------------------------
     @property
     def text_length(self) -> int:

@@ -32,14 +32,15 @@ def assign_zones(doc) -> None:
         else:
             b.zone = "body"
     first = blocks[0]
-    if first.kind == "heading" or (words(first.text) <= 25 and not TERMINAL.search(first.text)):
+    # (Block.n_words is len(text.split()), as words() counts: kept for the rules that ask it)
+    if first.kind == "heading" or (first.n_words <= 25 and not TERMINAL.search(first.text)):
         first.zone = "headline"
     for b in blocks[1:4]:
-        if b.zone == "body" and (BYLINE.match(b.text) and words(b.text) <= 12):
+        if b.zone == "body" and (BYLINE.match(b.text) and b.n_words <= 12):
             b.zone = "dateline"
     # tail: trailing run of short blocks after the last long paragraph
     for b in reversed(blocks[1:]):
-        if words(b.text) > 12 or b.kind == "heading":
+        if b.n_words > 12 or b.kind == "heading":
             break
         if b.zone == "body":
             b.zone = "tail"
