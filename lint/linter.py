@@ -81,7 +81,7 @@ class _Plan:
     would stop, as each rule's own questions would."""
 
     __slots__ = ("entries", "strings", "vocabulary", "str_bits", "single", "multi", "unrequired",
-                 "id_bits", "pf_bits", "has_ids", "has_pf")
+                 "id_bits", "pf_bits", "has_ids", "has_pf", "seen")
 
     def __init__(self, rules: list[Rule], gate):
         self.entries = []
@@ -128,6 +128,7 @@ class _Plan:
                     pf_bits[pf] = pf_bits.get(pf, 0) | bit
         self.strings = frozenset(str_bits)
         self.vocabulary = None  # the literal accelerator's vocabulary the strings were taught to
+        self.seen = False  # asked for a document yet
         self.str_bits, self.single, self.multi, self.unrequired = str_bits, single, tuple(multi), unrequired
         self.id_bits, self.pf_bits, self.has_ids, self.has_pf = id_bits, pf_bits, has_ids, has_pf
 
@@ -136,6 +137,9 @@ class _Plan:
         lint.literals.Presence, not asked anything yet; ``g``: its DocGate or None), or None when
         the literal accelerator cannot answer every string (then each rule is asked in turn)."""
         if not literals.ENABLED or present.found is not None:
+            return None
+        if not self.seen:  # the first document: asked rule by rule (a one-file run then never
+            self.seen = True  # builds the accelerator's automaton, nor imports its library)
             return None
         if self.vocabulary is not literals.VOCABULARY:
             literals.learn(self.strings)
