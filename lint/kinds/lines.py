@@ -43,6 +43,8 @@ from .. import literals, regex
 from .base import Hit, Kind, normalise
 
 _WORD = r"[^\W\d_][\w'’.-]*"
+#: bytes -> themselves for a-z and ', a space for every other byte (Lines._stop_share)
+_WORD_BYTES = bytes(c if 97 <= c <= 122 or c == 39 else 32 for c in range(256))
 _CLOSERS = "\"'”’)]"
 
 
@@ -60,6 +62,8 @@ class Lines(Kind):
         if not stop:
             raise ValueError("a lines rule needs a 'stopwords' list")
         self.stopwords = frozenset(w.lower() for w in stop)
+        # the ASCII ones as bytes (_stop_share): a word of [a-z'] can only equal an ASCII one
+        self.stop_bytes = frozenset(w.encode("ascii") for w in self.stopwords if w.isascii())
         self.labels = {normalise(e) for name, entries in self.lists.items() if name != "stopwords"
                        for e in entries}
         self.shapes = {}
@@ -140,10 +144,25 @@ class Lines(Kind):
         return sum(1 for w in words if w[:1].isupper()) / len(words) if words else 0.0
 
     def _stop_share(self, text: str, n: int) -> float:
+        """The share of stopwords among the ``n`` words: the words are the matches of
+        ``_lower_word`` in the lower-cased text (’ read as '), counted without making them one
+        by one: every match is made of a-z and ' alone, so the matches are those of the runs of
+        a-z and ' that the text splits into (C calls: the text as ASCII bytes, every other byte
+        a space); a run without a ' is one match whole, and the rare runs with one are
+        matched by _lower_word (tests/test_speed_dockinds.py)."""
         if not n:
             return 0.0
-        words = self._lower_word.findall(text.lower().replace("’", "'"))
-        return sum(map(self.stopwords.__contains__, words)) / n
+        letters = text.lower().replace("’", "'").encode("ascii", "replace").translate(_WORD_BYTES)
+        stop = self.stop_bytes
+        if b"'" not in letters:
+            return sum(map(stop.__contains__, letters.split())) / n
+        found = 0
+        for run in letters.split():
+            if b"'" in run:  # "don't" is one match, "'tis" is "tis", "rock'n'roll" two
+                found += sum(map(self.stopwords.__contains__, self._lower_word.findall(run.decode("ascii"))))
+            else:
+                found += run in stop
+        return found / n
 
     def _long_stop(self, f) -> float:
         """A long block's stopword share, from its first 60 words (features leaves it to here)."""
@@ -184,13 +203,25 @@ class Lines(Kind):
         blocks = [b for b in blocks if b.text.strip()]
         if not blocks:
             return
-        feats = [self.features(b) for b in blocks]
-        # only the first and the last prose block matter (a long block is asked nothing else):
-        # looking from each end leaves the long paragraphs between them unread (_long_stop)
-        first = next((i for i, f in enumerate(feats) if self.is_prose(f)), None)
+        # a block's features are computed when a step first asks for them (_Feats): finding the
+        # first and the last prose block reads from each end; the runs and lone lines are looked
+        # for among the short paragraphs alone (_plain_short: no other block can be one), the
+        # comment opener by word count and text alone; so the long paragraphs between the
+        # first and the last prose block, and the headings and list items among them, are never
+        # described (features is memoised per block: each is the same whenever it is asked)
+        feats = _Feats(self.features, blocks)
+        first = next((i for i in range(len(blocks)) if self.is_prose(feats[i])), None)
         if first is None:
             return  # no article here to tell leftovers from
-        last = next(i for i in range(len(feats) - 1, first - 1, -1) if self.is_prose(feats[i]))
+        # the last prose block is asked for only when a run is reported (_report)
+        found_last: list[int] = []
+
+        def last() -> int:
+            if not found_last:
+                found_last.append(next(i for i in range(len(blocks) - 1, first - 1, -1)
+                                       if self.is_prose(feats[i])))
+            return found_last[0]
+
         taken: set[int] = set()
         yield from self._comments(doc, blocks, feats, first, taken)
         yield from self._runs(doc, blocks, feats, first, last, taken)
@@ -198,12 +229,12 @@ class Lines(Kind):
 
     def _lone(self, doc, blocks, feats, taken):
         """Single lines that are page chrome by their shape alone, wherever they stand."""
-        for i, b in enumerate(blocks):
+        for i in _plain_short(blocks, self.lone_words):
             if i in taken:
                 continue
-            f = feats[i]
+            b, f = blocks[i], feats[i]
             if not f["plain"] or f["n"] > self.lone_words or f["n"] == 0:
-                continue
+                continue  # (never: _plain_short left these out)
             why = self._lone_why(b, f)
             if not why:
                 continue
@@ -265,8 +296,8 @@ class Lines(Kind):
     def _comments(self, doc, blocks, feats, first, taken):
         start = None
         for i in range(first + 1, len(blocks)):  # a "Comments" link in a menu above the article opens nothing
-            b, f = blocks[i], feats[i]
-            if f["n"] <= self.comment_words and any(p.search(b.text.strip()) for p in self.comment_start):
+            b = blocks[i]
+            if b.n_words <= self.comment_words and any(p.search(b.text.strip()) for p in self.comment_start):
                 start = i
                 break
         if start is None:
@@ -316,7 +347,10 @@ class Lines(Kind):
 
     def _runs(self, doc, blocks, feats, first, last, taken):
         short = lambda i: i not in taken and self.is_short(feats[i]) and not self.is_prose(feats[i])  # noqa: E731
-        for run in _runs(blocks, range(len(blocks)), short):  # lazily: _judge adds to taken
+        # only a short paragraph can be a short line (is_short): leaving the other blocks out
+        # of the indices splits no run and joins none, since a left-out block between two short
+        # ones leaves a gap in their Block.index (indices rise by one along doc.blocks)
+        for run in _runs(blocks, _plain_short(blocks, self.max_words), short):  # lazily: _judge adds to taken
             yield from self._judge(doc, blocks, feats, run, first, last, taken)
 
     def _judge(self, doc, blocks, feats, run, first, last, taken):
@@ -350,7 +384,8 @@ class Lines(Kind):
         if len(run) < at_least:
             return
         head = run[-1] < first
-        if run[0] > last and self.tail_numbers < 1.0:
+        after = run[0] > last()
+        if after and self.tail_numbers < 1.0:
             # after the last paragraph, lines with figures in them (dates, opening hours, an
             # address, prices) are the article's own practical information, not a menu or a
             # list of headlines
@@ -359,7 +394,7 @@ class Lines(Kind):
             if numbered >= self.tail_numbers * len(run):
                 return
         where = ("before the article's first paragraph" if head else
-                 "after the article's last paragraph" if run[0] > last else "between paragraphs")
+                 "after the article's last paragraph" if after else "between paragraphs")
         for piece in _pieces(run, self.max_lines):
             pf = [feats[i] for i in piece]
             n = len(piece)
@@ -379,6 +414,24 @@ class Lines(Kind):
                 why += f", lines {piece[0] - run[0] + 1}–{piece[-1] - run[0] + 1} of it"
             taken.update(piece)  # a line of a reported run is not reported again on its own
             yield _hit(doc, blocks, piece, why)
+
+
+class _Feats:
+    """``feats[i]``: the features of ``blocks[i]`` (Lines.features), computed when first asked."""
+
+    __slots__ = ("features", "blocks")
+
+    def __init__(self, features, blocks):
+        self.features = features
+        self.blocks = blocks
+
+    def __getitem__(self, i):
+        return self.features(self.blocks[i])
+
+
+def _plain_short(blocks, most: int) -> list[int]:
+    """The indices of the paragraphs of 1 to ``most`` words: features' ``plain`` and ``n``."""
+    return [i for i, b in enumerate(blocks) if b.kind == "paragraph" and 0 < b.n_words <= most]
 
 
 class _Features(dict):
