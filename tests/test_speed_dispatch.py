@@ -89,6 +89,8 @@ def test_rules_of_several_requirement_sets(monkeypatch):
     assert codes("Nothing here.") == ["TNONE"]
     # decided at once, from the pass (the rules' bits: none, one, both, never)
     plan = linter._plan(rules, None)
+    assert plan.runs(parse("A zebra.", "a.txt").present, None) is None or plan.seen  # a plan's first document:
+    plan.seen = True  # asked rule by rule (a one-file run builds no automaton); then at once
     assert plan.runs(parse("An okapi and a zebra.", "a.txt").present, None) == 0b0111
     assert plan.runs(parse("A narwhal.", "a.txt").present, None) == 0b0001
     monkeypatch.setattr(literals, "ACCEL", False)  # no pass: each rule is asked in turn

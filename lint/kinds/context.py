@@ -20,6 +20,7 @@ whatever their zone.
 from __future__ import annotations
 
 from .. import literals
+from ..regex import gate
 from .base import compile_regex
 from .pattern import Pattern
 
@@ -71,6 +72,7 @@ class Context(Pattern):
                     return True
         return False
 
+    @gate.opens_with_gated_out
     def check(self, doc, blocks):
         if self.gated_out(doc):
             return

@@ -17,6 +17,7 @@ repeated in a headline and its lead is one habit shown once, not twice).
 from __future__ import annotations
 
 from .. import literals
+from ..regex import gate
 from .base import compile_regex
 from . import joined
 from .pattern import Pattern
@@ -60,6 +61,7 @@ class DocPattern(Pattern):
             found = [m.group(0) for block in blocks for rx in self.evidence for m in rx.finditer(block.text)]
         return len(set(found)) if self.distinct else len(found)
 
+    @gate.opens_with_gated_out  # nothing without the hits of Pattern.check, which opens with it
     def check(self, doc, blocks):
         hits = list(super().check(doc, blocks))
         if not hits or len(hits) < self.min_hits or (self.max_hits is not None and len(hits) > self.max_hits):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from ..packs import load_yaml
+from ..regex import gate
 from .base import compile_regex
 from .docpattern import DocPattern
 
@@ -39,6 +40,7 @@ class DocStyle(DocPattern):
                 raise ValueError(f"defer_to: {data['defer_to']!r} is not a docpattern rule")
             self.defer = DocPattern(SimpleNamespace(code=spec.get("code", "")), other, spec)
 
+    @gate.opens_with_gated_out  # nothing without the hits of Pattern.check, which opens with it
     def check(self, doc, blocks):
         hits = list(super().check(doc, blocks))
         if not hits or any(rx.search(block.text) for block in blocks for rx in self.absent):

@@ -95,9 +95,11 @@ class Gate:
         return found
 
 
-#: the ``check`` functions of rule kinds that begin with ``if self.gated_out(doc): return``
-#: (:func:`opens_with_gated_out`): lint.linter may ask that question itself, first, and not call
-#: them at all when it is True. Not a kind whose check can report an absence (docpattern)
+#: the ``check`` functions of rule kinds that yield nothing when ``self.gated_out(doc)`` is True
+#: (:func:`opens_with_gated_out`): pattern and context begin with that test; docpattern and
+#: docstyle report nothing without the hits of pattern's check. lint.linter may ask the question
+#: itself, first, and not call them at all when it is True. A kind that could report an absence
+#: of matches must not be marked
 GATED_CHECKS: set = set()
 
 
