@@ -40,11 +40,19 @@ class Standalone(Kind):
         runs = [sorted(_RUN.findall(literals.fold(e)), key=len)[-1:] for e in self.lexicon]
         rule_set, reqs = literals.for_patterns(patterns, [frozenset(r) if r else None for r in runs])
         self.requires = (rule_set,) if rule_set is not None else ()
-        # a sentence that normalises to an entry holds the entry's longest run as a whole word
+        # a sentence that normalises to an entry holds every run of the entry as a whole word
         # (normalising changes only case, quotes, spaces and edge punctuation, and a sentence
-        # is bounded by spaces): a document none of whose words is such a run needs no
-        # sentence compared with the lexicon (None: some entry has no run, always compare)
-        self.lex_runs = frozenset(r[0] for r in runs) if all(runs) else None
+        # is bounded by spaces): a document none of whose words is an entry's longest run needs
+        # no sentence compared with the lexicon, nor does a block that lacks one of each entry's
+        # runs (:meth:`_lexical`; by_run: an entry's longest run -> the sets of its runs).
+        # None: some entry has no run, or holds U+0307 (lower() makes "İ" "i" U+0307, which
+        # fold() makes "i": its runs need not be the text's): always compare.
+        self.lex_runs = frozenset(r[0] for r in runs) if all(runs) and not any(
+            "\u0307" in e for e in self.lexicon) else None
+        self.by_run = {}
+        for e, r in zip(self.lexicon, runs):
+            if r:
+                self.by_run.setdefault(r[0], []).append(frozenset(_RUN.findall(literals.fold(e))))
         self.filtered = [(p, r) for p, r in zip(patterns, reqs) if r]
         self.patterns = [p for p, r in zip(patterns, reqs) if not r]
         if len(self.patterns) > 1:
@@ -123,6 +131,20 @@ class Standalone(Kind):
                 return s + c, e
         return s, e
 
+    def _lexical(self, block, lex_runs) -> bool:
+        """May a sentence of the block normalise to a lexicon entry? Only if every run of the
+        entry is a word of the block (see setup); ``lex_runs``: the entries' longest runs that
+        are words of the document."""
+        folded = block.folded
+        keys = [w for w in lex_runs if w in folded]  # a word of the block is in its text
+        if not keys:
+            return False
+        words = block.memo.get("standalone.words")
+        if words is None:
+            words = block.memo["standalone.words"] = frozenset(_RUN.findall(folded))
+        by_run = self.by_run
+        return any(e <= words for w in keys if w in words for e in by_run[w])
+
     def check(self, doc, blocks):
         # what can match anywhere in the document, decided once: filtered patterns whose
         # strings it contains, and the lexicon runs among its words
@@ -151,7 +173,7 @@ class Standalone(Kind):
             folded = block.folded
             candidates = [(p, r) for p, r, cut in filtered if all_met(cut, folded)] if filtered else ()
             if not candidates and not unfiltered and not (
-                    lexicon and (lex_runs is None or any(w in folded for w in lex_runs))):
+                    lexicon and (lex_runs is None or self._lexical(block, lex_runs))):
                 continue  # nothing can match whole: no sentence of the block needs looking at
             run = None  # consecutive matched sentences are one leftover: one finding, one deletion
             for seg in _segments(block, self.whole_block):
