@@ -43,8 +43,9 @@ class Standalone(Kind):
         # a sentence that normalises to an entry holds every run of the entry as a whole word
         # (normalising changes only case, quotes, spaces and edge punctuation, and a sentence
         # is bounded by spaces): a document none of whose words is an entry's longest run needs
-        # no sentence compared with the lexicon, nor does a block that lacks one of each entry's
-        # runs (:meth:`_lexical`; by_run: an entry's longest run -> the sets of its runs).
+        # no sentence compared with the lexicon, nor does one that lacks a run of every entry,
+        # nor a block (:meth:`_lexical`; by_run: an entry's longest run -> its runs, as a set
+        # and longest first).
         # None: some entry has no run, or holds U+0307 (lower() makes "İ" "i" U+0307, which
         # fold() makes "i": its runs need not be the text's): always compare.
         self.lex_runs = frozenset(r[0] for r in runs) if all(runs) and not any(
@@ -52,7 +53,9 @@ class Standalone(Kind):
         self.by_run = {}
         for e, r in zip(self.lexicon, runs):
             if r:
-                self.by_run.setdefault(r[0], []).append(frozenset(_RUN.findall(literals.fold(e))))
+                every = _RUN.findall(literals.fold(e))
+                self.by_run.setdefault(r[0], []).append(
+                    (frozenset(every), tuple(sorted(set(every), key=len, reverse=True))))
         self.filtered = [(p, r) for p, r in zip(patterns, reqs) if r]
         self.patterns = [p for p, r in zip(patterns, reqs) if not r]
         if len(self.patterns) > 1:
@@ -131,23 +134,22 @@ class Standalone(Kind):
                 return s + c, e
         return s, e
 
-    def _lexical(self, block, lex_runs) -> bool:
-        """May a sentence of the block normalise to a lexicon entry? Only if every run of the
-        entry is a word of the block (see setup); ``lex_runs``: the entries' longest runs that
-        are words of the document."""
-        folded = block.folded
-        keys = [w for w in lex_runs if w in folded]  # a word of the block is in its text
-        if not keys:
-            return False
-        words = block.memo.get("standalone.words")
-        if words is None:
-            words = block.memo["standalone.words"] = frozenset(_RUN.findall(folded))
-        by_run = self.by_run
-        return any(e <= words for w in keys if w in words for e in by_run[w])
+    @staticmethod
+    def _lexical(folded: str, live: list) -> bool:
+        """May a sentence of a block (its folded text) normalise to a lexicon entry? Only if
+        the block holds every run of the entry (see setup); ``live``: the runs of the entries
+        whose runs are all words of the document."""
+        for runs in live:
+            for r in runs:
+                if r not in folded:
+                    break
+            else:
+                return True
+        return False
 
     def check(self, doc, blocks):
         # what can match anywhere in the document, decided once: filtered patterns whose
-        # strings it contains, and the lexicon runs among its words
+        # strings it contains, and the lexicon entries whose runs are all among its words
         all_met = literals.all_met
         filtered = []  # (pattern, its sets, its sets cut to the document's strings: for blocks)
         through, unfiltered = self._gated(doc)  # what the gate lets through
@@ -160,10 +162,11 @@ class Standalone(Kind):
                 cut = literals.doc_cut(r, present)
                 if cut is not None:
                     filtered.append((p, r, cut))
-        lex_runs = None  # None: compare every sentence with the lexicon
+        live = None  # None: compare every sentence with the lexicon
         if self.lexicon and literals.ENABLED and self.lex_runs is not None:
-            lex_runs = self.lex_runs.intersection(doc.words)
-        lexicon = bool(self.lexicon) and (lex_runs is None or bool(lex_runs))
+            words, by_run = doc.words, self.by_run
+            live = [t for w in self.lex_runs.intersection(words) for s, t in by_run[w] if s <= words]
+        lexicon = bool(self.lexicon) and (live is None or bool(live))
         if not (filtered or unfiltered or lexicon):
             return
         max_words = self.max_words
@@ -173,7 +176,7 @@ class Standalone(Kind):
             folded = block.folded
             candidates = [(p, r) for p, r, cut in filtered if all_met(cut, folded)] if filtered else ()
             if not candidates and not unfiltered and not (
-                    lexicon and (lex_runs is None or self._lexical(block, lex_runs))):
+                    lexicon and (live is None or self._lexical(folded, live))):
                 continue  # nothing can match whole: no sentence of the block needs looking at
             run = None  # consecutive matched sentences are one leftover: one finding, one deletion
             for seg in _segments(block, self.whole_block):
