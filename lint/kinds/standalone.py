@@ -40,11 +40,22 @@ class Standalone(Kind):
         runs = [sorted(_RUN.findall(literals.fold(e)), key=len)[-1:] for e in self.lexicon]
         rule_set, reqs = literals.for_patterns(patterns, [frozenset(r) if r else None for r in runs])
         self.requires = (rule_set,) if rule_set is not None else ()
-        # a sentence that normalises to an entry holds the entry's longest run as a whole word
+        # a sentence that normalises to an entry holds every run of the entry as a whole word
         # (normalising changes only case, quotes, spaces and edge punctuation, and a sentence
-        # is bounded by spaces): a document none of whose words is such a run needs no
-        # sentence compared with the lexicon (None: some entry has no run, always compare)
-        self.lex_runs = frozenset(r[0] for r in runs) if all(runs) else None
+        # is bounded by spaces): a document none of whose words is an entry's longest run needs
+        # no sentence compared with the lexicon, nor does one that lacks a run of every entry,
+        # nor a block (:meth:`_lexical`; by_run: an entry's longest run -> its runs, as a set
+        # and longest first).
+        # None: some entry has no run, or holds U+0307 (lower() makes "İ" "i" U+0307, which
+        # fold() makes "i": its runs need not be the text's): always compare.
+        self.lex_runs = frozenset(r[0] for r in runs) if all(runs) and not any(
+            "\u0307" in e for e in self.lexicon) else None
+        self.by_run = {}
+        for e, r in zip(self.lexicon, runs):
+            if r:
+                every = _RUN.findall(literals.fold(e))
+                self.by_run.setdefault(r[0], []).append(
+                    (frozenset(every), tuple(sorted(set(every), key=len, reverse=True))))
         self.filtered = [(p, r) for p, r in zip(patterns, reqs) if r]
         self.patterns = [p for p, r in zip(patterns, reqs) if not r]
         if len(self.patterns) > 1:
@@ -123,9 +134,22 @@ class Standalone(Kind):
                 return s + c, e
         return s, e
 
+    @staticmethod
+    def _lexical(folded: str, live: list) -> bool:
+        """May a sentence of a block (its folded text) normalise to a lexicon entry? Only if
+        the block holds every run of the entry (see setup); ``live``: the runs of the entries
+        whose runs are all words of the document."""
+        for runs in live:
+            for r in runs:
+                if r not in folded:
+                    break
+            else:
+                return True
+        return False
+
     def check(self, doc, blocks):
         # what can match anywhere in the document, decided once: filtered patterns whose
-        # strings it contains, and the lexicon runs among its words
+        # strings it contains, and the lexicon entries whose runs are all among its words
         all_met = literals.all_met
         filtered = []  # (pattern, its sets, its sets cut to the document's strings: for blocks)
         through, unfiltered = self._gated(doc)  # what the gate lets through
@@ -138,10 +162,11 @@ class Standalone(Kind):
                 cut = literals.doc_cut(r, present)
                 if cut is not None:
                     filtered.append((p, r, cut))
-        lex_runs = None  # None: compare every sentence with the lexicon
+        live = None  # None: compare every sentence with the lexicon
         if self.lexicon and literals.ENABLED and self.lex_runs is not None:
-            lex_runs = self.lex_runs.intersection(doc.words)
-        lexicon = bool(self.lexicon) and (lex_runs is None or bool(lex_runs))
+            words, by_run = doc.words, self.by_run
+            live = [t for w in self.lex_runs.intersection(words) for s, t in by_run[w] if s <= words]
+        lexicon = bool(self.lexicon) and (live is None or bool(live))
         if not (filtered or unfiltered or lexicon):
             return
         max_words = self.max_words
@@ -151,7 +176,7 @@ class Standalone(Kind):
             folded = block.folded
             candidates = [(p, r) for p, r, cut in filtered if all_met(cut, folded)] if filtered else ()
             if not candidates and not unfiltered and not (
-                    lexicon and (lex_runs is None or any(w in folded for w in lex_runs))):
+                    lexicon and (live is None or self._lexical(folded, live))):
                 continue  # nothing can match whole: no sentence of the block needs looking at
             run = None  # consecutive matched sentences are one leftover: one finding, one deletion
             for seg in _segments(block, self.whole_block):
