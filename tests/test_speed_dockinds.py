@@ -106,3 +106,32 @@ def test_lines_check_finds_what_the_plain_path_did(monkeypatch):
             assert fast == plain, doc.path
             found += len(fast)
     assert found > 200
+
+
+def test_shape_with_the_documents_words_finds_what_it_did_without_filters(monkeypatch):
+    """The ``shape`` kind (UI001) asks its blocks only for the rarest list's words that the
+    document holds (lint.literals.doc_cut), and is not tried on a document that holds none of
+    them (its ``requires``): the findings are those with the literal filters off."""
+    from lint import literals
+    from lint.document import parse
+    from lint.kinds.shape import Shape
+
+    rules = [r for r in load_rules(cache=True).rules if isinstance(r.impl, Shape)]
+    assert rules and all(r.impl.requires for r in rules)
+    docs = varied_documents(5)
+    player = "Crews worked overnight.\n\nSpace to play or pause, M to mute, left and right arrows to seek.\n"
+    docs += [parse(player, "p.txt"), parse(player.replace("play", "start"), "q.txt")]
+    found = 0
+    for doc in docs:
+        for rule in rules:
+            impl = rule.impl
+            zones = rule.meta.zones
+            blocks = [b for b in doc.blocks if not zones or b.zone in zones]
+            met = literals.doc_met(impl.requires, doc.present)
+            fast = [(h.block.index, h.start, h.end) for h in impl.check(doc, blocks)] if met else []
+            with monkeypatch.context() as m:
+                m.setattr(literals, "ENABLED", False)
+                plain = [(h.block.index, h.start, h.end) for h in impl.check(doc, blocks)]
+            assert fast == plain, (rule.meta.code, doc.path)
+            found += len(fast)
+    assert found > 0
