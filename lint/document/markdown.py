@@ -504,6 +504,20 @@ _DEST = static(r"[^\s()<>\\`&\x00-\x1f\x7f]+(?=\))")
 _BAD_PROTO = static(r"(?:vbscript|javascript|file|data):", re.I)
 
 
+def _break_end(v: str, ps: int, j: int) -> tuple[int, str]:
+    """Where the text before a line break at ``j`` ends (the text starts at ``ps``), and the
+    break's kind, as markdown-it-py's newline rule has them: two or more trailing spaces make a
+    hard break and are all dropped; one is dropped, and the break is soft."""
+    e = j
+    if e > ps and v[e - 1] == " ":
+        if e - 1 > ps and v[e - 2] == " ":
+            while e > ps and v[e - 1] == " ":
+                e -= 1
+            return e, "hardbreak"
+        return e - 1, "softbreak"
+    return e, "softbreak"
+
+
 def _fast_children(v: str) -> list | None:
     """markdown-it-py's inline tokens for content of text, code spans in single backticks and
     inline links ``[text](destination)`` (text and destination without markup), with the spans
@@ -547,17 +561,7 @@ def _fast_children(v: str) -> list | None:
             push(_Tok("link_close", meta=span))
             i = ps = end
         elif c == "\n":
-            e = j
-            if e > ps and v[e - 1] == " ":
-                if e - 1 > ps and v[e - 2] == " ":
-                    while e > ps and v[e - 1] == " ":
-                        e -= 1
-                    brk = "hardbreak"
-                else:
-                    e -= 1
-                    brk = "softbreak"
-            else:
-                brk = "softbreak"
+            e, brk = _break_end(v, ps, j)
             if e > ps:
                 push(_Tok("text", content=v[ps:e]))
             push(_SHARED[brk])
@@ -637,13 +641,7 @@ def _fast_atoms(v: str) -> list | None:
         elif c == "\n":
             # _fast_children's text before the break, then inline_atoms' break: from the line's
             # trailing blanks to the next line's text
-            e = j
-            if e > ps and v[e - 1] == " ":
-                if e - 1 > ps and v[e - 2] == " ":
-                    while e > ps and v[e - 1] == " ":
-                        e -= 1
-                else:
-                    e -= 1
+            e = _break_end(v, ps, j)[0]
             a = j
             while a > ps and v[a - 1] in " \t":
                 a -= 1
