@@ -177,15 +177,17 @@ def document_fingerprint(doc) -> int:
     twice, or one page as different extractors left it) share their longest paragraph while
     their furniture differs, so counting a line once per fingerprint keeps an article's own
     short lines ("The bottom line", a subheading) from looking repeated across documents."""
-    lines = [line for block in doc.blocks for line in block.text.split("\n")
-             if len(line) > 60 and len(line.split(None, LONG_WORDS)) >= LONG_WORDS]
+    lines = [line for block in doc.blocks for line in block.text.split("\n") if len(line) > 60]
     # longest first: normalising an ASCII line never lengthens it (NFKC and casefold leave
     # ASCII as ASCII, digits and spaces only shrink), so once an ASCII line is shorter than
-    # the best key so far it cannot win; other lines are always normalised
+    # the best key so far it cannot win; other lines are always normalised. The words of a line
+    # are counted only when it is still in the running (most lines are not, once the longest is)
     lines.sort(key=len, reverse=True)
     best = None
     for line in lines:
         if best is not None and len(line) < len(best) and line.isascii():
+            continue
+        if len(line.split(None, LONG_WORDS)) < LONG_WORDS:
             continue
         key = normalise(line)
         if best is None or (len(key), key) > (len(best), best):
