@@ -112,3 +112,24 @@ def test_the_plan_follows_its_list_and_its_gate():
     assert all(e[4] is None for e in linter._plan(rules, None).entries)
     if g is not None:  # with one, the pattern rules are (their check opens with the same test)
         assert any(e[4] is not None for e in linter._plan(rules, g).entries)
+
+
+def test_the_gate_of_the_last_documents_patterns_is_reused(monkeypatch):
+    """lint.regex.gate.for_document asks for the gate (hashing the key of every registered
+    pattern) only when the patterns differ from the last document's: a new registry gets its own."""
+    from lint.document import parse
+
+    _rules()
+    if not gate.prebuild():
+        pytest.skip("Hyperscan is not installed here: there is no gate to ask")
+    monkeypatch.setattr(gate, "_DOCS", [10])
+    monkeypatch.setattr(gate, "_LAST", [None, None])
+    asked = []
+    real = gate.current
+    monkeypatch.setattr(gate, "current", lambda build=False: asked.append(build) or real(build))
+    docs = [parse(f"Article {i}. Source link", "a.txt") for i in range(5)]
+    gates = [gate.for_document(d) for d in docs]
+    assert len(asked) == 1 and all(g is not None and g.gate is gates[0].gate for g in gates)
+    assert [g.text for g in gates] == ["\n".join(b.text for b in d.blocks) for d in docs]
+    monkeypatch.setattr(gate, "_SORTED", None)  # the registry's key made again: a new object
+    assert gate.for_document(docs[0]).gate is gates[0].gate and len(asked) == 2

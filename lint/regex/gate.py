@@ -327,11 +327,20 @@ def for_document(doc, rules=None) -> DocGate | None:
     if _DOCS[0] < 2 or not available():
         return None
     key = _key()
-    seen = _SEEN[key] = _SEEN.get(key, 0) + 1  # documents of this set of patterns
-    build = seen >= BUILD_AT and key not in _BUILT
-    if build:
-        _BUILT.append(key)
-    gate = current(build=build)
-    if gate is None:
-        return None
+    if _LAST[0] is key:  # the same patterns as the last document: its gate (no tuple hashed)
+        gate = _LAST[1]
+    else:
+        seen = _SEEN[key] = _SEEN.get(key, 0) + 1  # documents of this set of patterns
+        build = seen >= BUILD_AT and key not in _BUILT
+        if build:
+            _BUILT.append(key)
+        gate = current(build=build)
+        if gate is None:
+            return None
+        _LAST[0], _LAST[1] = key, gate
     return DocGate(gate, "\n".join(b.text for b in doc.blocks))
+
+
+#: (the registry's key, its gate) of the last document given a gate: the key is a tuple of every
+#: registered (pattern, flags), which four dict lookups per document hashed whole each time
+_LAST: list = [None, None]
