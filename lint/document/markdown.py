@@ -21,8 +21,10 @@ has a character that can start an inline construct (most paragraphs are one lite
 line scan is replaced by C string searches (a line nested 3,200 levels deep is 6,400 columns).
 Parsing costs about 1.75x the CPU of the hand-written parser it replaced (issue 17), most of
 it markdown-it-py's block parser. A simple document (ATX headings, paragraphs, bullet lists,
-fenced code; code spans and inline links) gets its tokens from a scan of its own here, the same
-as markdown-it-py's (:func:`_fast_tokens`, :func:`_fast_children`): about half the time.
+fenced code; code spans and inline links) is read by a scan of its own here, which finds the
+blocks markdown-it-py would (:func:`_fast_scan`; as tokens, :func:`_fast_tokens`,
+:func:`_fast_children`), and its blocks are made from the scan without tokens
+(:meth:`_Parser.simple_blocks`, :func:`_line_map`): about a third of the time.
 
 Not linted: front matter (except its ``title``), code (fenced and indented), HTML blocks
 (except ``<figcaption>`` text and text after a comment on its last line), reference
@@ -263,10 +265,12 @@ def markdown_it():
 # == simple documents without markdown-it-py ===========================================================
 #
 # Most articles are headings, paragraphs, bullet lists and fenced code, with code spans and inline
-# links for markup. For those, the tokens the parser reads are made here, the same as
+# links for markup. For those, what the parser reads of the tokens is found here, the same as
 # markdown-it-py's (type; an inline token's content and lines; a heading's markup; inline tokens'
 # type, content, spans, info and markup): such a document parses in about half the time (c1k's
-# Markdown articles, all simple: 774 -> 436 M instructions for 200). Anything else
+# Markdown articles, all simple: 774 -> 436 M instructions for 200), and in about a third when
+# its blocks are made straight from the scan (_Parser.simple_blocks: 571 -> 398 M for c1k's 535;
+# tests/test_speed_parse_blocks.py compares them with the tokens' blocks). Anything else
 # (indentation, quotes, tables, HTML, emphasis, escapes, entities, reference definitions …) is
 # left to markdown-it-py: a whole document when its blocks are not all of these kinds, a block's
 # inline content when it has other markup. tests/test_speed_parse_simple.py checks the tokens and
@@ -356,14 +360,23 @@ def _line_kind(norm: str, s: int, e: int) -> str | None:
     return "p" if _para_start(norm, s, e) else None
 
 
-def _fast_tokens(norm: str, env: dict) -> list | None:
-    """markdown-it-py's block tokens for a document of ATX headings, paragraphs, fenced code and
-    lists (bulleted or numbered) of one paragraph per item (every line but fenced ones
-    unindented, no "|"); None for any other document."""
+def _fast_scan(norm: str):
+    """The blocks of a document of ATX headings, paragraphs, fenced code and lists (bulleted or
+    numbered) of one paragraph per item (every line but fenced ones unindented, no "|"), as
+    markdown-it-py has them: ``(items, bm, em)`` with the line markers of :func:`_line_marks` and
+    per block, in source order, a tuple ``(tag, a, b, content)``:
+
+    - ``("p", first line, end line, inline content)``: a paragraph;
+    - ``("i", first line, end line, inline content)``: a list item (its one paragraph);
+    - ``("h", line, level, inline content)``: an ATX heading;
+    - ``("f", 0, 0, "")``: fenced code;
+    - ``("l", ordered, 0, "")`` and ``("L", ordered, 0, "")``: a list opens, closes.
+
+    None for any other document. (The parser makes its blocks from these directly; the tokens
+    markdown-it-py would give are :func:`_fast_tokens`'s.)"""
     bm, em, ts, sc, n = _line_marks(norm)
     toks: list = []
     push = toks.append
-    p_open, p_close = _SHARED["paragraph_open"], _SHARED["paragraph_close"]
     size = len(norm)
     i = 0
     while i < n:
@@ -388,10 +401,7 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                 if k2 != "p":
                     break  # headings, fences and lists end a paragraph
                 j += 1
-            lines = [i, j]
-            push(p_open)
-            push(_Tok("inline", lines, norm[s:em[j - 1]].strip(_MD_TRIM)))
-            push(p_close)
+            push(("p", i, j, norm[s:em[j - 1]].strip(_MD_TRIM)))
             i = j
         elif kind == "h":
             p = s
@@ -406,10 +416,7 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                 tmp -= 1
             if tmp < mx and tmp > p and norm[tmp - 1] in " \t":
                 mx = tmp
-            lines = [i, i + 1]
-            push(_Tok("heading_open", lines, markup="#" * level))
-            push(_Tok("inline", lines, norm[p:mx].strip(_MD_TRIM)))
-            push(_SHARED["heading_close"])
+            push(("h", i, level, norm[p:mx].strip(_MD_TRIM)))
             i += 1
         elif kind == "f":
             marker = norm[s]
@@ -431,7 +438,7 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                             closed = True
                             break
                 j += 1
-            push(_SHARED["fence"])
+            push(_FENCE)
             i = j + 1 if closed else j
         elif kind == "i" or kind == "1" or kind == "o":
             ordered = kind != "i"
@@ -442,7 +449,7 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                 marker, width = norm[m.end() - 2], m.end() - s
             else:
                 marker, width = norm[s], 2
-            push(_SHARED["ordered_list_open" if ordered else "bullet_list_open"])
+            push(("l", ordered, 0, ""))
             while True:
                 s = bm[i]
                 j = i + 1
@@ -462,17 +469,12 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                     if k2 != "p":
                         break
                     j += 1
-                lines = [i, j]
                 if indented:  # the indentation is not the item's text
                     content = "\n".join([norm[s + width:em[i]]] + [
                         norm[bm[k] + ts[k]:em[k]] for k in range(i + 1, j)])
                 else:
                     content = norm[s + width:em[j - 1]]
-                push(_SHARED["list_item_open"])
-                push(p_open)
-                push(_Tok("inline", lines, content.strip(_MD_TRIM)))
-                push(p_close)
-                push(_SHARED["list_item_close"])
+                push(("i", i, j, content.strip(_MD_TRIM)))
                 i = j
                 if not (i < n and bm[i] + ts[i] < em[i]):
                     while i < n and bm[i] + ts[i] >= em[i]:
@@ -490,9 +492,47 @@ def _fast_tokens(norm: str, env: dict) -> list | None:
                 elif c == marker and _line_kind(norm, bm[i], em[i]) == "i":
                     continue
                 break
-            push(_SHARED["ordered_list_close" if ordered else "bullet_list_close"])
+            push(("L", ordered, 0, ""))
         else:
             return None
+    return toks, bm, em
+
+
+_FENCE = ("f", 0, 0, "")
+
+
+def _fast_tokens(norm: str, env: dict) -> list | None:
+    """markdown-it-py's block tokens for a document :func:`_fast_scan` takes (None for any other
+    document): what the scan says, as tokens (tests/test_speed_parse_simple.py compares them
+    with markdown-it-py's)."""
+    scan = _fast_scan(norm)
+    if scan is None:
+        return None
+    items, bm, em = scan
+    toks: list = []
+    push = toks.append
+    p_open, p_close = _SHARED["paragraph_open"], _SHARED["paragraph_close"]
+    for tag, a, b, content in items:
+        if tag == "p":
+            push(p_open)
+            push(_Tok("inline", [a, b], content))
+            push(p_close)
+        elif tag == "i":
+            push(_SHARED["list_item_open"])
+            push(p_open)
+            push(_Tok("inline", [a, b], content))
+            push(p_close)
+            push(_SHARED["list_item_close"])
+        elif tag == "h":
+            lines = [a, a + 1]
+            push(_Tok("heading_open", lines, markup="#" * b))
+            push(_Tok("inline", lines, content))
+            push(_SHARED["heading_close"])
+        elif tag == "f":
+            push(_SHARED["fence"])
+        else:
+            kind = "ordered_list" if a else "bullet_list"
+            push(_SHARED[kind + ("_open" if tag == "l" else "_close")])
     env["copydesk.lines"] = (bm, em)
     return toks
 
@@ -860,10 +900,21 @@ class _Parser:
         self.env: dict = {}  # reference and footnote definitions, for the inline parses
         tokens = []
         if al.norm.strip():
-            tokens = _fast_tokens(al.norm, self.env) if FAST else None
-            if tokens is None:
-                tokens = markdown_it().parse(al.norm, self.env)
+            scan = _fast_scan(al.norm) if FAST else None
+            if scan is not None:
+                items, bm, em = scan
+                al.set_lines(bm, em)
+                self.simple_blocks(items)
+                self.finish()
+                return
+            tokens = markdown_it().parse(al.norm, self.env)
         al.set_lines(*self.env.get("copydesk.lines", ([], [])))
+        self.walk(tokens)
+        self.finish()
+
+    def walk(self, tokens: list) -> None:
+        """The blocks of markdown-it-py's block tokens."""
+        al = self.al
         stack: list[str] = []
         depth = 0
         first_para = False  # the next paragraph is a list item's first (a task checkbox)
@@ -905,10 +956,52 @@ class _Parser:
             elif typ in ("fence", "code_block", "hr"):
                 first_para = False
             i += 1
+
+    def finish(self) -> None:
         self.items.sort(key=lambda b: b.src_start)
         self.doc.blocks.extend(self.items)
         self.comments.sort()
         self.doc.comments.extend(self.comments)
+
+    def simple_blocks(self, items: list) -> None:
+        """The blocks of a simple document from :func:`_fast_scan`'s items, without tokens: what
+        the token loop of :meth:`parse`, :meth:`paragraph` and :meth:`heading` make of
+        :func:`_fast_tokens`'s (tests/test_speed_parse_blocks.py). Every line that opens a block
+        here is unindented (its first character is the block's start), no block is inside a
+        figure caption (a simple document has no HTML), and a list item is its item's first
+        paragraph (a task checkbox is looked for)."""
+        al = self.al
+        norm = al.norm
+        src = self.src
+        same = al.same
+        bm, em = al.starts, al.ends
+        append = self.items.append
+        one_literal = TextMap.one_literal
+        for tag, a, b, c in items:
+            if tag == "p" or tag == "i":
+                kind = "paragraph" if tag == "p" else "list.item"
+                s = bm[a]
+                e = em[b - 1]
+                if b - a == 1 and same and norm.endswith(c, s, e):
+                    if _plain_no_url(c):
+                        # one line of plain text ending its line (as paragraph())
+                        append(Block(kind, c, one_literal(c, s, e - len(c), e, e), s, e, first_line=a + 1))
+                        continue
+                    # one line of text, code spans and links (as emit())
+                    made = _line_map(c, src, e - len(c), s, e, tag == "i") if c else None
+                    if made is not None:
+                        append(Block(kind, made[0], made[1], s, e, first_line=a + 1))
+                        continue
+                self.emit(_Inline(c), kind, al.paragraph(c, a) if c else None, s, e, tag == "i")
+            elif tag == "h" and c:
+                s = bm[a]
+                e = em[a]
+                if same and _plain_no_url(c):  # (as heading())
+                    k = norm.find(c, s + b, e)
+                    if k >= 0:
+                        append(Block("heading", c, one_literal(c, s, k, k + len(c), e), s, e, first_line=a + 1))
+                        continue
+                self.emit(_Inline(c), "heading", al.slice(c, s + b, e), s, e)
 
     # -- block kinds -------------------------------------------------------------------------------
     def paragraph(self, t, kind: str, setext: int = 0, task: bool = False) -> None:
@@ -1287,6 +1380,60 @@ class _Parser:
             parts.append((t0, t0, end, src_end, GAP))
             texts.append("")
         return TextMap.of(parts, texts)
+
+
+def _line_map(v: str, src: str, off: int, start: int, end: int, task: bool):
+    """``(text, map)`` of the block :meth:`_Parser.emit` makes of content ``v`` placed at source
+    offset ``off`` (one line, ending the block's source ``[start, end)``; the source's characters
+    are the normalized text's) when :func:`_fast_atoms` takes it and it has no bare link, no task
+    checkbox, no spacing to mend, no blank at either end and not only blanks: then emit's atoms
+    are _fast_atoms' shifted by ``off`` (consecutive characters, no line break), only literal
+    and masked, and build() keeps them all (tests/test_speed_parse_blocks.py). None otherwise
+    (emit decides)."""
+    if "@" in v or "[^" in v or not src.startswith(v, off):
+        return None
+    atoms = [("lit", 0, len(v), v)] if _no_inline(v) else _fast_atoms(v)
+    if not atoms or _may_link(atoms):
+        return None
+    first, last = atoms[0], atoms[-1]
+    if first[0] == "lit" and (first[3][0].isspace() or (task and _TASK.match(first[3]))):
+        return None
+    if last[0] == "lit" and last[3][-1].isspace():
+        return None
+    if len(atoms) > 1 and _spacing(atoms) is not atoms:
+        return None
+    for a in atoms:
+        if a[3].strip().replace(MASK, ""):
+            break
+    else:
+        return None  # nothing but blanks and masks
+    # build()'s map: adjacent literals joined, gaps between segments
+    parts: list = []
+    texts: list = []
+    t0 = 0
+    at = off + first[1]
+    if at > start:
+        parts.append((0, 0, start, at, GAP))
+        texts.append("")
+    pkind = None
+    for kind, a, b, text in atoms:
+        s = off + a
+        if s > at:
+            parts.append((t0, t0, at, s, GAP))
+        elif pkind == "lit" and kind == "lit":  # adjacent literals: one
+            t0 = parts[-1][0]
+            s = parts.pop()[2]
+            text = texts.pop() + text
+        t1 = t0 + len(text)
+        at = off + b
+        parts.append((t0, t1, s, at, LITERAL if kind == "lit" else MASKED))
+        texts.append(text)
+        t0 = t1
+        pkind = kind
+    if end > at:
+        parts.append((t0, t0, at, end, GAP))
+        texts.append("")
+    return "".join(texts), TextMap.of(parts, texts)
 
 
 class _Inline:
