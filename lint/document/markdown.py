@@ -544,6 +544,15 @@ _DEST = static(r"[^\s()<>\\`&\x00-\x1f\x7f]+(?=\))")
 _BAD_PROTO = static(r"(?:vbscript|javascript|file|data):", re.I)
 
 
+def _code_span_end(v: str, j: int) -> int | None:
+    """The end of the single-backtick code span that opens at ``v[j]``, or None: unmatched, or a
+    longer run of backticks (not for the fast paths)."""
+    k = v.find("`", j + 1)
+    if k < 0 or v.startswith("`", j + 1) or v.startswith("`", k + 1):
+        return None
+    return k + 1
+
+
 def _break_end(v: str, ps: int, j: int) -> tuple[int, str]:
     """Where the text before a line break at ``j`` ends (the text starts at ``ps``), and the
     break's kind, as markdown-it-py's newline rule has them: two or more trailing spaces make a
@@ -574,13 +583,13 @@ def _fast_children(v: str) -> list | None:
         j = m.start()
         c = v[j]
         if c == "`":
-            k = v.find("`", j + 1)
-            if k < 0 or v.startswith("`", j + 1) or v.startswith("`", k + 1):
-                return None  # unmatched, or a longer run
+            e = _code_span_end(v, j)
+            if e is None:
+                return None
             if j > ps:
                 push(_Tok("text", content=v[ps:j]))
-            push(_Tok("code_inline", markup="`", meta={"cd": (j, k + 1)}))
-            i = ps = k + 1
+            push(_Tok("code_inline", markup="`", meta={"cd": (j, e)}))
+            i = ps = e
         elif c == "[":
             m2 = search(v, j + 1)
             if m2 is None or v[m2.start()] != "]":
@@ -657,13 +666,13 @@ def _fast_atoms(v: str) -> list | None:
         j = marks[mi]
         c = v[j]
         if c == "`":
-            k = v.find("`", j + 1)
-            if k < 0 or v.startswith("`", j + 1) or v.startswith("`", k + 1):
-                return None  # unmatched, or a longer run
+            e = _code_span_end(v, j)
+            if e is None:
+                return None
             if j > ps:
                 push(("lit", ps, j, v[ps:j]))
-            push(("mask", j, k + 1, MASK))
-            i = ps = k + 1
+            push(("mask", j, e, MASK))
+            i = ps = e
         elif c == "[":
             if mi + 1 == nm or v[marks[mi + 1]] != "]":
                 return None
