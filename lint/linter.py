@@ -156,7 +156,7 @@ class _Plan:
             if met & need == need:
                 ok |= bit
         if g is not None and (self.has_ids or self.has_pf):
-            ids = g.found if g.found is not None else g.found_ids()
+            ids = g.found_ids()
             some = first = 0
             id_bits, pf_bits = self.id_bits, self.pf_bits
             for x in ids:
@@ -192,7 +192,6 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
     present = doc.present
     plan = _plan(rules, g.gate if g is not None else None)
     run = plan.runs(present, g)  # the rules that can match, decided at once (or None)
-    found = None  # the gate's scan of the document: run at the first rule that needs it
     for i, (rule, impl, meta, external, form) in enumerate(plan.entries):
         if run is not None:
             if not run >> i & 1:
@@ -200,11 +199,8 @@ def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[D
         else:
             if not external and impl.requires and not doc_met(impl.requires, present):
                 continue  # cannot match: skip (lint.literals)
-            if form is not None:  # the rule's check would stop at this same test
-                if found is None:
-                    found = g.found if g.found is not None else g.found_ids()
-                if rules_out(form, found):
-                    continue
+            if form is not None and rules_out(form, g.found_ids()):
+                continue  # the rule's check would stop at this same test (the scan runs once)
         if external:
             out.extend(_external(doc, rule))
             continue

@@ -369,9 +369,7 @@ def _lint_task(task) -> FileResult:
         return FileResult(path, error=str(exc))
     # one list per rule selection, the same object for each of its files: the linter works out
     # once per list what it asks each rule (lint.linter._plan)
-    lists = _WORKER.get("lists")
-    if lists is None:
-        lists = _WORKER["lists"] = {}
+    lists = _WORKER.setdefault("lists", {})
     rules = lists.get(codes)
     if rules is None:
         rules = lists[codes] = [_WORKER["rules"][c] for c in codes]

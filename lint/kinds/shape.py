@@ -37,17 +37,18 @@ class Shape(Kind):
         # either: a few `in` tests before the regex (None: a word that folding does not cover)
         self.quick = tuple(sorted(w.lower() for w in rarest)) if all(w.isascii() for w in rarest) else None
         # ... and a document without one of them cannot: the rule is not tried there at all
-        self.requires = (frozenset(self.quick),) if self.quick and literals.selective(frozenset(self.quick)) else ()
+        self.quick_set = frozenset(self.quick or ())
+        self.requires = (self.quick_set,) if self.quick and literals.selective(self.quick_set) else ()
         self.prefilter = regex.compile(r"(?<![^\W\d_])(?:" + "|".join(
             re.escape(w) for w in sorted(rarest, key=len, reverse=True)) + r")(?![^\W\d_])", re.IGNORECASE)
 
     def check(self, doc, blocks):
         quick = self.quick if literals.ENABLED else None
         if quick is not None:  # the blocks are asked only for the words the document holds
-            cut = literals.doc_cut((frozenset(quick),), doc.present)
+            cut = literals.doc_cut((self.quick_set,), doc.present)
             if cut is None:
                 return
-            quick = tuple(sorted(cut[0]))
+            quick = cut[0]
         for block in blocks:
             text = block.text
             if quick is not None:

@@ -664,24 +664,32 @@ def _ascii_members(item_pattern: str, flags: int) -> list[int]:
 def _class(members: list[int], extra: str = "", non_ascii: bool = False) -> str:
     if not members and not extra and not non_ascii:
         return "[^\\x{0}-\\x{10FFFF}]"  # matches nothing
-    # the same characters, three or more consecutive ones written as a range: a class such as
-    # [\w.'-] is then a few ranges, not 65 code points, so that patterns built of several stay
-    # under the gate's length limit (lint.regex.gate.MAX_LENGTH)
-    points = sorted({*members, *map(ord, extra)})
+    # a class such as [\w.'-] is then a few ranges, not 65 code points, so that patterns built of
+    # several stay under the gate's length limit (lint.regex.gate.MAX_LENGTH)
+    return "[" + _spans(((c, c) for c in {*members, *map(ord, extra)})) + (_NON_ASCII if non_ascii else "") + "]"
+
+
+def _spans(spans) -> str:
+    """Code point spans ``(lo, hi)`` as the inside of a class: merged where they touch or
+    overlap, in order, three or more consecutive code points written as a range."""
     parts = []
-    i = 0
-    while i < len(points):
-        j = i
-        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
-            j += 1
-        if j - i >= 2:
-            parts.append(_hs_char(points[i]) + "-" + _hs_char(points[j]))
-        else:
-            parts.extend(_hs_char(c) for c in points[i:j + 1])
-        i = j + 1
-    if non_ascii:
-        parts.append(_NON_ASCII)
-    return "[" + "".join(parts) + "]"
+    lo = hi = None
+    for a, b in sorted(spans):
+        if lo is not None and a <= hi + 1:
+            hi = max(hi, b)
+            continue
+        if lo is not None:
+            parts.append(_span(lo, hi))
+        lo, hi = a, b
+    if lo is not None:
+        parts.append(_span(lo, hi))
+    return "".join(parts)
+
+
+def _span(lo: int, hi: int) -> str:
+    if hi - lo >= 2:
+        return _hs_char(lo) + "-" + _hs_char(hi)
+    return "".join(_hs_char(c) for c in range(lo, hi + 1))
 
 
 def _superset_item(op, av, flags: int) -> str:
@@ -695,17 +703,7 @@ def _superset_item(op, av, flags: int) -> str:
     if op is C.IN and not flags & re.IGNORECASE and av and all(iop in (C.LITERAL, C.RANGE) for iop, _ in av):
         # code points and ranges alone, case-sensitive: Python's engine matches exactly these,
         # non-ASCII ones too (no Unicode table is asked), so the class is written as it is
-        spans = sorted((iav, iav) if iop is C.LITERAL else tuple(iav) for iop, iav in av)
-        parts, lo, hi = [], *spans[0]
-        for a, b in spans[1:] + [(None, None)]:
-            if a is not None and a <= hi + 1:
-                hi = max(hi, b)
-                continue
-            parts.append(_hs_char(lo) if lo == hi else
-                         _hs_char(lo) + _hs_char(hi) if hi == lo + 1 else _hs_char(lo) + "-" + _hs_char(hi))
-            if a is not None:
-                lo, hi = a, b
-        return "[" + "".join(parts) + "]"
+        return "[" + _spans((iav, iav) if iop is C.LITERAL else tuple(iav) for iop, iav in av) + "]"
     if op in (C.NOT_LITERAL, C.ANY, C.IN):
         text = _unparse_item(op, av, False)
         members = _ascii_members(text, flags)
