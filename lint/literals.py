@@ -128,37 +128,73 @@ def _ahocorasick():
     return _AC[0]
 
 
+#: a process's vocabulary watches this many documents' passes, then answers the strings found
+#: in nearly all of them (:data:`COMMON_SHARE`) with ``in`` instead of through its automaton
+COMMON_AFTER = 16
+#: the share of the watched documents a string must be found in to be answered with ``in``.
+#: An automaton reports every occurrence of every string (a few hundred per article, most of
+#: them "the", " a ", "on " and the like), and making those matches into Python objects was
+#: most of a pass; ``in`` answers such a string at its first occurrence, near a text's start
+COMMON_SHARE = 0.9
+
+
 class _Vocabulary:
     """The strings documents are asked about, learned as they are asked (a rule set's strings
     depend on its rules and on which rules a document reaches), and one automaton over them,
-    rebuilt before a document when strings were added since the last build."""
+    rebuilt before a document when strings were added since the last build. The strings that
+    turn out to be in nearly every document (:data:`COMMON_SHARE` of the first
+    :data:`COMMON_AFTER` a pass answered) leave the automaton: a pass asks them with ``in``."""
 
     def __init__(self):
         self.strings: list[str] = []
         self.index: dict[str, int] = {}
         self.pending: set[str] = set()
         self.automaton = None
+        self.searched: list[str] = []  # the automaton's strings, by its indexes
+        self.common: list[str] = []  # the strings a pass answers with `in`
         self.absent: dict[str, bool] = {}  # every learned string -> False: a document's start
         self.builds = 0
+        self.watched = 0  # documents whose found strings were counted (hits), until COMMON_AFTER
+        self.hits: dict[str, int] | None = {}  # string -> watched documents it was found in
 
     def ready(self):
         """The automaton over every string learned so far (None: none learned, or no library)."""
         if self.pending:
-            ac = _ahocorasick()
-            if ac is None:  # pragma: no cover
+            if _ahocorasick() is None:  # pragma: no cover
                 return None
             for s in sorted(self.pending):
                 if s not in self.index:
                     self.index[s] = len(self.strings)
                     self.strings.append(s)
             self.pending.clear()
-            # every occurrence of every string (overlapping, standard semantics): a string is
-            # reported if and only if it occurs in the text, as `in` says
-            self.automaton = ac.AhoCorasick(self.strings, matchkind=ac.MatchKind.Standard,
-                                            store_patterns=False)
-            self.absent = dict.fromkeys(self.strings, False)
-            self.builds += 1
+            self._build()
         return self.automaton
+
+    def _build(self) -> None:
+        ac = _ahocorasick()
+        common = set(self.common)
+        self.searched = [s for s in self.strings if s not in common]
+        # every occurrence of every string (overlapping, standard semantics): a string is
+        # reported if and only if it occurs in the text, as `in` says
+        self.automaton = ac.AhoCorasick(self.searched, matchkind=ac.MatchKind.Standard, store_patterns=False)
+        self.absent = dict.fromkeys(self.strings, False)
+        self.builds += 1
+
+    def watch(self, found) -> None:
+        """Count a pass's found strings; at the :data:`COMMON_AFTER`-th, move the common ones
+        out of the automaton (at least one string stays in it)."""
+        hits = self.hits
+        for s in found:
+            hits[s] = hits.get(s, 0) + 1
+        self.watched += 1
+        if self.watched < COMMON_AFTER:
+            return
+        self.hits = None
+        least = COMMON_SHARE * self.watched
+        common = [s for s in self.strings if hits.get(s, 0) >= least]
+        if common and len(common) < len(self.strings):
+            self.common = common
+            self._build()
 
 
 VOCABULARY = _Vocabulary()
@@ -213,11 +249,16 @@ class Presence(dict):
         automaton = VOCABULARY.ready()
         if automaton is None:
             return set()
-        strings = VOCABULARY.strings
-        found = set(map(strings.__getitem__, set(map(_FIRST, automaton.find_matches_as_indexes(
+        vocabulary = VOCABULARY
+        found = set(map(vocabulary.searched.__getitem__, set(map(_FIRST, automaton.find_matches_as_indexes(
             self.text, overlapping=True)))))
-        self.update(VOCABULARY.absent)
+        if vocabulary.common:
+            text = self.text
+            found.update([s for s in vocabulary.common if s in text])
+        self.update(vocabulary.absent)
         self.update(dict.fromkeys(found, True))
+        if vocabulary.hits is not None:
+            vocabulary.watch(found)
         return found
 
 

@@ -50,6 +50,49 @@ def test_presence_answers_what_in_answers(docs):
         literals.VOCABULARY, literals.ACCEL = saved
 
 
+@given(st.lists(st.tuples(st.text(ALPHABET, max_size=60), st.lists(st.text(ALPHABET, min_size=1, max_size=4),
+                                                                    max_size=12)), min_size=1, max_size=12),
+       st.integers(1, 4), st.sampled_from([0.0, 0.5, 0.9]))
+@settings(max_examples=200)
+def test_presence_with_common_strings_answers_what_in_answers(docs, after, share):
+    """Strings moved out of the automaton after a few documents (any number of documents
+    watched; share 0 would move every string, so none moves) are answered as ``in`` answers
+    them, and a pass's found set is every learned string the text holds."""
+    saved = literals.VOCABULARY, literals.ACCEL, literals.COMMON_AFTER, literals.COMMON_SHARE
+    literals.VOCABULARY, literals.ACCEL = literals._Vocabulary(), True
+    literals.COMMON_AFTER, literals.COMMON_SHARE = after, share
+    try:
+        for text, asked in docs:
+            present = literals.Presence(text)
+            for s in asked + asked[::-1]:
+                assert present[s] is (s in text), (text, s)
+            if present.found is not None and present.found is not literals._OFF:
+                assert present.found == {s for s in literals.VOCABULARY.strings if s in text} | \
+                    {s for s in asked if s in text}
+    finally:
+        literals.VOCABULARY, literals.ACCEL, literals.COMMON_AFTER, literals.COMMON_SHARE = saved
+
+
+def test_common_strings_leave_the_automaton(monkeypatch):
+    """After COMMON_AFTER passes, a string found in (nearly) all of them is asked with `in`; the
+    others stay in the automaton, and the answers do not change."""
+    monkeypatch.setattr(literals, "VOCABULARY", literals._Vocabulary())
+    monkeypatch.setattr(literals, "ACCEL", True)
+    monkeypatch.setattr(literals, "COMMON_AFTER", 3)
+    texts = ["the cat read more", "the dog", "then share this", "the end", "share this now"]
+    for text in texts:
+        present = literals.Presence(text)
+        assert present["the"] is ("the" in text)
+        assert present["read more"] is ("read more" in text)
+        assert present["share this"] is ("share this" in text)
+    vocabulary = literals.VOCABULARY
+    assert vocabulary.common == ["the"] and "the" not in vocabulary.searched
+    assert sorted(vocabulary.searched) == ["read more", "share this"]
+    assert vocabulary.hits is None  # decided once
+    last = literals.Presence("no article here, read more")
+    assert last.passed() == {"read more"}
+
+
 def test_presence_uses_the_automaton_after_the_first_document(monkeypatch):
     monkeypatch.setattr(literals, "VOCABULARY", literals._Vocabulary())
     monkeypatch.setattr(literals, "ACCEL", True)
