@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import sys
 from bisect import bisect_right
 from operator import itemgetter, lt
 from pathlib import Path
@@ -672,11 +673,24 @@ class _Sharded:
                     self.broken.discard(name)
             except OSError:
                 continue  # this shard is not written (a folder where it belongs...): the others are
-            loaded = self.loaded.get(name)
-            if loaded is not None:  # what this run reads from now on
-                loaded.update(new)
-                for k in [k for k, v in new.items() if v is None]:
-                    del loaded[k]
+            self._remember(name, new)
+        self.pending.clear()
+        self.n_pending = 0
+
+    def _remember(self, name: str, new: dict) -> None:
+        loaded = self.loaded.get(name)
+        if loaded is not None:  # what this run reads from now on
+            loaded.update(new)
+            for k in [k for k, v in new.items() if v is None]:
+                del loaded[k]
+
+    def written_elsewhere(self, merge: bool) -> None:
+        """What :meth:`flush` leaves in memory, for a flush another process does (Cache.flush_behind)."""
+        if merge:
+            self.segmented.clear()
+        self.listed.clear()
+        for name, new in self.pending.items():
+            self._remember(name, new)
         self.pending.clear()
         self.n_pending = 0
 
@@ -703,6 +717,15 @@ def _scan(folder: str) -> list:
         return []
 
 
+def _fork_safe() -> bool:
+    """Can this process fork a child that only writes files? Not without fork, nor with another
+    thread running: the child would have only this one, and any lock another held stays held."""
+    if not hasattr(os, "fork"):
+        return False
+    threading = sys.modules.get("threading")  # never imported: no other thread
+    return threading is None or threading.active_count() == 1
+
+
 class Cache:
     def __init__(self, root: Path | str | None = None):
         self._dir = os.path.join(str(root or os.getcwd()), CACHE_DIR)
@@ -713,6 +736,7 @@ class Cache:
         # an unsealed file's are dropped when it is written again (made again when next needed)
         self._evidence = _Sharded(os.path.join(self._dir, "evidence"), lambda k, v: False)
         self._ready = False
+        self._behind: int | None = None  # the child writing this run's last flush (flush_behind)
         self._written = 0  # results written by this run (the batch grows with it: FLUSH_MAX)
         # nothing stored yet (a first run, or after `copydesk clean`): no lookup is worth a stat
         self.empty = not os.path.isdir(self._results.folder)
@@ -793,17 +817,19 @@ class Cache:
 
     # -- records
 
-    def put(self, path: str, stat, content_digest: bytes, k: bytes, stored: Stored) -> None:
+    def put(self, path: str, stat, content_digest: bytes, k: bytes, stored: Stored, flush: bool = True) -> None:
         """Record a result, and the stat of the file it came from (None: do not trust the
-        stat next time, hash the content)."""
+        stat next time, hash the content). ``flush`` False: never write here (the caller's
+        final flush follows), even with a full batch."""
         self._paths.set(_path_shard(path), path, None if stat is None else (*stat, content_digest))
         self._results.set(_shard_name(k), k, stored.to_dict())
-        if self._results.n_pending >= max(FLUSH_AT, min(self._written, FLUSH_MAX)):
+        if flush and self._results.n_pending >= max(FLUSH_AT, min(self._written, FLUSH_MAX)):
             self.flush(final=False)
 
     def flush(self, final: bool = True) -> None:
         """Write what was recorded: results first, then the paths that lead to them. ``final``
         False: a big run's write as it goes (the shards' segments; see _Sharded)."""
+        self.join_behind()
         self._written += self._results.n_pending
         try:
             fresh = not self._ready
@@ -825,6 +851,43 @@ class Cache:
         for sharded in (self._results, self._paths, self._evidence):
             sharded.pending.clear()
             sharded.n_pending = 0
+
+    def flush_behind(self) -> None:
+        """The final :meth:`flush`, written by a forked child while this process goes on (with
+        its report: a 1,000-file run's store takes ~15 ms to write, which the parent spent alone
+        after its last result, the other core idle). This process waits for the child at its
+        next write and at :meth:`join_behind` (lint.runner does at the end of a run). Written
+        here instead when there is no fork, when another thread runs (a fork copies only this
+        one), or when cross-file findings are pending."""
+        if not self._results.pending or self._evidence.pending or not _fork_safe():
+            self.flush()
+            return
+        self.join_behind()
+        try:
+            pid = os.fork()
+        except OSError:
+            self.flush()
+            return
+        if pid == 0:  # the child: the write, and nothing else (no exit handler, no stdio buffer)
+            code = 1
+            try:
+                self.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        self._behind = pid
+        self._written += self._results.n_pending
+        for sharded in (self._results, self._paths, self._evidence):
+            sharded.written_elsewhere(True)
+
+    def join_behind(self) -> None:
+        """Wait for the child of :meth:`flush_behind`, if one is writing."""
+        pid, self._behind = self._behind, None
+        if pid is not None:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:  # already waited for
+                pass
 
     def _prune(self) -> None:
         """Remove what other versions of Copydesk's code stored, but for the KEEP_VERSIONS most

@@ -475,9 +475,10 @@ def _from_store(task, stored, read_text: bool, fmt: str, key: bytes | None = Non
     return _stored_result(path, fmt, stored, key, source=source, bom=raw.startswith(b"\xef\xbb\xbf"))
 
 
-def _record(cache, task, result, read_text: bool = True) -> FileResult:
+def _record(cache, task, result, read_text: bool = True, last: bool = False) -> FileResult:
     """Record a linted file's result in the store; the result as a warm run would have it from
-    there (:func:`_stored_form`), or as it is when nothing was recorded."""
+    there (:func:`_stored_form`), or as it is when nothing was recorded. ``last``: the run's
+    last result, which its caller's final flush writes (never the store's write as it goes)."""
     from .cache import result_key
 
     seen = result.__dict__.pop("seen", None)
@@ -486,7 +487,7 @@ def _record(cache, task, result, read_text: bool = True) -> FileResult:
         return result
     stat, content = seen
     k = result_key(task[3], result.format, content)  # cross-file evidence is stored by it too
-    cache.put(task[0], stat, content, k, stored)
+    cache.put(task[0], stat, content, k, stored, flush=not last)
     return _stored_form(result, stored, k, read_text)
 
 
@@ -754,6 +755,7 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
                    read_text=read_text)
 
     last = len(tasks) - 1
+    pools: list = []  # the worker pool, stopped once the last result is in (before flush_behind forks)
 
     def merged(linted):
         for i, (task, hit) in enumerate(zip(tasks, stored)):
@@ -762,9 +764,13 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
             else:
                 r = next(linted)
                 if cache is not None:
-                    r = _record(cache, task, r, read_text)
+                    r = _record(cache, task, r, read_text, i == last)
             if cache is not None and i == last:
-                cache.flush()  # before the last yield: a consumer that counts its results stops there
+                for pool in pools:  # every result is in: its threads end (a fork copies one thread)
+                    pool.stop()
+                # before the last yield: a consumer that counts its results stops there. The
+                # store is written by a child while the report is made (joined at the end)
+                cache.flush_behind()
             found = r.__dict__["stored"].findings if type(r) is StoredResult else r.diagnostics
             if not keep_clean_text and not r.error and not found:
                 if r.source and getattr(r, "candidates", None):  # cross-file evidence may place findings
@@ -773,6 +779,8 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
             if progress is not None:
                 progress()
             yield r
+        if cache is not None:
+            cache.join_behind()  # the whole stream read (list(), a report): the store is written
 
     if jobs == 0:  # automatic: a worker per FILES_PER_WORKER files to lint, at most one per core
         jobs = min(os.cpu_count() or 1, len(todo) // FILES_PER_WORKER)
@@ -789,6 +797,7 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
     chunk = max(1, min(64, len(todo) // (jobs * 8)))
     pool = _Workers(ctx, jobs)
     _POOLS.append(pool)
+    pools.append(pool)
     try:
         yield from merged(pool.run([todo[i:i + chunk] for i in range(0, len(todo), chunk)]))
     finally:
@@ -1086,6 +1095,7 @@ class Plan:
     def _results(self, results, tasks, keep_clean_text, read_text, progress):
         filters = self.filters
         pending = iter(())  # the plain lint runs' results, in task order
+        cache = None
         if tasks:
             from .cache import Cache
 
@@ -1100,13 +1110,17 @@ class Plan:
                                      candidates=cross is not None))
             if cross is not None:  # every result first: the evidence is in all of them
                 pending = with_evidence([t for _, t in tasks], pending, cross, read_text=read_text, cache=cache)
-        if filters.empty and all(r is None for r in results):
-            yield from pending  # every file a plain lint run, nothing to drop: as they come
-            return
-        for r in results:
-            r = r if r is not None else next(pending)
-            filters.apply([r])
-            yield r
+        try:
+            if filters.empty and all(r is None for r in results):
+                yield from pending  # every file a plain lint run, nothing to drop: as they come
+                return
+            for r in results:
+                r = r if r is not None else next(pending)
+                filters.apply([r])
+                yield r
+        finally:
+            if cache is not None:
+                cache.join_behind()  # the store's last write (Cache.flush_behind) is done
 
     def _cross_file_rule(self, tasks):
         """The metadata of the cross-file rule when this run is to look for lines repeated across
