@@ -179,6 +179,27 @@ def _plan(rules: list[Rule], gate) -> _Plan:
     return plan
 
 
+def warm(rule_lists) -> None:
+    """Before worker processes are forked (lint.runner): what each would do at its first
+    documents, done once here and inherited. Each of ``rule_lists``' plans is made under the
+    gate (which then serves from a worker's first document on), its first document counted as
+    seen, its strings taught to the literal accelerator, whose automaton is built. Workers
+    spent ~16 ms each on this, over their first three documents."""
+    from .regex import gate as gates
+
+    if gates.available():
+        gates._DOCS[0] = max(gates._DOCS[0], 1)  # a worker's first document is its process's second
+    current = gates.current()
+    for rules in rule_lists:
+        plan = _plan(rules, current)
+        plan.seen = True
+        if literals.ACCEL and literals.ENABLED:
+            literals.learn(plan.strings)
+            plan.vocabulary = literals.VOCABULARY
+    if literals.ACCEL and literals.ENABLED:
+        literals.VOCABULARY.ready()
+
+
 def lint_document(doc: Document, rules: list[Rule], severity_for=None) -> list[Diagnostic]:
     """Run ``rules`` over ``doc``. ``severity_for(meta)`` may override a rule's severity."""
     if not doc.suppressions and doc.comments:

@@ -548,6 +548,24 @@ def _worker_main(conn, parent_ends=()) -> None:
                 return
 
 
+def _warm_workers(todo) -> None:
+    """Before the fork: the rule lists of the tasks' selections (the first few), their plans,
+    the literal automaton and the tasks' parsers, made once here for every worker
+    (lint.linter.warm)."""
+    from .document import parser_for
+    from .linter import warm
+
+    lists = _WORKER.setdefault("lists", {})
+    rules = _WORKER["rules"]
+    for codes in list(dict.fromkeys(t[1] for t in todo))[:8]:
+        if codes not in lists and all(c in rules for c in codes):
+            lists[codes] = [rules[c] for c in codes]
+    for fmt in {format_for_path(t[0]) or "text" for t in todo}:
+        parser_for(fmt)
+    from . import verdict  # noqa: F401 - imported by lint_source at a file's first verdict
+    warm(list(lists.values()))
+
+
 class WorkerDied(InputError):
     """A worker process ended while it linted (killed by a signal, out of memory): one line
     naming the files it had, exit status 2 in the CLI, no report."""
@@ -795,6 +813,7 @@ def iter_many(tasks, rules_by_code, jobs: int = 1, cache=None, progress=None,
         yield from merged(_lint_task(t) for t in todo)
         return
     chunk = max(1, min(64, len(todo) // (jobs * 8)))
+    _warm_workers(todo)
     pool = _Workers(ctx, jobs)
     _POOLS.append(pool)
     pools.append(pool)

@@ -133,3 +133,31 @@ def test_the_gate_of_the_last_documents_patterns_is_reused(monkeypatch):
     assert [g.text for g in gates] == ["\n".join(b.text for b in d.blocks) for d in docs]
     monkeypatch.setattr(gate, "_SORTED", None)  # the registry's key made again: a new object
     assert gate.for_document(docs[0]).gate is gates[0].gate and len(asked) == 2
+
+
+def test_warming_before_a_fork_changes_no_finding(monkeypatch):
+    """lint.linter.warm (run by lint.runner before it forks workers): the plan is made and its
+    first document counted as seen, the gate serves from the next document on, the literal
+    automaton is built; the findings are those of a process that was not warmed."""
+    from lint import literals
+
+    rules = _rules()
+    docs = varied_documents(7)
+    monkeypatch.setattr(linter, "_PLANS", {})
+    monkeypatch.setattr(gate, "_DOCS", [0])
+    monkeypatch.setattr(literals, "VOCABULARY", literals._Vocabulary())
+    cold = [_key(linter.lint_document(doc, rules)) for doc in docs]
+    monkeypatch.setattr(linter, "_PLANS", {})
+    monkeypatch.setattr(gate, "_DOCS", [0])
+    monkeypatch.setattr(literals, "VOCABULARY", literals._Vocabulary())
+    gated = gate.prebuild()
+    linter.warm([rules])
+    plan = linter._plan(rules, gate.current())
+    assert plan.seen
+    if literals.ACCEL and literals._ahocorasick() is not None:
+        assert literals.VOCABULARY.automaton is not None and not literals.VOCABULARY.pending
+        assert plan.vocabulary is literals.VOCABULARY
+    if gated:
+        assert gate._DOCS[0] == 1  # the next document is a process's second: it gets the gate
+    warm = [_key(linter.lint_document(doc, rules)) for doc in varied_documents(7)]
+    assert warm == cold

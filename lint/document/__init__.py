@@ -204,11 +204,11 @@ def format_for_path(path: str) -> str | None:
 _PARSERS: dict = {}  # format -> its parser; "zones" -> assign_zones
 
 
-def parse(source: str, path: str = "<text>", fmt: str | None = None) -> Document:
-    """Parse ``source`` into a :class:`Document`; ``fmt`` is text, markdown or html."""
-    fmt = fmt or format_for_path(path) or "text"
+def parser_for(fmt: str):
+    """The parser of ``fmt`` (text, markdown or html), imported once: an import statement costs
+    as much as a small block (lint.runner imports them before it forks its workers)."""
     parser = _PARSERS.get(fmt)
-    if parser is None:  # imported once (an import statement costs as much as a small block)
+    if parser is None:
         if fmt == "markdown":
             from .markdown import parse_markdown as parser
         elif fmt == "html":
@@ -219,6 +219,15 @@ def parse(source: str, path: str = "<text>", fmt: str | None = None) -> Document
 
         _PARSERS[fmt] = parser
         _PARSERS["zones"] = assign_zones
+    return parser
+
+
+def parse(source: str, path: str = "<text>", fmt: str | None = None) -> Document:
+    """Parse ``source`` into a :class:`Document`; ``fmt`` is text, markdown or html."""
+    fmt = fmt or format_for_path(path) or "text"
+    parser = _PARSERS.get(fmt)
+    if parser is None:
+        parser = parser_for(fmt)
     doc = Document(path=path, source=source, format=fmt)
     parser(doc)
     assign_zones = _PARSERS["zones"]
