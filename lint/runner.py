@@ -555,15 +555,18 @@ def _warm_workers(todo) -> None:
     from .document import parser_for
     from .linter import warm
 
-    lists = _WORKER.setdefault("lists", {})
-    rules = _WORKER["rules"]
-    for codes in list(dict.fromkeys(t[1] for t in todo))[:8]:
-        if codes not in lists and all(c in rules for c in codes):
-            lists[codes] = [rules[c] for c in codes]
-    for fmt in {format_for_path(t[0]) or "text" for t in todo}:
-        parser_for(fmt)
-    from . import verdict  # noqa: F401 - imported by lint_source at a file's first verdict
-    warm(list(lists.values()))
+    try:
+        lists = _WORKER.setdefault("lists", {})
+        rules = _WORKER["rules"]
+        for codes in list(dict.fromkeys(t[1] for t in todo))[:8]:
+            if codes not in lists and all(c in rules for c in codes):
+                lists[codes] = [rules[c] for c in codes]
+        for fmt in {format_for_path(os.fspath(t[0])) or "text" for t in todo}:
+            parser_for(fmt)
+        from . import verdict  # noqa: F401 - imported by lint_source at a file's first verdict
+        warm(list(lists.values()))
+    except Exception:  # noqa: BLE001 - only ever slower: each worker does it at its first files
+        pass
 
 
 class WorkerDied(InputError):

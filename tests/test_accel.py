@@ -364,3 +364,33 @@ def test_a_class_of_non_ascii_code_points_rules_out_other_non_ascii_text():
     assert not hits
     db.scan("\u4f60\u597d\u3002".encode(), match_event_handler=lambda *a: hits.append(a))
     assert hits
+
+
+def test_a_superset_that_matches_any_prose_is_recognised():
+    """lint.regex.gate.matches_prose: a run of letters, two words, a capital and fifteen more
+    characters match any article's prose; a shape with a rare literal or punctuation does not.
+    The \\x{...} escapes are read as code points (an escape above U+FFFF too)."""
+    from lint.regex.gate import matches_prose
+
+    assert matches_prose(_tree.superset(r"\w+", 0))
+    assert matches_prose(_tree.superset(r"(?<!\w)[A-Z][^\n]{15,}", 0))
+    assert not matches_prose(_tree.superset(r"Space to play or pause", re.IGNORECASE))
+    assert not matches_prose(_tree.superset(r"\w+\. \.", 0))
+    assert not matches_prose(_tree.superset(r"\d{4}", 0))
+    assert not matches_prose("[\\x{1d400}-\\x{1d7ff}]+")  # mathematical letters: not in prose
+    assert matches_prose("[a-z\\x{1d400}-\\x{1d7ff}]+")
+    assert not matches_prose("(?P<unclosed")  # not readable: kept (the gate decides with Hyperscan)
+
+
+@needs_hyperscan
+def test_the_gate_leaves_out_what_matches_any_prose(tmp_path, monkeypatch):
+    """A pattern whose superset matches any prose is not in the database (its rule runs as it
+    would without a gate); the others are, and a document is still answered for them."""
+    from lint import rulecache
+
+    monkeypatch.setattr(rulecache, "cache_dir", lambda: tmp_path)
+    patterns = [(r"\w+", 0), (r"Space to play or pause", int(re.IGNORECASE))]
+    built = gate._build(patterns, True)
+    assert built is not None and built.gated == [False, True]
+    assert built.scan("Officials said: space to play or pause.") == {1}
+    assert built.scan("Officials said the talks would resume.") == set()
