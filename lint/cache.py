@@ -717,6 +717,11 @@ def _scan(folder: str) -> list:
         return []
 
 
+#: Cache.flush_behind forks from this many results to write: a fork and the child's exit cost a
+#: few milliseconds, what writing ~200 results takes (a one-file run writes in-process)
+BEHIND_AT = 256
+
+
 def _fork_safe() -> bool:
     """Can this process fork a child that only writes files? Not without fork, nor with another
     thread running: the child would have only this one, and any lock another held stays held."""
@@ -859,7 +864,7 @@ class Cache:
         next write and at :meth:`join_behind` (lint.runner does at the end of a run). Written
         here instead when there is no fork, when another thread runs (a fork copies only this
         one), or when cross-file findings are pending."""
-        if not self._results.pending or self._evidence.pending or not _fork_safe():
+        if self._results.n_pending < BEHIND_AT or self._evidence.pending or not _fork_safe():
             self.flush()
             return
         self.join_behind()

@@ -17,6 +17,11 @@ from helpers import fixture_corpus
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
 
 
+@pytest.fixture(autouse=True)
+def _small_batches(monkeypatch):
+    monkeypatch.setattr(store, "BEHIND_AT", 1)  # the tests' few results are written behind too
+
+
 def _fill(cache, n=5):
     for i in range(n):
         k = bytes([i]) * 32
@@ -124,3 +129,13 @@ def test_a_run_leaves_its_store_written_when_its_results_are_read(tmp_path, jobs
     found = [again.find(t[0], t[3], format_for_path(t[0]) or "text") for t in tasks]
     assert all(f is not None for f in found) and len(first) == len(tasks)
     assert len(children) == 1 and (children[0][1] is not None or not children[0][0])  # forked if it could
+
+
+def test_a_few_results_are_written_in_process(tmp_path, monkeypatch):
+    """Below BEHIND_AT results (a one-file run) the fork would cost more than the write."""
+    monkeypatch.setattr(store, "BEHIND_AT", 6)
+    monkeypatch.setattr(store.os, "fork", lambda: (_ for _ in ()).throw(AssertionError("forked")), raising=False)
+    c = store.Cache(tmp_path)
+    _fill(c)
+    c.flush_behind()
+    assert c._behind is None and len(_entries(tmp_path)) == 5
