@@ -44,7 +44,7 @@ class Crossed(Exception):
 class View:
     """``blocks`` joined with :data:`SEP`; ``starts[i]`` is where block ``i`` begins."""
 
-    __slots__ = ("blocks", "text", "starts", "multiline_ok")
+    __slots__ = ("blocks", "text", "starts", "multiline_ok", "_at")
 
     def __init__(self, blocks):
         self.blocks = blocks
@@ -58,6 +58,7 @@ class View:
         #: no block holds a newline of its own: ``^`` and ``$`` of a MULTILINE twin match
         #: exactly at the blocks' edges
         self.multiline_ok = self.text.count(SEP) == len(blocks) - 1
+        self._at = None  # lead characters -> their positions in the text (:meth:`positions`)
 
     def locate(self, start: int, end: int) -> int:
         """The block holding the span [start, end); raises :class:`Crossed` if none does."""
@@ -65,6 +66,55 @@ class View:
         if end > self.starts[i] + len(self.blocks[i].text):
             raise Crossed
         return i
+
+    def positions(self, chars: str) -> list | None:
+        """The sorted positions of ``chars``' characters in the text, or None when there are more
+        than one in :data:`LEAD_SPACING` characters; found with ``str.find`` (a C ``memchr``),
+        once per view (rules share their lead characters: the digits of the number rules)."""
+        at = self._at
+        if at is None:
+            at = self._at = {}
+        elif chars in at:
+            return at[chars]
+        text = self.text
+        limit = len(text) // LEAD_SPACING
+        out: list | None = []
+        find = text.find
+        for c in chars:
+            i = find(c)
+            while i >= 0:
+                out.append(i)
+                i = find(c, i + 1)
+            if len(out) > limit:
+                out = None
+                break
+        if out is not None and len(chars) > 1:
+            out.sort()
+        at[chars] = out
+        return out
+
+    def spans(self, rx, lead: str) -> list | None:
+        """The spans of ``rx.finditer(self.text)`` for a regex whose every match begins with one
+        of ``lead``'s characters (:func:`lead`, which also rules out empty matches), or None when
+        those are not rare (:meth:`positions`). The regex is tried at each of their positions
+        from the last match's end on, as finditer's search does at every position (``match``
+        with a start sees the text before it, for lookbehinds and ``\\b``): the engine's search
+        tests every character against the pattern's first character set, which costs ~50
+        machine instructions a character, ``memchr`` a fraction of one."""
+        starts = self.positions(lead)
+        if starts is None:
+            return None
+        spans = []
+        end = 0
+        match = rx.match
+        text = self.text
+        for start in starts:
+            if start >= end:
+                m = match(text, start)
+                if m is not None:
+                    end = m.end()
+                    spans.append((start, end))
+        return spans
 
 
 def view(doc, blocks) -> View:
@@ -82,18 +132,22 @@ class Twins:
     """The regexes a rule runs over views in place of ``regexes`` (:func:`prepare`), or none
     when one of them cannot run over a view; and whether some is a MULTILINE twin."""
 
-    __slots__ = ("regexes", "anchored")
+    __slots__ = ("regexes", "anchored", "leads")
 
     def __init__(self, regexes):
         twins = [prepare(rx) for rx in regexes]
         self.regexes = None if None in twins else twins
         self.anchored = self.regexes is not None and any(t is not rx for t, rx in zip(twins, regexes))
+        #: per twin, :func:`lead` of it (for :meth:`View.spans`)
+        self.leads = None if self.regexes is None else [lead(t.pattern, t.flags) for t in self.regexes]
 
     def __getstate__(self):  # a stored rule set (lint.rulecache) pickles them
-        return self.regexes, self.anchored
+        return self.regexes, self.anchored, self.leads
 
     def __setstate__(self, state):
-        self.regexes, self.anchored = state
+        self.regexes, self.anchored = state[:2]
+        self.leads = state[2] if len(state) > 2 else (
+            None if self.regexes is None else [lead(t.pattern, t.flags) for t in self.regexes])
 
     def view(self, doc, blocks) -> View | None:
         """The view of ``blocks`` to run the twins over, or None: go block by block."""
@@ -118,3 +172,179 @@ def prepare(regex):
     if not anchored or regex.flags & re.MULTILINE:
         return regex
     return engine.compile(regex.pattern, regex.flags | re.MULTILINE)
+
+
+#: :meth:`View.spans` looks a lead's characters up only while there is at most one in this many
+#: characters of the view: a match tried at each costs about what the engine's search over
+#: ~30 characters does
+LEAD_SPACING = 32
+#: a lead of more characters than this is not used (a ``find`` each)
+LEAD_MAX = 12
+
+_META = ".^$*+?{}[]\\|()"
+_QUANT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
+_LEADS: dict = {}
+
+
+def lead(pattern: str, flags: int = 0) -> str | None:
+    """The characters one of which begins every match of ``pattern``, or None when it cannot tell
+    (or they are more than :data:`LEAD_MAX`). Read from the pattern's text (the private parser is
+    lint.regex's alone): lookarounds at its start are skipped (they take no character), then its
+    first item must be a literal character, a class of literal characters and ranges, or a group
+    of one branch that opens so, and not be optional (``?``, ``*``, ``{0,n}``): then every match
+    takes one of those characters first, and no match is empty. No top-level ``|``, no verbose
+    pattern nor comment, no inline flags; with IGNORECASE only for ASCII characters other than
+    letters (no other character folds to one of them)."""
+    key = (pattern, flags)
+    try:
+        return _LEADS[key]
+    except KeyError:
+        pass
+    try:
+        got = _lead(pattern, flags)
+    except (IndexError, ValueError):  # a text this reading does not follow: no lead
+        got = None
+    _LEADS[key] = got
+    return got
+
+
+def _lead(p: str, flags: int) -> str | None:
+    if flags & re.VERBOSE or "(?#" in p or _bar(p, 0, len(p)):
+        return None
+    chars = _lead_of(p, 0, len(p))
+    if not chars or len(chars) > LEAD_MAX:
+        return None
+    if flags & re.IGNORECASE and not all(c.isascii() and not c.isalpha() for c in chars):
+        return None
+    return "".join(sorted(set(chars)))
+
+
+def _lead_of(p: str, i: int, end: int) -> str | None:
+    """:func:`lead` of the sequence ``p[i:end]`` (one branch)."""
+    while p.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):  # lookarounds take no character
+        i = _close(p, i)
+    if i >= end:
+        return None
+    c = p[i]
+    if c == "(":
+        nxt = _close(p, i)
+        if p.startswith("(?P<", i):
+            k = p.index(">", i) + 1
+        elif p.startswith("(?:", i):
+            k = i + 3
+        elif p.startswith("(?", i):  # flags, atomic groups, conditionals, references
+            return None
+        else:
+            k = i + 1
+        if _bar(p, k, nxt - 1):
+            return None
+        chars = _lead_of(p, k, nxt - 1)
+    elif c == "[":
+        nxt = _class_end(p, i)
+        chars = _class_chars(p, i + 1, nxt - 1)
+    elif c == "\\":
+        chars = _escaped(p[i + 1])
+        nxt = i + 2
+    elif c in _META:
+        return None
+    else:
+        chars, nxt = c, i + 1
+    q = p[nxt:nxt + 1]
+    if q in ("?", "*"):
+        return None
+    if q == "{":
+        m = _QUANT.match(p, nxt)
+        if m is not None and not int(m.group(1) or 0):
+            return None
+    return chars
+
+
+def _escaped(e: str) -> str | None:
+    """The character an escape stands for, for ASCII punctuation and ``\\t``; else None."""
+    if e == "t":
+        return "\t"
+    return e if e.isascii() and not e.isalnum() and e != "" else None
+
+
+def _class_chars(p: str, i: int, end: int) -> str | None:
+    """The members of the class ``p[i:end]`` (without its brackets): literal characters and
+    ranges only."""
+    if p[i] == "^":
+        return None
+    out = []
+    while i < end:
+        c = p[i]
+        if c == "\\":
+            c = _escaped(p[i + 1])
+            if c is None:
+                return None
+            i += 2
+        else:
+            i += 1
+        if p[i:i + 1] == "-" and i + 1 < end:  # a range
+            hi = p[i + 1]
+            i += 2
+            if hi == "\\":
+                hi = _escaped(p[i])
+                if hi is None:
+                    return None
+                i += 1
+            if ord(hi) - ord(c) > LEAD_MAX:
+                return None
+            out.extend(chr(x) for x in range(ord(c), ord(hi) + 1))
+        else:
+            out.append(c)
+    return "".join(out) if out else None
+
+
+def _class_end(p: str, i: int) -> int:
+    """The index after the class opening at ``p[i]`` (a ``]`` first in it is a member)."""
+    j = i + 1
+    if p[j] == "^":
+        j += 1
+    if p[j] == "]":
+        j += 1
+    while p[j] != "]":
+        j += 2 if p[j] == "\\" else 1
+    return j + 1
+
+
+def _close(p: str, i: int) -> int:
+    """The index after the ``)`` closing the group that opens at ``p[i]``."""
+    depth = 0
+    while True:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(p, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if not depth:
+                return i + 1
+        i += 1
+
+
+def _bar(p: str, i: int, end: int) -> bool:
+    """Is there a ``|`` outside groups in ``p[i:end]``?"""
+    depth = 0
+    while i < end:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(p, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and not depth:
+            return True
+        i += 1
+    return False

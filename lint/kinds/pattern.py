@@ -93,10 +93,11 @@ class Pattern(Kind):
                 if (not req or literals.doc_met(req, present)) and (g is None or g.may_match(rx))]
 
     def active_view(self, doc) -> list:
-        """(regex, fix cap, view regex) of the active patterns."""
+        """(regex, fix cap, view regex, its lead: joined.lead) of the active patterns."""
         present = doc.present
         g = doc.memo.get("gate")
-        return [(rx, cap, vrx) for rx, cap, req, vrx in zip(self.regexes, self.caps, self.reqs, self.twins.regexes)
+        return [(rx, cap, vrx, ld) for rx, cap, req, vrx, ld
+                in zip(self.regexes, self.caps, self.reqs, self.twins.regexes, self.twins.leads)
                 if (not req or literals.doc_met(req, present)) and (g is None or g.may_match(rx))]
 
     def gated_out(self, doc) -> bool:
@@ -158,16 +159,24 @@ class Pattern(Kind):
         order :meth:`block_hits` gives them: one pass per pattern over the joined view, or
         block by block when a match takes in a separator."""
         found: dict[int, set] = {}
-        pairs = [(rx, cap) for rx, cap, _ in active]
+        pairs = [(rx, cap) for rx, cap, _, _ in active]
         text = view.text
         try:
-            for k, (_, _, vrx) in enumerate(active):
+            for k, (_, _, vrx, lead) in enumerate(active):
                 if view.multiline_ok and _line_start(vrx):
                     # every match begins at a line start, and the view's line starts are its
                     # blocks' starts: a match tried at each (after the last match's end) finds
                     # what finditer finds, without its search for "^" through every character
                     # (an empty match, after which finditer's rules differ: the search below)
                     spans = _at_starts(vrx, text, view.starts)
+                    if spans is not None:
+                        for span in spans:
+                            found.setdefault(view.locate(*span), set()).add(k)
+                        continue
+                if lead is not None:
+                    # every match begins with one of lead's characters: tried where they are
+                    # (joined.View.spans) instead of searched for through every character
+                    spans = view.spans(vrx, lead)
                     if spans is not None:
                         for span in spans:
                             found.setdefault(view.locate(*span), set()).add(k)
