@@ -69,7 +69,7 @@ class View:
 
     def positions(self, chars: str) -> list | None:
         """The sorted positions of ``chars``' characters in the text, or None when there are more
-        than one in :data:`LEAD_SPACING` characters; found with ``str.find`` (a C ``memchr``),
+        than one in :data:`PIVOT_SPACING` characters; found with ``str.find`` (a C ``memchr``),
         once per view (rules share their lead characters: the digits of the number rules)."""
         at = self._at
         if at is None:
@@ -77,13 +77,15 @@ class View:
         elif chars in at:
             return at[chars]
         text = self.text
-        limit = len(text) // LEAD_SPACING
+        limit = len(text) // PIVOT_SPACING
         out: list | None = []
         find = text.find
         for c in chars:
             i = find(c)
             while i >= 0:
                 out.append(i)
+                if len(out) > limit:
+                    break
                 i = find(c, i + 1)
             if len(out) > limit:
                 out = None
@@ -102,7 +104,7 @@ class View:
         tests every character against the pattern's first character set, which costs ~50
         machine instructions a character, ``memchr`` a fraction of one."""
         starts = self.positions(lead)
-        if starts is None:
+        if starts is None or len(starts) > len(self.text) // LEAD_SPACING:
             return None
         spans = []
         end = 0
@@ -180,6 +182,9 @@ def prepare(regex):
 LEAD_SPACING = 32
 #: a lead of more characters than this is not used (a ``find`` each)
 LEAD_MAX = 12
+#: :meth:`View.positions` gives up beyond one position in this many characters (a pivot's
+#: test, :func:`pivot`, costs less a position than a match does)
+PIVOT_SPACING = 12
 
 _META = ".^$*+?{}[]\\|()"
 _QUANT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
@@ -212,7 +217,7 @@ def _lead(p: str, flags: int) -> str | None:
     if flags & re.VERBOSE or "(?#" in p or _bar(p, 0, len(p)):
         return None
     chars = _lead_of(p, 0, len(p))
-    if not chars or len(chars) > LEAD_MAX:
+    if not chars or len(chars) > LEAD_MAX or " " in chars:  # spaces are never rare in prose
         return None
     if flags & re.IGNORECASE and not all(c.isascii() and not c.isalpha() for c in chars):
         return None
@@ -266,9 +271,9 @@ def _escaped(e: str) -> str | None:
     return e if e.isascii() and not e.isalnum() and e != "" else None
 
 
-def _class_chars(p: str, i: int, end: int) -> str | None:
+def _class_chars(p: str, i: int, end: int, limit: bool = True) -> str | None:
     """The members of the class ``p[i:end]`` (without its brackets): literal characters and
-    ranges only."""
+    ranges only (of at most :data:`LEAD_MAX` characters, unless not ``limit``)."""
     if p[i] == "^":
         return None
     out = []
@@ -289,7 +294,7 @@ def _class_chars(p: str, i: int, end: int) -> str | None:
                 if hi is None:
                     return None
                 i += 1
-            if ord(hi) - ord(c) > LEAD_MAX:
+            if limit and ord(hi) - ord(c) > LEAD_MAX:
                 return None
             out.extend(chr(x) for x in range(ord(c), ord(hi) + 1))
         else:
@@ -348,3 +353,170 @@ def _bar(p: str, i: int, end: int) -> bool:
             return True
         i += 1
     return False
+
+
+_PIVOTS: dict = {}
+
+
+def pivot(pattern: str, flags: int = 0) -> tuple | None:
+    """(before, chars): every match of ``pattern`` holds one of ``chars`` right after one of
+    ``before``, or None when it cannot tell. Read as :func:`lead` reads: after the lookarounds
+    at its start, the pattern's first item is a literal character or class (``before``, spaces
+    allowed) taken once or with ``+``; after it, and after any lookarounds, comes an item that is
+    not optional whose first character is one of ``chars``: a literal character or class, or a
+    group whose every branch opens so (``(?P<p>[,;?!]|\.)``). The run of the first item ends
+    right before that character, so the two stand side by side in every match."""
+    key = (pattern, flags)
+    try:
+        return _PIVOTS[key]
+    except KeyError:
+        pass
+    try:
+        got = _pivot(pattern, flags)
+    except (IndexError, ValueError):  # a text this reading does not follow: no pivot
+        got = None
+    _PIVOTS[key] = got
+    return got
+
+
+def _pivot(p: str, flags: int) -> tuple | None:
+    if flags & re.VERBOSE or "(?#" in p or _bar(p, 0, len(p)):
+        return None
+    before, nxt = _single(p, _skip_lookarounds(p, 0))
+    if not before:
+        return None
+    if p.startswith("+?", nxt):
+        nxt += 2
+    elif p.startswith("+", nxt):
+        nxt += 1
+    if p[nxt:nxt + 1] in ("?", "*", "{", "+"):  # optional, counted or possessive: not read
+        return None
+    # lookbehinds and negative lookaheads take no character and say nothing of the next one;
+    # a positive lookahead or the next item says which it is
+    while p.startswith(("(?!", "(?<=", "(?<!"), nxt):
+        nxt = _close(p, nxt)
+    if p.startswith("(?=", nxt):
+        after = _first(p, nxt + 3, _close(p, nxt) - 1)
+    else:
+        after = _first(p, nxt, len(p))
+    if not after or len(after) > LEAD_MAX:
+        return None
+    if flags & re.IGNORECASE and not all(c.isascii() and not c.isalpha() for c in before + after):
+        return None
+    before, after = "".join(sorted(set(before))), "".join(sorted(set(after)))
+    return before, after, _common(after) <= _common(before)
+
+
+def _common(chars: str) -> int:
+    """How common in prose ``chars`` are, roughly: letters, digits and spaces count ten."""
+    return sum(10 if c.isalnum() or c.isspace() else 1 for c in chars)
+
+
+def _skip_lookarounds(p: str, i: int) -> int:
+    while p.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):  # they take no character
+        i = _close(p, i)
+    return i
+
+
+def _single(p: str, i: int) -> tuple:
+    """(its characters, the index after it) of the item at ``p[i]`` that takes one character: a
+    literal character, an escape of one (:func:`_escaped`), a class of literal characters and
+    ranges, or a group of one such item; (None, i) for anything else."""
+    if i >= len(p):
+        return None, i
+    c = p[i]
+    if c == "[":
+        nxt = _class_end(p, i)
+        return _class_chars(p, i + 1, nxt - 1, limit=False), nxt
+    if c == "\\":
+        return _escaped(p[i + 1]), i + 2
+    if c == "(":
+        k = _group_body(p, i)
+        if k is None:
+            return None, i
+        chars, j = _single(p, k)
+        return (chars, j + 1) if chars and p[j:j + 1] == ")" else (None, i)
+    if c in _META:
+        return None, i
+    return c, i + 1
+
+
+def _group_body(p: str, i: int) -> int | None:
+    """Where the body of the group opening at ``p[i]`` begins, for a capturing, named or
+    non-capturing group; None for any other (lookarounds, flags, references)."""
+    if p.startswith("(?P<", i):
+        return p.index(">", i) + 1
+    if p.startswith("(?:", i):
+        return i + 3
+    return None if p.startswith("(?", i) else i + 1
+
+
+def _optional(p: str, i: int) -> bool:
+    """Does the quantifier at ``p[i]`` (if any) allow no repeat?"""
+    q = p[i:i + 1]
+    if q in ("?", "*"):
+        return True
+    if q == "{":
+        m = _QUANT.match(p, i)
+        return m is not None and not int(m.group(1) or 0)
+    return False
+
+
+def _first(p: str, i: int, end: int) -> str | None:
+    """The characters one of which opens every match of the sequence ``p[i:end]`` (lookarounds at
+    its start skipped): those of an item of one character, or the union of a group's branches'
+    (each must have them); the item not optional. None when it cannot tell."""
+    branches = _branch_spans(p, i, end)
+    if len(branches) > 1:  # a top-level alternation (a lookahead's body): each branch's
+        out = ""
+        for a, b in branches:
+            got = _first(p, a, b)
+            if not got:
+                return None
+            out += got
+        return out
+    i = _skip_lookarounds(p, i)
+    if i >= end:
+        return None
+    if p[i] == "(":
+        k = _group_body(p, i)
+        if k is None:
+            return None
+        nxt = _close(p, i)
+        if _optional(p, nxt):
+            return None
+        out = ""
+        for a, b in _branch_spans(p, k, nxt - 1):
+            got = _first(p, a, b)
+            if not got:
+                return None
+            out += got
+        return out
+    chars, nxt = _single(p, i)
+    if not chars or _optional(p, nxt):
+        return None
+    return chars
+
+
+def _branch_spans(p: str, i: int, end: int) -> list:
+    """The (start, end) of each top-level branch of ``p[i:end]``."""
+    out = []
+    depth, a = 0, i
+    while i < end:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(p, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and not depth:
+            out.append((a, i))
+            a = i + 1
+        i += 1
+    out.append((a, end))
+    return out

@@ -19,6 +19,7 @@ can; ``tests/test_literals.py`` checks that on the built-in rules' examples.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..model import Applicability
 from .. import literals
@@ -71,13 +72,30 @@ class Pattern(Kind):
         # the prefilter's twin, if any, comes last
         self.twins = joined.Twins(self.regexes + ([self.prefilter] if self.prefilter is not None else []))
         self.block_reqs = _block_reqs(self.regexes)
+        self.pivots = _pivots(self.regexes)
         gate.register(self.gate_patterns())
 
     def __setstate__(self, state):  # a stored rule set (lint.rulecache): registered as when built
         self.__dict__.update(state)
         if "block_reqs" not in state:
             self.block_reqs = _block_reqs(self.regexes)
+        if "pivots" not in state:
+            self.pivots = _pivots(self.regexes)
         gate.register(self.gate_patterns())
+
+    def __getstate__(self):  # the ids of _ix are this process's
+        state = self.__dict__.copy()
+        state.pop("_ids", None)
+        return state
+
+    def _ix(self) -> dict:
+        """id of each of ``self.regexes`` -> its index (in the lists made beside them: pivots, the
+        twins' leads); by id, since a compiled pattern's hash reads its whole code each time
+        (thousands of machine instructions for a pattern of a data list)."""
+        ix = self.__dict__.get("_ids")
+        if ix is None:
+            ix = self._ids = {id(rx): i for i, rx in enumerate(self.regexes)}
+        return ix
 
     def gate_patterns(self) -> list:
         """The patterns a gate (lint.regex.gate) may skip when it proves they cannot match, and
@@ -93,11 +111,10 @@ class Pattern(Kind):
                 if (not req or literals.doc_met(req, present)) and (g is None or g.may_match(rx))]
 
     def active_view(self, doc) -> list:
-        """(regex, fix cap, view regex, its lead: joined.lead) of the active patterns."""
+        """(regex, fix cap, view regex) of the active patterns."""
         present = doc.present
         g = doc.memo.get("gate")
-        return [(rx, cap, vrx, ld) for rx, cap, req, vrx, ld
-                in zip(self.regexes, self.caps, self.reqs, self.twins.regexes, self.twins.leads)
+        return [(rx, cap, vrx) for rx, cap, req, vrx in zip(self.regexes, self.caps, self.reqs, self.twins.regexes)
                 if (not req or literals.doc_met(req, present)) and (g is None or g.may_match(rx))]
 
     def gated_out(self, doc) -> bool:
@@ -129,13 +146,20 @@ class Pattern(Kind):
                 return
             active = self.active_view(doc)
             if active:
-                for block, hits in self.hits_by_block(view, active):
+                leads, ix = self.twins.leads, self._ix()
+                for block, hits in self.hits_by_block(view, active, [leads[ix[id(rx)]] for rx, _, _ in active]):
                     yield from hits
             return
         if self.prefilter is not None and not any(self.prefilter.search(b.text) for b in blocks):
             return
         active = self.active(doc)
         if active:
+            if joined.ENABLED:
+                found = self._found_at_pivots(doc, blocks, active)
+                if found is not None:
+                    for i in sorted(found):
+                        yield from self.block_hits(blocks[i], [active[k] for k in sorted(found[i])])
+                    return
             # per block, only the patterns whose literal requirements the block itself meets
             reqs = self.block_reqs
             by_rx = [reqs.get(rx, ()) for rx, _ in active]
@@ -154,15 +178,54 @@ class Pattern(Kind):
                 if anywhere >> i & 1:
                     yield from self.block_hits(block, [pair for pair, m in zip(active, masks) if m >> i & 1])
 
-    def hits_by_block(self, view, active) -> list:
+    def _found_at_pivots(self, doc, blocks, active) -> dict | None:
+        """{block index: indices into ``active`` of the patterns that may match in that block},
+        or None when a pattern has no pivot (joined.pivot: a pair of characters side by side in
+        every match) or its characters are not rare in the blocks. A block without a pattern's
+        pair has no match of it, and the plain path's run of it there yields nothing; the blocks
+        with one are run by :meth:`block_hits` as the plain path runs them. The pairs are looked
+        for at the second character's positions in the blocks' joined view (``str.find``) instead
+        of the engine's search through every character of every block (a pattern that opens
+        with a run of spaces tries a match at each space)."""
+        pivots, ix = self.pivots, self._ix()
+        pairs = [pivots[ix[id(rx)]] for rx, _ in active]
+        if None in pairs:
+            return None
+        view = joined.view(doc, blocks)
+        text, starts = view.text, view.starts
+        n, last = len(text), len(starts) - 1
+        found: dict[int, set] = {}
+        for k, (before, after, at_after) in enumerate(pairs):
+            # the positions of the rarer side's characters (joined.pivot chose it)
+            positions = view.positions(after if at_after else before)
+            if positions is None:
+                return None
+            skip = 0
+            for p in positions:
+                if p < skip:
+                    continue
+                if at_after:
+                    if not p or text[p - 1] not in before:
+                        continue
+                elif p + 1 >= n or text[p + 1] not in after:
+                    continue
+                # (a pair across a separator only runs a block for nothing)
+                i = bisect_right(starts, p) - 1
+                found.setdefault(i, set()).add(k)
+                skip = starts[i + 1] if i < last else n  # this block is found
+        return found
+
+    def hits_by_block(self, view, active, leads=None) -> list:
         """[(block, hits)] of the blocks with hits, in block order, each block's hits in the
         order :meth:`block_hits` gives them: one pass per pattern over the joined view, or
-        block by block when a match takes in a separator."""
+        block by block when a match takes in a separator. ``leads``: per active pattern,
+        joined.lead of its view regex (None: the lead path is not taken)."""
         found: dict[int, set] = {}
-        pairs = [(rx, cap) for rx, cap, _, _ in active]
+        pairs = [(rx, cap) for rx, cap, _ in active]
         text = view.text
         try:
-            for k, (_, _, vrx, lead) in enumerate(active):
+            for k, (_, _, vrx) in enumerate(active):
+                lead = leads[k] if leads is not None else None
                 if view.multiline_ok and _line_start(vrx):
                     # every match begins at a line start, and the view's line starts are its
                     # blocks' starts: a match tried at each (after the last match's end) finds
@@ -203,6 +266,8 @@ class Pattern(Kind):
         text = block.text
         excepted = None
         for rx, cap in active if active is not None else zip(self.regexes, self.caps):
+            # (a pattern's hash reads its whole code: not asked when no pattern has its own)
+            template = self.pattern_replace.get(rx, self.replace) if self.pattern_replace else self.replace
             for m in rx.finditer(text):
                 try:
                     s, e = m.span(self.group)
@@ -216,7 +281,6 @@ class Pattern(Kind):
                     if any(a <= s and e <= b for a, b in excepted):
                         continue
                 edits = None
-                template = self.pattern_replace.get(rx, self.replace)
                 if template is not None:
                     rep = m.expand(template)
                     edits = [(s, e, rep.translate(self.translate) if self.translate else rep)]
@@ -287,6 +351,11 @@ def _opens_with_caret(p: str, flags: int) -> bool:
             return False
         i += 1
     return True
+
+
+def _pivots(regexes) -> list:
+    """Per pattern, joined.pivot of it (two character sets side by side in every match, or None)."""
+    return [joined.pivot(rx.pattern, rx.flags) for rx in regexes]
 
 
 #: a requirement set of more strings than this is not tested block by block (the tests would
