@@ -78,6 +78,9 @@ MIN_SHARE = 0.03
 SKIP_KINDS = ("table.cell", "frontmatter", "heading")
 
 _DIGITS = re.compile(r"\d+")
+_DIGIT_BYTES = b"0123456789"
+#: the ASCII characters that are neither letters nor digits (str.isalnum)
+_ASCII_NONALNUM = "".join(chr(c) for c in range(128) if not chr(c).isalnum())
 _LETTER = re.compile(r"[^\W\d_]")
 _STOP = re.compile(r"[.!?…][\"'”’»)\]]*$")
 #: what may stand on a source line beside the text without being text: tags, Markdown markers
@@ -87,10 +90,23 @@ _MARKUP = re.compile(r"^[\s>#*+\-=_`|]*(?:\d{1,9}[.)]\s)?[\s>#*+\-=_`|\[\]()]*$"
 
 def normalise(line: str) -> str:
     """The counting key of a line (see the module docstring)."""
-    s = unicodedata.normalize("NFKC", line).casefold()
+    return _key(_fold(line))
+
+
+def _fold(line: str) -> str:
+    """A line NFKC-normalised and casefolded: an ASCII line's is its ``lower()`` (NFKC leaves
+    ASCII as it is, and casefold differs from lower only beyond ASCII)."""
+    return line.lower() if line.isascii() else unicodedata.normalize("NFKC", line).casefold()
+
+
+def _key(s: str) -> str:
+    """The rest of :func:`normalise`, from the folded line: digit runs, whitespace, ends."""
+    # an ASCII line without digits has no run to mask (the bytes without 0-9 are as many)
+    if not s.isascii() or len(s.encode("ascii").translate(None, _DIGIT_BYTES)) != len(s):
+        s = _DIGITS.sub("0", s)
     # " ".join(split()) is re.sub(r"\s+", " ", ...).strip(): str.split and the pattern's \s take the
     # same characters for whitespace (every code point checked); one pass in C instead of two
-    s = " ".join(_DIGITS.sub("0", s).split())
+    s = " ".join(s.split())
     i, j = 0, len(s)
     while i < j and not (s[i].isalnum()):
         i += 1
@@ -152,10 +168,15 @@ def document_candidates(doc) -> list[tuple[str, int, int]]:
     return out
 
 
-def _h64(s: str) -> int:
-    from ._sha import blake2b  # not hashlib: its import loads OpenSSL (~3 ms of a one-file run)
+_BLAKE2B: list = []  # [lint._sha.blake2b], imported at the first hash
 
-    return int.from_bytes(blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+def _h64(s: str) -> int:
+    if not _BLAKE2B:
+        from ._sha import blake2b  # not hashlib: its import loads OpenSSL (~3 ms of a one-file run)
+
+        _BLAKE2B.append(blake2b)
+    return int.from_bytes(_BLAKE2B[0](s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def fingerprint(text: str, fmt: str = "text") -> int:
@@ -177,19 +198,29 @@ def document_fingerprint(doc) -> int:
     twice, or one page as different extractors left it) share their longest paragraph while
     their furniture differs, so counting a line once per fingerprint keeps an article's own
     short lines ("The bottom line", a subheading) from looking repeated across documents."""
-    lines = [line for block in doc.blocks for line in block.text.split("\n") if len(line) > 60]
-    # longest first: normalising an ASCII line never lengthens it (NFKC and casefold leave
-    # ASCII as ASCII, digits and spaces only shrink), so once an ASCII line is shorter than
-    # the best key so far it cannot win; other lines are always normalised. The words of a line
-    # are counted only when it is still in the running (most lines are not, once the longest is)
+    # every line of every block: the lines of the texts joined by line breaks, in one split
+    lines = "\n".join([block.text for block in doc.blocks]).split("\n")
+    # longest first (lines of more than 60 characters): normalising an ASCII line never
+    # lengthens it (NFKC and casefold leave ASCII as ASCII, digits and spaces only shrink), so
+    # once an ASCII line is shorter than the best key so far it cannot win. Nor can any line
+    # whose folded text (_fold) is shorter once the ASCII non-alphanumerics at its ends are
+    # stripped: the key lies between the first and the last alphanumeric of the folded text
+    # (masking digits and collapsing whitespace keep a character alphanumeric or not, and only
+    # shrink). The words of a line are counted only when it is still in the running (most
+    # lines are not, once the longest is)
     lines.sort(key=len, reverse=True)
     best = None
     for line in lines:
+        if len(line) <= 60:
+            break
         if best is not None and len(line) < len(best) and line.isascii():
             continue
         if len(line.split(None, LONG_WORDS)) < LONG_WORDS:
             continue
-        key = normalise(line)
+        folded = _fold(line)
+        if best is not None and len(folded.strip(_ASCII_NONALNUM)) < len(best):
+            continue
+        key = _key(folded)
         if best is None or (len(key), key) > (len(best), best):
             best = key
     return _h64(best if best is not None else normalise(doc.source))

@@ -3,7 +3,11 @@
 
 ``lines``: a comment opener is looked for only in a block whose folded text holds one of the
 strings the ``comment_start`` patterns need (Lines._opens), and a short block's shapes are
-looked for when first used (lint.kinds.lines._Shapes)."""
+looked for when first used (lint.kinds.lines._Shapes).
+
+``crossdoc``: an ASCII line is folded by ``lower()`` and searched for digit runs only when it
+holds a digit (normalise), and the fingerprint normalises only the lines that can still hold
+the greatest key (document_fingerprint)."""
 from __future__ import annotations
 
 import random
@@ -125,3 +129,77 @@ def test_lines_check_finds_what_the_plain_path_did(monkeypatch):
             assert fast == plain, doc.path
             found += len(fast)
     assert found > 200
+
+
+# -- cross-file candidate lines (lint.crossdoc) ------------------------------------------------
+
+def _plain_normalise(line):
+    """crossdoc.normalise as it was: NFKC, casefold and the digit pattern on every line."""
+    import re
+    import unicodedata
+
+    s = " ".join(re.sub(r"\d+", "0", unicodedata.normalize("NFKC", line).casefold()).split())
+    i, j = 0, len(s)
+    while i < j and not s[i].isalnum():
+        i += 1
+    while j > i and not s[j - 1].isalnum():
+        j -= 1
+    return s[i:j]
+
+
+def _plain_fingerprint(doc):
+    """crossdoc.document_fingerprint as it was: every long line normalised, the greatest key."""
+    from lint import crossdoc
+
+    keys = [_plain_normalise(line) for block in doc.blocks for line in block.text.split("\n")
+            if len(line) > 60 and len(line.split()) >= crossdoc.LONG_WORDS]
+    best = max(keys, key=lambda k: (len(k), k), default=None)
+    return crossdoc._h64(best if best is not None else _plain_normalise(doc.source))
+
+
+_ALPHABET = "aZq09 \t\u00a0\u2003.,;:-–—…’“”«»ﬁ½²٣ß İK\u212aſ!?()[]#*\x1c\x85"
+
+
+def test_normalise_is_the_plain_one():
+    from lint import crossdoc
+
+    rng = random.Random(17)
+    texts = ["", " ", "Share this:", "Posted 3 hours ago", "2021", "ﬁne … 12½", "ſtraße İ 3٣4"]
+    texts += ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 40))) for _ in range(30000)]
+    texts += ["".join(rng.choice("ab 1.-") for _ in range(rng.randint(0, 40))) for _ in range(10000)]
+    for text in texts:
+        assert crossdoc.normalise(text) == _plain_normalise(text), repr(text)
+
+
+def test_fingerprint_and_candidates_are_the_plain_ones(monkeypatch):
+    """Long lines of nearly equal length, ASCII or not, with punctuation and digits at their
+    ends: the bounds that skip a line (its length, its folded text stripped) never skip the
+    greatest key."""
+    from lint import crossdoc
+    from lint.document import parse
+
+    rng = random.Random(23)
+    docs = varied_documents(19)
+    words = ["harbour", "Quay", "2021", "ﬁne", "…", "’tis", "straße", "İstanbul", "½", "--", "(a)", "x9"]
+    for k in range(600):
+        lines = []
+        base = " ".join(rng.choice(words) for _ in range(rng.randint(12, 16)))
+        for _ in range(rng.randint(1, 8)):
+            line = base if rng.random() < 0.5 else " ".join(rng.choice(words) for _ in range(rng.randint(10, 18)))
+            line = rng.choice(["", "“", "- ", "** ", "  "]) + line + rng.choice(["", ".", "”", " !!", " ...", "0"])
+            if rng.random() < 0.3:
+                line = line.upper()
+            lines.append(line)
+        if rng.random() < 0.3:
+            lines.append("".join(rng.choice(_ALPHABET) for _ in range(rng.randint(50, 90))))
+        sep = "\n\n" if rng.random() < 0.5 else "\n"
+        docs.append(parse(sep.join(lines) + "\n", f"fp{k}.{'md' if k % 2 else 'txt'}"))
+    found = 0
+    for doc in docs:
+        assert crossdoc.document_fingerprint(doc) == _plain_fingerprint(doc), doc.path
+        fast = crossdoc.document_candidates(doc)
+        with monkeypatch.context() as m:
+            m.setattr(crossdoc, "normalise", _plain_normalise)
+            assert fast == crossdoc.document_candidates(doc), doc.path
+        found += len(fast)
+    assert found > 500
