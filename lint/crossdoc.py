@@ -78,10 +78,10 @@ MIN_SHARE = 0.03
 SKIP_KINDS = ("table.cell", "frontmatter", "heading")
 
 _DIGITS = re.compile(r"\d+")
-_DIGIT_BYTES = b"0123456789"
+_ZEROS = bytes.maketrans(b"0123456789", b"0000000000")
 #: the ASCII characters that are neither letters nor digits (str.isalnum)
 _ASCII_NONALNUM = "".join(chr(c) for c in range(128) if not chr(c).isalnum())
-_LETTER = re.compile(r"[^\W\d_]")
+_TWO_LETTERS = re.compile(r"[^\W\d_][\s\S]*?[^\W\d_]")
 _STOP = re.compile(r"[.!?…][\"'”’»)\]]*$")
 #: what may stand on a source line beside the text without being text: tags, Markdown markers
 _TAG = re.compile(r"<[^>]*>")
@@ -101,8 +101,15 @@ def _fold(line: str) -> str:
 
 def _key(s: str) -> str:
     """The rest of :func:`normalise`, from the folded line: digit runs, whitespace, ends."""
-    # an ASCII line without digits has no run to mask (the bytes without 0-9 are as many)
-    if not s.isascii() or len(s.encode("ascii").translate(None, _DIGIT_BYTES)) != len(s):
+    if s.isascii():
+        # every digit a 0 (bytes.translate): each run of digits is then a run of 0s and every 0
+        # is in one (the line's own 0s are digits), so collapsing the runs of 0s masks them
+        b = s.encode("ascii").translate(_ZEROS)
+        if b"0" in b:
+            while b"00" in b:
+                b = b.replace(b"00", b"0")
+            s = b.decode("ascii")
+    else:
         s = _DIGITS.sub("0", s)
     # " ".join(split()) is re.sub(r"\s+", " ", ...).strip(): str.split and the pattern's \s take the
     # same characters for whitespace (every code point checked); one pass in C instead of two
@@ -122,7 +129,7 @@ def is_candidate(line: str) -> bool:
         return False
     if n >= PROSE_WORDS and _STOP.search(line):
         return False
-    return len(_LETTER.findall(line, 0, 200)) >= 2
+    return _TWO_LETTERS.search(line, 0, 200) is not None  # two letters among the first 200 characters
 
 
 def candidates(text: str, fmt: str = "text") -> list[tuple[str, int, int]]:
@@ -145,11 +152,11 @@ def document_candidates(doc) -> list[tuple[str, int, int]]:
     """:func:`candidates` of an already parsed :class:`lint.document.Document`."""
     out = []
     for block in doc.blocks:
+        text = block.text
+        if block.n_words > MAX_WORDS and "\n" not in text:
+            continue  # one line, too long to count (is_candidate); most paragraphs
         if block.kind.startswith(SKIP_KINDS):
             continue
-        text = block.text
-        if "\n" not in text and block.n_words > MAX_WORDS:
-            continue  # one line, too long to count (is_candidate); most paragraphs
         pos = 0
         for line in text.split("\n"):
             s, e = pos, pos + len(line)

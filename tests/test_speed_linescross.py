@@ -203,3 +203,21 @@ def test_fingerprint_and_candidates_are_the_plain_ones(monkeypatch):
             assert fast == crossdoc.document_candidates(doc), doc.path
         found += len(fast)
     assert found > 500
+
+
+def test_is_candidate_is_the_plain_one():
+    """Two letters among the first 200 characters, searched for instead of all of them found."""
+    import re
+
+    from lint import crossdoc
+
+    letter = re.compile(r"[^\W\d_]")
+    rng = random.Random(29)
+    alphabet = "a Z9_½²٣ß İ.…’\n"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
+    texts += ["1" * 199 + "ab", "1" * 198 + "ab", "a" + "1" * 198 + "b", "a" + "1" * 199 + "b", "_a_", "a_b"]
+    for text in texts:
+        n = len(text.split(None, crossdoc.MAX_WORDS))
+        plain = 0 < n <= crossdoc.MAX_WORDS and not (n >= crossdoc.PROSE_WORDS and crossdoc._STOP.search(text)) \
+            and len(letter.findall(text, 0, 200)) >= 2
+        assert crossdoc.is_candidate(text) == plain, repr(text)
