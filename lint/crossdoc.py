@@ -78,7 +78,10 @@ MIN_SHARE = 0.03
 SKIP_KINDS = ("table.cell", "frontmatter", "heading")
 
 _DIGITS = re.compile(r"\d+")
-_LETTER = re.compile(r"[^\W\d_]")
+_ZEROS = bytes.maketrans(b"0123456789", b"0000000000")
+#: the ASCII characters that are neither letters nor digits (str.isalnum)
+_ASCII_NONALNUM = "".join(chr(c) for c in range(128) if not chr(c).isalnum())
+_TWO_LETTERS = re.compile(r"[^\W\d_][\s\S]*?[^\W\d_]")
 _STOP = re.compile(r"[.!?…][\"'”’»)\]]*$")
 #: what may stand on a source line beside the text without being text: tags, Markdown markers
 _TAG = re.compile(r"<[^>]*>")
@@ -87,10 +90,30 @@ _MARKUP = re.compile(r"^[\s>#*+\-=_`|]*(?:\d{1,9}[.)]\s)?[\s>#*+\-=_`|\[\]()]*$"
 
 def normalise(line: str) -> str:
     """The counting key of a line (see the module docstring)."""
-    s = unicodedata.normalize("NFKC", line).casefold()
+    return _key(_fold(line))
+
+
+def _fold(line: str) -> str:
+    """A line NFKC-normalised and casefolded: an ASCII line's is its ``lower()`` (NFKC leaves
+    ASCII as it is, and casefold differs from lower only beyond ASCII)."""
+    return line.lower() if line.isascii() else unicodedata.normalize("NFKC", line).casefold()
+
+
+def _key(s: str) -> str:
+    """The rest of :func:`normalise`, from the folded line: digit runs, whitespace, ends."""
+    if s.isascii():
+        # every digit a 0 (bytes.translate): each run of digits is then a run of 0s and every 0
+        # is in one (the line's own 0s are digits), so collapsing the runs of 0s masks them
+        b = s.encode("ascii").translate(_ZEROS)
+        if b"0" in b:
+            while b"00" in b:
+                b = b.replace(b"00", b"0")
+            s = b.decode("ascii")
+    else:
+        s = _DIGITS.sub("0", s)
     # " ".join(split()) is re.sub(r"\s+", " ", ...).strip(): str.split and the pattern's \s take the
     # same characters for whitespace (every code point checked); one pass in C instead of two
-    s = " ".join(_DIGITS.sub("0", s).split())
+    s = " ".join(s.split())
     i, j = 0, len(s)
     while i < j and not (s[i].isalnum()):
         i += 1
@@ -106,7 +129,7 @@ def is_candidate(line: str) -> bool:
         return False
     if n >= PROSE_WORDS and _STOP.search(line):
         return False
-    return len(_LETTER.findall(line, 0, 200)) >= 2
+    return _TWO_LETTERS.search(line, 0, 200) is not None  # two letters among the first 200 characters
 
 
 def candidates(text: str, fmt: str = "text") -> list[tuple[str, int, int]]:
@@ -129,11 +152,11 @@ def document_candidates(doc) -> list[tuple[str, int, int]]:
     """:func:`candidates` of an already parsed :class:`lint.document.Document`."""
     out = []
     for block in doc.blocks:
+        text = block.text
+        if block.n_words > MAX_WORDS and "\n" not in text:
+            continue  # one line, too long to count (is_candidate); most paragraphs
         if block.kind.startswith(SKIP_KINDS):
             continue
-        text = block.text
-        if "\n" not in text and block.n_words > MAX_WORDS:
-            continue  # one line, too long to count (is_candidate); most paragraphs
         pos = 0
         for line in text.split("\n"):
             s, e = pos, pos + len(line)
@@ -152,10 +175,15 @@ def document_candidates(doc) -> list[tuple[str, int, int]]:
     return out
 
 
-def _h64(s: str) -> int:
-    from ._sha import blake2b  # not hashlib: its import loads OpenSSL (~3 ms of a one-file run)
+_BLAKE2B: list = []  # [lint._sha.blake2b], imported at the first hash
 
-    return int.from_bytes(blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+def _h64(s: str) -> int:
+    if not _BLAKE2B:
+        from ._sha import blake2b  # not hashlib: its import loads OpenSSL (~3 ms of a one-file run)
+
+        _BLAKE2B.append(blake2b)
+    return int.from_bytes(_BLAKE2B[0](s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def fingerprint(text: str, fmt: str = "text") -> int:
@@ -177,19 +205,29 @@ def document_fingerprint(doc) -> int:
     twice, or one page as different extractors left it) share their longest paragraph while
     their furniture differs, so counting a line once per fingerprint keeps an article's own
     short lines ("The bottom line", a subheading) from looking repeated across documents."""
-    lines = [line for block in doc.blocks for line in block.text.split("\n") if len(line) > 60]
-    # longest first: normalising an ASCII line never lengthens it (NFKC and casefold leave
-    # ASCII as ASCII, digits and spaces only shrink), so once an ASCII line is shorter than
-    # the best key so far it cannot win; other lines are always normalised. The words of a line
-    # are counted only when it is still in the running (most lines are not, once the longest is)
+    # every line of every block: the lines of the texts joined by line breaks, in one split
+    lines = "\n".join([block.text for block in doc.blocks]).split("\n")
+    # longest first (lines of more than 60 characters): normalising an ASCII line never
+    # lengthens it (NFKC and casefold leave ASCII as ASCII, digits and spaces only shrink), so
+    # once an ASCII line is shorter than the best key so far it cannot win. Nor can any line
+    # whose folded text (_fold) is shorter once the ASCII non-alphanumerics at its ends are
+    # stripped: the key lies between the first and the last alphanumeric of the folded text
+    # (masking digits and collapsing whitespace keep a character alphanumeric or not, and only
+    # shrink). The words of a line are counted only when it is still in the running (most
+    # lines are not, once the longest is)
     lines.sort(key=len, reverse=True)
     best = None
     for line in lines:
+        if len(line) <= 60:
+            break
         if best is not None and len(line) < len(best) and line.isascii():
             continue
         if len(line.split(None, LONG_WORDS)) < LONG_WORDS:
             continue
-        key = normalise(line)
+        folded = _fold(line)
+        if best is not None and len(folded.strip(_ASCII_NONALNUM)) < len(best):
+            continue
+        key = _key(folded)
         if best is None or (len(key), key) > (len(best), best):
             best = key
     return _h64(best if best is not None else normalise(doc.source))

@@ -76,6 +76,9 @@ class Lines(Kind):
         self.shape_reqs = [(name, rx, literals.requirements(rx.pattern, rx.flags) or ())
                            for name, rx in self.shapes.items()]
         self.comment_start = [_compile(self.expand(p)) for p in data["comment_start"]]
+        # every comment opener holds one of these strings (lint.literals): most blocks hold none
+        self.comment_start_can = _any_string([literals.requirements(p.pattern, p.flags)
+                                              for p in self.comment_start])
         self.comment_shapes = frozenset(data.get("comment_shapes", list(self.shapes)))
         unknown = self.comment_shapes - set(self.shapes)
         if unknown:
@@ -119,25 +122,31 @@ class Lines(Kind):
         n = block.n_words
         end = text.rstrip(_CLOSERS)[-1:]
         f = _Features(n=n, terminal=end in ".!?…", colon=end == ":", stop_end=end in ".…;,",
-                      plain=block.kind == "paragraph", label=False, shapes=())
+                      plain=block.kind == "paragraph")
         if n > self.short_limit:
             # a long block is only ever asked whether it is prose, and only while check looks
             # for the first and the last prose block: its stopword share (read from its first
             # 60 words) is computed then, by _long_stop, and most long blocks are never asked
+            f["label"] = False
+            f["shapes"] = ()
             f["stop"] = None
             f["title"] = 0.0
             f["text"] = text
         else:
             # a short block's stopword and title-case shares are computed when first asked
-            # (_Features): most short blocks are never asked either
+            # (_Features), its shapes when first used (_Shapes): most short blocks are never asked
             f.rule, f.text = self, text
             f["label"] = normalise(text) in self.labels
-            folded = block.folded
-            all_met = literals.all_met
-            f["shapes"] = [name for name, rx, req in self.shape_reqs
-                           if (not req or all_met(req, folded)) and rx.search(text)]
+            f["shapes"] = _Shapes(self, block, text)
         memo[key] = f
         return f
+
+    def _shapes(self, block, text: str) -> list:
+        """The names of the shapes found in a short block's stripped ``text``."""
+        folded = block.folded
+        all_met = literals.all_met
+        return [name for name, rx, req in self.shape_reqs
+                if (not req or all_met(req, folded)) and rx.search(text)]
 
     def _title_share(self, text: str) -> float:
         words = self._word.findall(text)
@@ -189,9 +198,10 @@ class Lines(Kind):
     def is_short(self, f) -> bool:
         if not f["plain"] or f["n"] == 0 or f["n"] > self.max_words:
             return False
-        if f["label"] or f["shapes"]:
+        if f["label"]:
             return True
-        return not f["stop_end"] and not f["colon"]
+        # (label or shapes) or (no stop and no colon), with the shapes asked last (_Shapes)
+        return (not f["stop_end"] and not f["colon"]) or bool(f["shapes"])
 
     def nonprose(self, f) -> bool:
         """A short line that does not read like a bit of prose (a subhead, a short sentence)."""
@@ -249,11 +259,11 @@ class Lines(Kind):
             yield _hit(doc, blocks, piece, why)
 
     def _lone_why(self, block, f) -> str | None:
-        shapes = set(f["shapes"])
         if normalise(block.text) in self.lone_labels:
             return "a page button or widget label standing as a line of its own"
         if f["terminal"]:
             return None  # "About 20 years ago, the lake was clear." is a sentence
+        shapes = set(f["shapes"])
         if "credit" in shapes:
             return "a photo credit standing as a line of its own"
         if "post_info" in shapes and shapes & {"date", "clock", "time_ago"}:
@@ -297,7 +307,7 @@ class Lines(Kind):
         start = None
         for i in range(first + 1, len(blocks)):  # a "Comments" link in a menu above the article opens nothing
             b = blocks[i]
-            if b.n_words <= self.comment_words and any(p.search(b.text.strip()) for p in self.comment_start):
+            if b.n_words <= self.comment_words and self._opens(b):
                 start = i
                 break
         if start is None:
@@ -316,7 +326,7 @@ class Lines(Kind):
             return True
         if any(s in self.comment_shapes for s in f["shapes"]):
             return True
-        if any(p.search(block.text.strip()) for p in self.comment_start):
+        if self._opens(block):
             return True
         # a name line ("Dorothy Wren") or a comment's number: one to three capitalised words
         # without digits or final punctuation, or a bare number; "Tim," and "Run 5 miles"
@@ -327,6 +337,17 @@ class Lines(Kind):
         words = text.split()
         return len(words) <= 3 and text[-1:].isalnum() and not any(c.isdigit() for c in text) \
             and all(w[:1].isupper() for w in words)
+
+    def _opens(self, block) -> bool:
+        """Does a ``comment_start`` pattern match the block's stripped text? Not when its folded
+        text holds none of the strings one of the patterns' matches needs (comment_start_can:
+        the union of each pattern's first set of lint.literals.requirements, every match of
+        a pattern holds one of its set; the literal filters' own rule, as for the shapes)."""
+        can = self.comment_start_can
+        if can is not None and literals.ENABLED and can.search(block.folded) is None:
+            return False
+        text = block.text.strip()
+        return any(p.search(text) for p in self.comment_start)
 
     def _comment_hit(self, doc, blocks, feats, run, start, opener, taken):
         if not any(feats[i]["label"] or feats[i]["shapes"] or i == start for i in run) \
@@ -448,6 +469,41 @@ class _Features(dict):
         return value
 
 
+class _Shapes:
+    """A short block's ``shapes`` feature: the names of the shapes found in it (Lines._shapes),
+    looked for when first used (as a truth value, by iteration or ``in``), from the same
+    stripped and folded text: the names they would have been at once. Most short blocks are
+    never asked (a heading's shapes never are; a paragraph's mostly only when it ends
+    without a stop)."""
+
+    __slots__ = ("rule", "block", "text", "found")
+
+    def __init__(self, rule, block, text):
+        self.rule, self.block, self.text, self.found = rule, block, text, None
+
+    def names(self) -> list:
+        found = self.found
+        if found is None:
+            found = self.found = self.rule._shapes(self.block, self.text)
+            self.rule = self.block = self.text = None
+        return found
+
+    def __bool__(self):
+        return bool(self.names())
+
+    def __iter__(self):
+        return iter(self.names())
+
+    def __len__(self):
+        return len(self.names())
+
+    def __contains__(self, name):
+        return name in self.names()
+
+    def __repr__(self):
+        return repr(self.names())
+
+
 def _skel(m) -> str:
     """A word of the skeleton: a number (with its letters, "10th") is 0, other words vanish."""
     return "0" if any(c.isdigit() for c in m.group(0)) else ""
@@ -469,6 +525,15 @@ def _hit(doc, blocks, piece, why):
     start, end = a.src_start, b.src_end
     return Hit(None, start, end, {"match": shown, "count": len(piece), "why": why},
                edits=[(start, end, "")])
+
+
+def _any_string(reqs):
+    """A search for any string of the first set of each pattern's ``reqs``
+    (lint.literals.requirements), or None when a pattern has none."""
+    if not reqs or not all(reqs):
+        return None
+    strings = sorted(set().union(*(r[0] for r in reqs)), key=lambda s: (-len(s), s))
+    return regex.compile("|".join(map(re.escape, strings)))
 
 
 def _compile(pattern: str):
