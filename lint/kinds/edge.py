@@ -10,6 +10,7 @@ one-word cell ("Share", "Contact") is data, not a leftover label.
 """
 from __future__ import annotations
 
+from ..regex import gate
 from .standalone import Standalone
 
 
@@ -20,6 +21,7 @@ class Edge(Standalone):
         super().setup(data)
         self.head = data.get("head", 4)
 
+    @gate.opens_with_gated_out  # as Standalone.check: it yields only what that yields
     def check(self, doc, blocks):
         edge = [b for b in blocks if (b.index < self.head or b.zone == "tail")
                 and not b.kind.startswith("table")]

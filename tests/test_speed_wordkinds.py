@@ -1,0 +1,66 @@
+"""Issue 19: fast paths of the word-level rule kinds (standalone, edge, phrase, the sentence
+splitter), each compared with the plain path on varied documents."""
+from __future__ import annotations
+
+import pytest
+
+from helpers import varied_documents
+from lint.kinds.edge import Edge
+from lint.kinds.standalone import Standalone
+from lint.regex import gate
+
+from test_accel import built_gate, needs_hyperscan  # noqa: F401 - built_gate is a fixture
+
+
+def _hits(impl, doc, blocks):
+    return [(h.block.index, h.start, h.end, sorted(h.vars.items()), h.edits) for h in impl.check(doc, blocks)]
+
+
+def _standalone_rules():
+    from lint.packs import load_rules
+
+    rules = [r for r in load_rules(cache=True).rules if isinstance(r.impl, Standalone)]
+    assert len(rules) > 20 and any(isinstance(r.impl, Edge) for r in rules)
+    return rules
+
+
+@needs_hyperscan
+def test_standalone_rules_the_linter_skips_by_the_gate_find_nothing(built_gate, monkeypatch):
+    """A standalone (or edge) rule without a lexicon whose patterns the document's scan all rules
+    out is skipped by lint.linter (its check is in GATED_CHECKS; Gate.owned's form is its
+    patterns' ids): run plainly (every pattern tried, no gate), it finds nothing there. The
+    per-pattern answers (Standalone._gated) give the plain findings everywhere."""
+    g, _ = built_gate
+    rules = _standalone_rules()
+    assert Standalone.check in gate.GATED_CHECKS and Edge.check in gate.GATED_CHECKS
+    skipped = ran = found = 0
+    for doc in varied_documents(41, markdown_examples=True):
+        doc.memo["gate"] = gate.DocGate(g, "\n".join(b.text for b in doc.blocks))
+        ids = doc.memo["gate"].found_ids()
+        for rule in rules:
+            impl = rule.impl
+            form = g.owned(impl)
+            ids_of_form, pf = form
+            assert pf is None
+            if impl.lexicon:
+                assert ids_of_form is None
+            zones = rule.meta.zones
+            blocks = [b for b in doc.blocks if not zones or b.zone in zones]
+            fast = _hits(impl, doc, blocks)
+            with monkeypatch.context() as m:
+                m.setattr(Standalone, "_gated", lambda self, d: (None, True))
+                plain = _hits(impl, doc, blocks)
+            assert fast == plain, (rule.meta.code, doc.path)
+            # the per-pattern answers, as the gate gives them one by one
+            through, unfiltered = impl._gated(doc)
+            n = len(impl.filtered)
+            per = [(p.pattern, p.flags) not in g.index or g.index[(p.pattern, p.flags)] in ids
+                   for p in impl.gate_patterns()]
+            assert list(through) == per[:n] and unfiltered == all(per[n:]), (rule.meta.code, doc.path)
+            if ids_of_form is not None and gate.rules_out(form, ids):
+                assert plain == [], (rule.meta.code, doc.path)
+                skipped += 1
+            else:
+                ran += 1
+            found += len(plain)
+    assert skipped > 0 and ran > 0 and found > 50
