@@ -9,7 +9,6 @@ words inside a sentence are prose. A sentence glued to a leftover without a stop
 from __future__ import annotations
 
 import re
-from itertools import compress
 
 from ..document.sentences import sentences
 from .. import literals
@@ -77,17 +76,18 @@ class Standalone(Kind):
         return [p for p, _ in self.filtered] + self.patterns
 
     def _gated(self, doc):
-        """(filtered, unfiltered): for each of the rule's filtered patterns, and for its
-        unfiltered ones, whether the document's gate lets it through (all True without one)."""
+        """(filtered, unfiltered): the indexes of the rule's filtered patterns that the
+        document's gate lets through, in order, and whether it lets its unfiltered ones through
+        (all of them without a gate)."""
         g = doc.memo.get("gate")
         if g is None:
-            return None, True
+            return range(len(self.filtered)), True
         form = g.gate.owned(self)
         found = g.found if g.found is not None else g.found_ids()
         # most documents have none of the filtered patterns' ids: then only those the database
         # does not hold are through (form.closed), with no question per pattern
         through = form.closed if found.isdisjoint(form.keys) else \
-            tuple(i is None or i in found for i in form.filtered)
+            tuple([k for k, i in enumerate(form.filtered) if i is None or i in found])
         return through, form.unfiltered <= found
 
     def gate_form(self, ids: list) -> tuple:
@@ -152,23 +152,28 @@ class Standalone(Kind):
                 return True
         return False
 
+    def compared(self, doc, blocks):
+        """The blocks the rule compares, asked once the document is known to hold something
+        that may match (:class:`lint.kinds.edge.Edge` narrows them)."""
+        return blocks
+
     @gate.opens_with_gated_out  # a rule without a lexicon matches only by its patterns (_Form)
     def check(self, doc, blocks):
         # what can match anywhere in the document, decided once: filtered patterns whose
         # strings it contains, and the lexicon entries whose runs are all among its words
         all_met = literals.all_met
         filtered = []  # (pattern, its sets, its sets cut to the document's strings: for blocks)
-        through, unfiltered = self._gated(doc)  # what the gate lets through
-        unfiltered = bool(self.patterns) and unfiltered
-        if self.filtered:
-            present = doc.present
-            own = self.filtered
-            # the patterns the gate lets through (lint.regex.gate), in order
-            for k in range(len(own)) if through is None else compress(range(len(own)), through):
-                p, r = own[k]
-                cut = literals.doc_cut(r, present)
-                if cut is not None:
-                    filtered.append((p, r, cut))
+        unfiltered = False
+        if self.filtered or self.patterns:  # what the gate lets through (a lexicon needs no gate)
+            through, unfiltered = self._gated(doc)
+            unfiltered = bool(self.patterns) and unfiltered
+            if through:
+                present, own = doc.present, self.filtered
+                for k in through:  # the patterns the gate lets through (lint.regex.gate), in order
+                    p, r = own[k]
+                    cut = literals.doc_cut(r, present)
+                    if cut is not None:
+                        filtered.append((p, r, cut))
         live = None  # None: compare every sentence with the lexicon
         if self.lexicon and literals.ENABLED and self.lex_runs is not None:
             words, by_run = doc.words, self.by_run
@@ -177,7 +182,7 @@ class Standalone(Kind):
         if not (filtered or unfiltered or lexicon):
             return
         max_words = self.max_words
-        for block in blocks:
+        for block in self.compared(doc, blocks):
             if block.n_words > max_words:
                 continue
             folded = block.folded
@@ -213,8 +218,8 @@ class _Form(tuple):
     (no filtered pattern through, the unfiltered not through, no lexicon): the linter skips the
     rule with one bit test instead of calling it. Its attributes serve
     :meth:`Standalone._gated`: ``filtered``, the filtered patterns' ids; ``keys``, the set of
-    them; ``closed``, what is through when the scan found none of them (those the database does
-    not hold); ``unfiltered``, the unfiltered patterns' ids in the database (all must be found
+    them; ``closed``, the indexes of those through when the scan found none of them (those the
+    database does not hold); ``unfiltered``, the unfiltered patterns' ids in the database (all must be found
     for them to be through)."""
 
     def __new__(cls, filtered: list, unfiltered: list, lexicon: bool):
@@ -223,7 +228,7 @@ class _Form(tuple):
         form = super().__new__(cls, (ids, None))
         form.filtered = tuple(filtered)
         form.keys = frozenset(i for i in filtered if i is not None)
-        form.closed = tuple(i is None for i in filtered)
+        form.closed = tuple(k for k, i in enumerate(filtered) if i is None)
         form.unfiltered = frozenset(i for i in unfiltered if i is not None)
         return form
 
