@@ -48,7 +48,7 @@ def test_standalone_rules_the_linter_skips_by_the_gate_find_nothing(built_gate, 
             blocks = [b for b in doc.blocks if not zones or b.zone in zones]
             fast = _hits(impl, doc, blocks)
             with monkeypatch.context() as m:
-                m.setattr(Standalone, "_gated", lambda self, d: (range(len(self.filtered)), True))
+                m.setattr(Standalone, "_gated", lambda self, d: (None, True))
                 plain = _hits(impl, doc, blocks)
             assert fast == plain, (rule.meta.code, doc.path)
             # the per-pattern answers, as the gate gives them one by one
@@ -56,8 +56,7 @@ def test_standalone_rules_the_linter_skips_by_the_gate_find_nothing(built_gate, 
             n = len(impl.filtered)
             per = [(p.pattern, p.flags) not in g.index or g.index[(p.pattern, p.flags)] in ids
                    for p in impl.gate_patterns()]
-            assert list(through) == [k for k in range(n) if per[k]] and unfiltered == all(per[n:]), \
-                (rule.meta.code, doc.path)
+            assert list(through) == per[:n] and unfiltered == all(per[n:]), (rule.meta.code, doc.path)
             if ids_of_form is not None and gate.rules_out(form, ids):
                 assert plain == [], (rule.meta.code, doc.path)
                 skipped += 1
@@ -81,3 +80,31 @@ def test_edge_blocks_are_shared_only_with_the_same_list(monkeypatch):
                 plain = [b for b in blocks if (b.index < impl.head or b.zone == "tail")
                          and not b.kind.startswith("table")]
                 assert impl.compared(doc, blocks) == plain
+
+
+def test_phrase_live_entries_are_those_of_the_plain_test(monkeypatch):
+    """Phrase._live (templates filed by the bit of their first set, met sets as bits) gives the
+    entries with a template every needed set of which has one of the document's words, as the
+    plain test over every template does; also with a document made of the rules' own fail
+    sentences, where entries are live."""
+    from lint import literals
+    from lint.document import parse
+    from lint.kinds.phrase import Phrase, _possible
+    from lint.packs import load_rules
+
+    rules = [r.impl for r in load_rules(cache=True).rules if isinstance(r.impl, Phrase)]
+    assert rules
+    docs = list(varied_documents(29, markdown_examples=True))
+    for impl in rules:
+        fails = " ".join(s.replace("⟦", "").replace("⟧", "") for e in impl.entries for s, _ in e["fail"][:1])
+        docs.append(parse(fails, "fails.txt", "text"))
+    some = 0
+    for doc in docs:
+        for impl in rules:
+            plain = [i for i, needs in enumerate(impl.entry_needs) if _possible(needs, doc.words.__contains__)]
+            assert impl._live(doc) == plain, doc.path
+            some += bool(plain)
+        with monkeypatch.context() as m:
+            m.setattr(literals, "ENABLED", False)
+            assert all(impl._live(doc) is None for impl in rules)
+    assert some >= len(rules)

@@ -9,6 +9,7 @@ words inside a sentence are prose. A sentence glued to a leftover without a stop
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from ..document.sentences import sentences
 from .. import literals
@@ -76,18 +77,17 @@ class Standalone(Kind):
         return [p for p, _ in self.filtered] + self.patterns
 
     def _gated(self, doc):
-        """(filtered, unfiltered): the indexes of the rule's filtered patterns that the
-        document's gate lets through, in order, and whether it lets its unfiltered ones through
-        (all of them without a gate)."""
+        """(filtered, unfiltered): for each of the rule's filtered patterns, and for its
+        unfiltered ones, whether the document's gate lets it through (all True without one)."""
         g = doc.memo.get("gate")
         if g is None:
-            return range(len(self.filtered)), True
+            return None, True
         form = g.gate.owned(self)
         found = g.found if g.found is not None else g.found_ids()
         # most documents have none of the filtered patterns' ids: then only those the database
         # does not hold are through (form.closed), with no question per pattern
         through = form.closed if found.isdisjoint(form.keys) else \
-            tuple([k for k, i in enumerate(form.filtered) if i is None or i in found])
+            tuple(i is None or i in found for i in form.filtered)
         return through, form.unfiltered <= found
 
     def gate_form(self, ids: list) -> tuple:
@@ -167,9 +167,10 @@ class Standalone(Kind):
         if self.filtered or self.patterns:  # what the gate lets through (a lexicon needs no gate)
             through, unfiltered = self._gated(doc)
             unfiltered = bool(self.patterns) and unfiltered
-            if through:
+            if through is None or True in through:  # (usually none is: no loop)
                 present, own = doc.present, self.filtered
-                for k in through:  # the patterns the gate lets through (lint.regex.gate), in order
+                # the patterns the gate lets through (lint.regex.gate), in order
+                for k in range(len(own)) if through is None else compress(range(len(own)), through):
                     p, r = own[k]
                     cut = literals.doc_cut(r, present)
                     if cut is not None:
@@ -218,8 +219,8 @@ class _Form(tuple):
     (no filtered pattern through, the unfiltered not through, no lexicon): the linter skips the
     rule with one bit test instead of calling it. Its attributes serve
     :meth:`Standalone._gated`: ``filtered``, the filtered patterns' ids; ``keys``, the set of
-    them; ``closed``, the indexes of those through when the scan found none of them (those the
-    database does not hold); ``unfiltered``, the unfiltered patterns' ids in the database (all must be found
+    them; ``closed``, what is through when the scan found none of them (those the database does
+    not hold); ``unfiltered``, the unfiltered patterns' ids in the database (all must be found
     for them to be through)."""
 
     def __new__(cls, filtered: list, unfiltered: list, lexicon: bool):
@@ -228,7 +229,7 @@ class _Form(tuple):
         form = super().__new__(cls, (ids, None))
         form.filtered = tuple(filtered)
         form.keys = frozenset(i for i in filtered if i is not None)
-        form.closed = tuple(k for k, i in enumerate(filtered) if i is None)
+        form.closed = tuple(i is None for i in filtered)
         form.unfiltered = frozenset(i for i in unfiltered if i is not None)
         return form
 
