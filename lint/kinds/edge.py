@@ -20,7 +20,13 @@ class Edge(Standalone):
         super().setup(data)
         self.head = data.get("head", 4)
 
-    def check(self, doc, blocks):
-        edge = [b for b in blocks if (b.index < self.head or b.zone == "tail")
-                and not b.kind.startswith("table")]
-        yield from super().check(doc, edge)
+    def compared(self, doc, blocks):
+        """The edge blocks: made once per document for the edge rules of the same ``head``
+        (the linter passes the rules of the same zones the same list)."""
+        key = ("edge", self.head)
+        hit = doc.memo.get(key)
+        if hit is None or hit[0] is not blocks:
+            head = self.head
+            hit = doc.memo[key] = (blocks, [b for b in blocks if (b.index < head or b.zone == "tail")
+                                            and not b.kind.startswith("table")])
+        return hit[1]

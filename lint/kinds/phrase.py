@@ -16,6 +16,8 @@ Inflections come from ``data/inflections.txt``, generated at build time by
 from __future__ import annotations
 
 import re
+from functools import reduce
+from operator import or_
 from pathlib import Path
 
 from .. import literals, regex
@@ -195,6 +197,18 @@ class Phrase(Kind):
         self.need_strings = frozenset(self.need_sets)
         self.template_ids = [(i, frozenset(ids[x] for x in sets))
                              for i, needs in enumerate(self.entry_needs) for sets in needs]
+        # the same as bits, for _live: string -> the bits of the sets it is in; each template
+        # filed under the bit of its first set (its rarest strings), as (entry, the bits of its
+        # sets): a document that meets the template meets that set, so _live looks only at the
+        # templates filed under the first sets it meets (``firsts``: their bits); one that
+        # needs no set is always live (open_entries)
+        self.need_bits = {string: sum(1 << k for k in sets) for string, sets in self.need_sets.items()}
+        self.by_bit: dict[int, list] = {}
+        for (i, t), sets in zip(self.template_ids, (sets for needs in self.entry_needs for sets in needs)):
+            if sets:
+                self.by_bit.setdefault(1 << ids[sets[0]], []).append((i, sum(1 << k for k in t)))
+        self.firsts = sum(self.by_bit)
+        self.open_entries = tuple(sorted({i for i, t in self.template_ids if not t}))
         self.all_triggers = set().union(*(e["triggers"] for e in self.entries)) if self.entries else set()
         #: trigger word -> indexes of the entries it can start (a block looks up only its words)
         self.by_trigger: dict[str, list[int]] = {}
@@ -220,8 +234,19 @@ class Phrase(Kind):
         template every needed set of which has one of the document's words."""
         if not literals.ENABLED:
             return None
-        met = frozenset().union(*map(self.need_sets.__getitem__, self.need_strings & doc.words))
-        return sorted({i for i, t in self.template_ids if t <= met})
+        met = reduce(or_, map(self.need_bits.__getitem__, self.need_strings & doc.words), 0)
+        first = met & self.firsts
+        if not first:
+            return list(self.open_entries)
+        live = set(self.open_entries)
+        by_bit = self.by_bit
+        while first:  # each first set met (lowest bit first)
+            bit = first & -first
+            first ^= bit
+            for i, t in by_bit[bit]:
+                if t & met == t:  # every set of the template met
+                    live.add(i)
+        return sorted(live)
 
     def check(self, doc, blocks):
         live = self._live(doc)

@@ -9,6 +9,7 @@ words inside a sentence are prose. A sentence glued to a leftover without a stop
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from ..document.sentences import sentences
 from .. import literals
@@ -81,15 +82,19 @@ class Standalone(Kind):
         g = doc.memo.get("gate")
         if g is None:
             return None, True
-        ids = g.gate.owned(self)
+        form = g.gate.owned(self)
         found = g.found if g.found is not None else g.found_ids()
-        return ([i is None or i in found for i in ids[0]],
-                all(i is None or i in found for i in ids[1]) if ids[1] else True)
+        # most documents have none of the filtered patterns' ids: then only those the database
+        # does not hold are through (form.closed), with no question per pattern
+        through = form.closed if found.isdisjoint(form.keys) else \
+            tuple(i is None or i in found for i in form.filtered)
+        return through, form.unfiltered <= found
 
     def gate_form(self, ids: list) -> tuple:
-        """The ids of :meth:`gate_patterns` split: (the filtered patterns', the unfiltered ones')."""
+        """What :meth:`lint.regex.gate.Gate.owned` keeps for the rule (:class:`_Form`), from the
+        ids of :meth:`gate_patterns`."""
         n = len(self.filtered)
-        return ids[:n], ids[n:]
+        return _Form(ids[:n], ids[n:], bool(self.lexicon))
 
     def matches(self, seg, candidates) -> bool:
         """Is the segment (:func:`_segment`) wholly one of the rule's lines? ``candidates``: the
@@ -147,21 +152,29 @@ class Standalone(Kind):
                 return True
         return False
 
+    def compared(self, doc, blocks):
+        """The blocks the rule compares, asked once the document is known to hold something
+        that may match (:class:`lint.kinds.edge.Edge` narrows them)."""
+        return blocks
+
+    @gate.opens_with_gated_out  # a rule without a lexicon matches only by its patterns (_Form)
     def check(self, doc, blocks):
         # what can match anywhere in the document, decided once: filtered patterns whose
         # strings it contains, and the lexicon entries whose runs are all among its words
         all_met = literals.all_met
         filtered = []  # (pattern, its sets, its sets cut to the document's strings: for blocks)
-        through, unfiltered = self._gated(doc)  # what the gate lets through
-        unfiltered = bool(self.patterns) and unfiltered
-        if self.filtered:
-            present = doc.present
-            for k, (p, r) in enumerate(self.filtered):
-                if through is not None and not through[k]:
-                    continue  # cannot match the document (lint.regex.gate)
-                cut = literals.doc_cut(r, present)
-                if cut is not None:
-                    filtered.append((p, r, cut))
+        unfiltered = False
+        if self.filtered or self.patterns:  # what the gate lets through (a lexicon needs no gate)
+            through, unfiltered = self._gated(doc)
+            unfiltered = bool(self.patterns) and unfiltered
+            if through is None or True in through:  # (usually none is: no loop)
+                present, own = doc.present, self.filtered
+                # the patterns the gate lets through (lint.regex.gate), in order
+                for k in range(len(own)) if through is None else compress(range(len(own)), through):
+                    p, r = own[k]
+                    cut = literals.doc_cut(r, present)
+                    if cut is not None:
+                        filtered.append((p, r, cut))
         live = None  # None: compare every sentence with the lexicon
         if self.lexicon and literals.ENABLED and self.lex_runs is not None:
             words, by_run = doc.words, self.by_run
@@ -170,7 +183,7 @@ class Standalone(Kind):
         if not (filtered or unfiltered or lexicon):
             return
         max_words = self.max_words
-        for block in blocks:
+        for block in self.compared(doc, blocks):
             if block.n_words > max_words:
                 continue
             folded = block.folded
@@ -194,6 +207,31 @@ class Standalone(Kind):
                     run = None
             if run:
                 yield _hit(block, *run)
+
+
+class _Form(tuple):
+    """What :meth:`lint.regex.gate.Gate.owned` makes for a standalone rule under a gate, once.
+
+    As a pair it is the (ids, prefilter) form lint.linter and :func:`lint.regex.gate.rules_out`
+    read: for a rule without a lexicon, the set of its patterns' ids (None when one is not in
+    the database, or the rule has a lexicon: a lexicon entry matches without any pattern). A
+    document whose scan found none of them would leave :meth:`Standalone.check` nothing to try
+    (no filtered pattern through, the unfiltered not through, no lexicon): the linter skips the
+    rule with one bit test instead of calling it. Its attributes serve
+    :meth:`Standalone._gated`: ``filtered``, the filtered patterns' ids; ``keys``, the set of
+    them; ``closed``, what is through when the scan found none of them (those the database does
+    not hold); ``unfiltered``, the unfiltered patterns' ids in the database (all must be found
+    for them to be through)."""
+
+    def __new__(cls, filtered: list, unfiltered: list, lexicon: bool):
+        every = filtered + unfiltered
+        ids = None if lexicon or not every or None in every else frozenset(every)
+        form = super().__new__(cls, (ids, None))
+        form.filtered = tuple(filtered)
+        form.keys = frozenset(i for i in filtered if i is not None)
+        form.closed = tuple(i is None for i in filtered)
+        form.unfiltered = frozenset(i for i in unfiltered if i is not None)
+        return form
 
 
 def _hit(block, s: int, e: int) -> Hit:
