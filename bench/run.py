@@ -4,8 +4,9 @@
     python bench/run.py [--sizes 1000 10000] [--repeat 3] [--peers-max 1000]
 
 Prints, per corpus size: median wall time, files/s, MB/s and peak RSS for Copydesk cold (no
-cache), the same with the accelerators off (COPYDESK_ACCEL=0), Copydesk cold with one cheap rule (the pipeline's floor: reading, parsing, caching and
-reporting), Copydesk warm (cache filled), Copydesk on one file, `python -c "import click"`,
+cache; the median of at least 9 runs up to 2,000 files, with their range), the same with the
+accelerators off (COPYDESK_ACCEL=0), Copydesk cold with one cheap rule (the pipeline's floor:
+reading, parsing, caching and reporting), Copydesk warm (cache filled), Copydesk on one file, `python -c "import click"`,
 ripgrep with an equivalent pattern list, proselint and codespell; then the ratios. Copydesk warm
 and ripgrep are run alternately (at least 9 rounds), as one file and `import click` are (15):
 the machine's speed drifts by tens of percent from one minute to the next. Peers that
@@ -50,8 +51,9 @@ def timed(cmd, cwd=None, env=None) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def measure(cmd, repeat, cwd=None, before=None, env=None):
-    times, rss = [], []
+def measure(cmd, repeat, cwd=None, before=None, env=None, times=None):
+    """The median wall time and peak RSS of ``repeat`` runs (``times``: a list to keep each run's)."""
+    times, rss = [] if times is None else times, []
     for _ in range(repeat):
         if before:
             before()
@@ -131,8 +133,14 @@ def main() -> int:
             cache_home.mkdir()
             clear = lambda: shutil.rmtree(cache_home / ".copydesk_cache", ignore_errors=True)  # noqa: E731
             res = {}
+            # a short cold run is repeated at least 9 times: this machine has bursts of a few
+            # seconds in which a run takes 20-30% longer, and a median of 3 landed in one
+            # (0.54-0.65 s for the same code in five bench runs of 2026-12-07)
+            cold_repeat = max(args.repeat, 9) if n <= 2000 else args.repeat
+            cold_times = []
             res["copydesk cold"] = measure(copydesk + ["check", "--format", "json", *jobs, str(corpus)],
-                                           args.repeat, cwd=cache_home, before=clear)
+                                           cold_repeat, cwd=cache_home, before=clear, times=cold_times)
+            cold_times.sort()
             # the same without the Aho-Corasick presence pass and the Hyperscan gate (lint.literals,
             # lint.regex.gate): the plain-re path every finding is checked against
             res["copydesk cold, no accel"] = measure(
@@ -173,7 +181,8 @@ def main() -> int:
                 if shutil.which("codespell"):
                     res["codespell"] = measure(["codespell", str(corpus)], args.repeat)
             rows.append((n, mb, res))
-            print(f"\n## {n} articles, {mb:.1f} MB (median of {args.repeat}; peers once)")
+            print(f"\n## {n} articles, {mb:.1f} MB (median of {args.repeat}; copydesk cold of {cold_repeat},"
+                  f" {cold_times[0]:.3f}-{cold_times[-1]:.3f} s; peers once)")
             print(f"{'tool':<28}{'wall s':>9}{'files/s':>10}{'MB/s':>8}{'peak RSS MB':>13}")
             for name, (t, rss) in res.items():
                 files = 1 if "one file" in name or "import" in name else n
