@@ -200,16 +200,22 @@ def lead(pattern: str, flags: int = 0) -> str | None:
     takes one of those characters first, and no match is empty. No top-level ``|``, no verbose
     pattern nor comment, no inline flags; with IGNORECASE only for ASCII characters other than
     letters (no other character folds to one of them)."""
+    return _read(_LEADS, _lead, pattern, flags)
+
+
+def _read(memo: dict, reader, pattern: str, flags: int):
+    """``reader(pattern, flags)``, once per pattern (``memo``); None for a text the reading does
+    not follow."""
     key = (pattern, flags)
     try:
-        return _LEADS[key]
+        return memo[key]
     except KeyError:
         pass
     try:
-        got = _lead(pattern, flags)
-    except (IndexError, ValueError):  # a text this reading does not follow: no lead
+        got = reader(pattern, flags)
+    except (IndexError, ValueError):
         got = None
-    _LEADS[key] = got
+    memo[key] = got
     return got
 
 
@@ -359,24 +365,14 @@ _PIVOTS: dict = {}
 
 
 def pivot(pattern: str, flags: int = 0) -> tuple | None:
-    """(before, chars): every match of ``pattern`` holds one of ``chars`` right after one of
+    r"""(before, chars): every match of ``pattern`` holds one of ``chars`` right after one of
     ``before``, or None when it cannot tell. Read as :func:`lead` reads: after the lookarounds
     at its start, the pattern's first item is a literal character or class (``before``, spaces
     allowed) taken once or with ``+``; after it, and after any lookarounds, comes an item that is
     not optional whose first character is one of ``chars``: a literal character or class, or a
     group whose every branch opens so (``(?P<p>[,;?!]|\.)``). The run of the first item ends
     right before that character, so the two stand side by side in every match."""
-    key = (pattern, flags)
-    try:
-        return _PIVOTS[key]
-    except KeyError:
-        pass
-    try:
-        got = _pivot(pattern, flags)
-    except (IndexError, ValueError):  # a text this reading does not follow: no pivot
-        got = None
-    _PIVOTS[key] = got
-    return got
+    return _read(_PIVOTS, _pivot, pattern, flags)
 
 
 def _pivot(p: str, flags: int) -> tuple | None:
