@@ -32,6 +32,10 @@ class Consistency(Kind):
         # a finding needs matches of two variants: a document that meets the literal
         # requirements (lint.literals) of fewer than two cannot have one
         _, self.variant_reqs = literals.for_patterns([rx for _, rx in self.variants])
+        # with two variants a finding needs both: the document must meet the requirements of
+        # each, which the linter then tests with every other rule's at once (Kind.requires)
+        if len(self.variants) == 2:
+            self.requires = tuple(self.variant_reqs[0] or ()) + tuple(self.variant_reqs[1] or ())
         # one pass per variant over the joined blocks when every variant allows it (lint.kinds.joined)
         self.twins = joined.Twins([rx for _, rx in self.variants])
         gate.register([rx for _, rx in self.variants])
@@ -39,6 +43,31 @@ class Consistency(Kind):
     def __setstate__(self, state):  # a stored rule set (lint.rulecache): registered as when built
         self.__dict__.update(state)
         gate.register([rx for _, rx in self.variants])
+
+    def gate_patterns(self) -> list:
+        return [rx for _, rx in self.variants]
+
+    def gate_form(self, ids: list) -> tuple:
+        """What the document's gate must have found for :meth:`check` to report anything (see
+        lint.regex.gate.rules_out), from the ids of the variants (None: not in the database,
+        may always match). A finding needs two variants that can match: with two variants
+        both, the first as the rule's "patterns" and the second as its "prefilter"; with more,
+        one gated variant at least when at most one is not gated; otherwise no proof."""
+        gated = [i for i in ids if i is not None]
+        if len(ids) == 2 and len(gated) == 2:
+            return frozenset(gated[:1]), gated[1]
+        if gated and len(ids) - len(gated) <= 1:
+            return frozenset(gated), None
+        return None, None
+
+    def gated_out(self, doc) -> bool:
+        """True when the document's gate proves that :meth:`check` finds nothing (the linter
+        asks this question itself, for every gated rule at once: lint.regex.gate.GATED_CHECKS)."""
+        g = doc.memo.get("gate")
+        if g is None:
+            return False
+        ids, pf = g.gate.owned(self)
+        return (ids is not None or pf is not None) and gate.rules_out((ids, pf), g.found_ids())
 
     @staticmethod
     def _in_view(view, vrx, skip_quotes) -> list:
@@ -63,6 +92,7 @@ class Consistency(Kind):
                 hits.append((block, m.start(), m.end(), m.group(0)))
         return hits
 
+    @gate.opens_with_gated_out  # gated_out: fewer than two variants can match (can below), no finding
     def check(self, doc, blocks):
         # a variant that cannot match (its literals are missing, or the document's Hyperscan
         # gate rules it out) has no hits and need not be searched
