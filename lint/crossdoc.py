@@ -78,9 +78,13 @@ MIN_SHARE = 0.03
 SKIP_KINDS = ("table.cell", "frontmatter", "heading")
 
 _DIGITS = re.compile(r"\d+")
-_ZEROS = bytes.maketrans(b"0123456789", b"0000000000")
 #: the ASCII characters that are neither letters nor digits (str.isalnum)
 _ASCII_NONALNUM = "".join(chr(c) for c in range(128) if not chr(c).isalnum())
+_ASCII_NONALNUM_BYTES = _ASCII_NONALNUM.encode("ascii")
+#: the ASCII whitespace characters besides the space (those str.split splits at)
+_ASCII_SPACES = "".join(chr(c) for c in range(128) if chr(c).isspace() and c != 32).encode("ascii")
+#: _key's translation of an ASCII line: every digit a 0, every whitespace character a space
+_ASCII_KEY = bytes.maketrans(b"0123456789" + _ASCII_SPACES, b"0" * 10 + b" " * len(_ASCII_SPACES))
 _TWO_LETTERS = re.compile(r"[^\W\d_][\s\S]*?[^\W\d_]")
 _STOP = re.compile(r"[.!?…][\"'”’»)\]]*$")
 #: what may stand on a source line beside the text without being text: tags, Markdown markers
@@ -103,14 +107,18 @@ def _key(s: str) -> str:
     """The rest of :func:`normalise`, from the folded line: digit runs, whitespace, ends."""
     if s.isascii():
         # every digit a 0 (bytes.translate): each run of digits is then a run of 0s and every 0
-        # is in one (the line's own 0s are digits), so collapsing the runs of 0s masks them
-        b = s.encode("ascii").translate(_ZEROS)
-        if b"0" in b:
-            while b"00" in b:
-                b = b.replace(b"00", b"0")
-            s = b.decode("ascii")
-    else:
-        s = _DIGITS.sub("0", s)
+        # is in one (the line's own 0s are digits), so collapsing the runs of 0s masks them.
+        # In the same translation every ASCII whitespace character (what str.split splits at)
+        # becomes a space, and collapsing the runs of spaces is " ".join(split()) inside the
+        # line; the spaces at its ends go with the other non-alphanumerics, stripped last (the
+        # alphanumerics of ASCII are [0-9A-Za-z], as str.isalnum says)
+        b = s.encode("ascii").translate(_ASCII_KEY)
+        while b"00" in b:
+            b = b.replace(b"00", b"0")
+        while b"  " in b:
+            b = b.replace(b"  ", b" ")
+        return b.strip(_ASCII_NONALNUM_BYTES).decode("ascii")
+    s = _DIGITS.sub("0", s)
     # " ".join(split()) is re.sub(r"\s+", " ", ...).strip(): str.split and the pattern's \s take the
     # same characters for whitespace (every code point checked); one pass in C instead of two
     s = " ".join(s.split())
@@ -205,9 +213,17 @@ def document_fingerprint(doc) -> int:
     twice, or one page as different extractors left it) share their longest paragraph while
     their furniture differs, so counting a line once per fingerprint keeps an article's own
     short lines ("The bottom line", a subheading) from looking repeated across documents."""
-    # every line of every block: the lines of the texts joined by line breaks, in one split
-    lines = "\n".join([block.text for block in doc.blocks]).split("\n")
-    # longest first (lines of more than 60 characters): normalising an ASCII line never
+    # the lines of more than 60 characters of every block (only they are looked at below): a
+    # block's text is most often one line, taken as it is (not copied by a join and a split)
+    lines = []
+    for block in doc.blocks:
+        text = block.text
+        if len(text) > 60:
+            if "\n" in text:
+                lines += [line for line in text.split("\n") if len(line) > 60]
+            else:
+                lines.append(text)
+    # longest first: normalising an ASCII line never
     # lengthens it (NFKC and casefold leave ASCII as ASCII, digits and spaces only shrink), so
     # once an ASCII line is shorter than the best key so far it cannot win. Nor can any line
     # whose folded text (_fold) is shorter once the ASCII non-alphanumerics at its ends are
@@ -218,8 +234,6 @@ def document_fingerprint(doc) -> int:
     lines.sort(key=len, reverse=True)
     best = None
     for line in lines:
-        if len(line) <= 60:
-            break
         if best is not None and len(line) < len(best) and line.isascii():
             continue
         if len(line.split(None, LONG_WORDS)) < LONG_WORDS:

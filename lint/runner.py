@@ -1184,13 +1184,17 @@ def candidate_lines(source: str, document) -> tuple:
     if not cands:
         return ()
     fp = crossdoc.document_fingerprint(document)
+    # a document without suppressions nor comments (where they could be collected from)
+    # silences nothing: crossdoc.silenced is then False for every line, not asked line by line
+    silenced = crossdoc.silenced if document.suppressions or document.comments else None
     out = []
     for key, start, end in cands:
         line_start = source.rfind("\n", 0, start) + 1
         line_end = source.find("\n", end)
         line_end = len(source) if line_end < 0 else line_end + 1
         offset = max(0, line_start - 2)
-        out.append((key, start, end, offset, source[offset:line_end], not crossdoc.silenced(document, start, end), fp))
+        live = silenced is None or not silenced(document, start, end)
+        out.append((key, start, end, offset, source[offset:line_end], live, fp))
     return tuple(out)
 
 
