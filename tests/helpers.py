@@ -134,3 +134,30 @@ def varied_documents(seed: int, markdown_examples: bool = False) -> list:
             suffix = "md" if markdown_examples and i % 2 else "txt"
             out.append(parse(ex.text, f"{r.meta.code}-{i}.{suffix}"))
     return out
+
+
+def plain_normalise(line: str) -> str:
+    """lint.crossdoc.normalise as it was before its fast paths: NFKC, casefold and the digit
+    pattern on every line (the reference the fast paths are compared with)."""
+    import re
+    import unicodedata
+
+    s = " ".join(re.sub(r"\d+", "0", unicodedata.normalize("NFKC", line).casefold()).split())
+    i, j = 0, len(s)
+    while i < j and not s[i].isalnum():
+        i += 1
+    while j > i and not s[j - 1].isalnum():
+        j -= 1
+    return s[i:j]
+
+
+def plain_fingerprint(doc) -> int:
+    """lint.crossdoc.document_fingerprint as it was: every line of more than 60 characters and
+    at least LONG_WORDS words normalised (:func:`plain_normalise`), the greatest key; else the
+    whole source's."""
+    from lint import crossdoc
+
+    keys = [plain_normalise(line) for block in doc.blocks for line in block.text.split("\n")
+            if len(line) > 60 and len(line.split()) >= crossdoc.LONG_WORDS]
+    best = max(keys, key=lambda k: (len(k), k), default=None)
+    return crossdoc._h64(best if best is not None else plain_normalise(doc.source))

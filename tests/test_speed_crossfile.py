@@ -8,33 +8,9 @@ block as they are (no join and split of the whole document's text)."""
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from types import SimpleNamespace
 
-from helpers import varied_documents
-
-
-def _plain_normalise(line: str) -> str:
-    s = unicodedata.normalize("NFKC", line).casefold()
-    s = re.sub(r"\s+", " ", re.sub(r"\d+", "0", s)).strip()
-    i, j = 0, len(s)
-    while i < j and not s[i].isalnum():
-        i += 1
-    while j > i and not s[j - 1].isalnum():
-        j -= 1
-    return s[i:j]
-
-
-def _plain_fingerprint(doc):
-    """Every line of every block, the greatest key of those of more than 60 characters and at
-    least LONG_WORDS words, else the whole source's."""
-    from lint import crossdoc
-
-    lines = "\n".join(block.text for block in doc.blocks).split("\n")
-    keys = [_plain_normalise(line) for line in lines if len(line) > 60 and len(line.split()) >= crossdoc.LONG_WORDS]
-    best = max(keys, key=lambda k: (len(k), k), default=None)
-    return crossdoc._h64(best if best is not None else _plain_normalise(doc.source))
+from helpers import plain_fingerprint, plain_normalise, varied_documents
 
 
 def test_ascii_key_is_the_plain_one():
@@ -48,10 +24,10 @@ def test_ascii_key_is_the_plain_one():
     texts += ["".join(rng.choice(every) for _ in range(rng.randint(0, 30))) for _ in range(40000)]
     texts += ["".join(rng.choice("a0 \t\x1c.9") for _ in range(rng.randint(0, 30))) for _ in range(40000)]
     for text in texts:
-        assert crossdoc.normalise(text) == _plain_normalise(text), repr(text)
+        assert crossdoc.normalise(text) == plain_normalise(text), repr(text)
     for doc in varied_documents(3):
         for line in doc.source.split("\n"):
-            assert crossdoc.normalise(line) == _plain_normalise(line), repr(line)
+            assert crossdoc.normalise(line) == plain_normalise(line), repr(line)
 
 
 def test_fingerprint_takes_the_lines_of_each_block():
@@ -76,4 +52,4 @@ def test_fingerprint_takes_the_lines_of_each_block():
         source = "\n\n".join(b.text for b in blocks) or line(3)
         docs.append(SimpleNamespace(blocks=blocks, source=source))
     for doc in docs:
-        assert crossdoc.document_fingerprint(doc) == _plain_fingerprint(doc)
+        assert crossdoc.document_fingerprint(doc) == plain_fingerprint(doc)

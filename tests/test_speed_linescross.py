@@ -16,7 +16,7 @@ from lint.kinds import lines as lines_kind
 from lint.kinds.lines import Lines
 from lint.packs import load_rules
 
-from helpers import varied_documents
+from helpers import plain_fingerprint, plain_normalise, varied_documents
 
 _SHAPED = ["3 comments", "Leave a comment", "Jane Roe says:", "Reply", "Report abuse", "Share",
            "12 March 2021 at 8:14 am", "Posted by Mara Lind on 12 March 2021", "5 minutes ago",
@@ -133,29 +133,6 @@ def test_lines_check_finds_what_the_plain_path_did(monkeypatch):
 
 # -- cross-file candidate lines (lint.crossdoc) ------------------------------------------------
 
-def _plain_normalise(line):
-    """crossdoc.normalise as it was: NFKC, casefold and the digit pattern on every line."""
-    import re
-    import unicodedata
-
-    s = " ".join(re.sub(r"\d+", "0", unicodedata.normalize("NFKC", line).casefold()).split())
-    i, j = 0, len(s)
-    while i < j and not s[i].isalnum():
-        i += 1
-    while j > i and not s[j - 1].isalnum():
-        j -= 1
-    return s[i:j]
-
-
-def _plain_fingerprint(doc):
-    """crossdoc.document_fingerprint as it was: every long line normalised, the greatest key."""
-    from lint import crossdoc
-
-    keys = [_plain_normalise(line) for block in doc.blocks for line in block.text.split("\n")
-            if len(line) > 60 and len(line.split()) >= crossdoc.LONG_WORDS]
-    best = max(keys, key=lambda k: (len(k), k), default=None)
-    return crossdoc._h64(best if best is not None else _plain_normalise(doc.source))
-
 
 _ALPHABET = "aZq09 \t\u00a0\u2003.,;:-–—…’“”«»ﬁ½²٣ß İK\u212aſ!?()[]#*\x1c\x85"
 
@@ -168,7 +145,7 @@ def test_normalise_is_the_plain_one():
     texts += ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 40))) for _ in range(30000)]
     texts += ["".join(rng.choice("ab 1.-") for _ in range(rng.randint(0, 40))) for _ in range(10000)]
     for text in texts:
-        assert crossdoc.normalise(text) == _plain_normalise(text), repr(text)
+        assert crossdoc.normalise(text) == plain_normalise(text), repr(text)
 
 
 def test_fingerprint_and_candidates_are_the_plain_ones(monkeypatch):
@@ -196,10 +173,10 @@ def test_fingerprint_and_candidates_are_the_plain_ones(monkeypatch):
         docs.append(parse(sep.join(lines) + "\n", f"fp{k}.{'md' if k % 2 else 'txt'}"))
     found = 0
     for doc in docs:
-        assert crossdoc.document_fingerprint(doc) == _plain_fingerprint(doc), doc.path
+        assert crossdoc.document_fingerprint(doc) == plain_fingerprint(doc), doc.path
         fast = crossdoc.document_candidates(doc)
         with monkeypatch.context() as m:
-            m.setattr(crossdoc, "normalise", _plain_normalise)
+            m.setattr(crossdoc, "normalise", plain_normalise)
             assert fast == crossdoc.document_candidates(doc), doc.path
         found += len(fast)
     assert found > 500

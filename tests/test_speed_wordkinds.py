@@ -57,7 +57,9 @@ def test_standalone_rules_the_linter_skips_by_the_gate_find_nothing(built_gate, 
             per = [(p.pattern, p.flags) not in g.index or g.index[(p.pattern, p.flags)] in ids
                    for p in impl.gate_patterns()]
             assert list(through) == per[:n] and unfiltered == all(per[n:]), (rule.meta.code, doc.path)
-            if ids_of_form is not None and gate.rules_out(form, ids):
+            skip = ids_of_form is not None and gate.rules_out(form, ids)
+            assert impl.gated_out(doc) == skip  # the kind's own answer is the linter's
+            if skip:
                 assert plain == [], (rule.meta.code, doc.path)
                 skipped += 1
             else:

@@ -63,11 +63,7 @@ class Consistency(Kind):
     def gated_out(self, doc) -> bool:
         """True when the document's gate proves that :meth:`check` finds nothing (the linter
         asks this question itself, for every gated rule at once: lint.regex.gate.GATED_CHECKS)."""
-        g = doc.memo.get("gate")
-        if g is None:
-            return False
-        ids, pf = g.gate.owned(self)
-        return (ids is not None or pf is not None) and gate.rules_out((ids, pf), g.found_ids())
+        return gate.gated_out(self, doc)
 
     @staticmethod
     def _in_view(view, vrx, skip_quotes) -> list:

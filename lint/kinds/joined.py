@@ -204,8 +204,8 @@ def lead(pattern: str, flags: int = 0) -> str | None:
 
 
 def _read(memo: dict, reader, pattern: str, flags: int):
-    """``reader(pattern, flags)``, once per pattern (``memo``); None for a text the reading does
-    not follow."""
+    """``reader(pattern, flags)``, once per pattern (``memo``, bounded as lint.regex's memos
+    are); None for a text the reading does not follow."""
     key = (pattern, flags)
     try:
         return memo[key]
@@ -215,8 +215,9 @@ def _read(memo: dict, reader, pattern: str, flags: int):
         got = reader(pattern, flags)
     except (IndexError, ValueError):
         got = None
-    memo[key] = got
-    return got
+    from ..regex import remember
+
+    return remember(memo, key, got)
 
 
 def _lead(p: str, flags: int) -> str | None:

@@ -122,13 +122,7 @@ class Pattern(Kind):
         patterns can match it: :meth:`active` and :meth:`active_view` would be empty. One set
         test per rule instead of a question per pattern (most rules, in most documents). Or that
         its prefilter cannot: no block holds a match of it, so none holds a pattern's."""
-        g = doc.memo.get("gate")
-        if g is None:
-            return False
-        ids, pf = g.gate.owned(self)
-        if ids is None and pf is None:
-            return False
-        return gate.rules_out((ids, pf), g.found if g.found is not None else g.found_ids())
+        return gate.gated_out(self, doc)
 
     def gate_form(self, ids: list) -> tuple:
         """(the ids of the patterns as a set, or None when one is not in the database: then no

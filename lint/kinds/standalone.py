@@ -96,6 +96,11 @@ class Standalone(Kind):
         n = len(self.filtered)
         return _Form(ids[:n], ids[n:], bool(self.lexicon))
 
+    def gated_out(self, doc) -> bool:
+        """True when the document's gate proves that :meth:`check` finds nothing (no lexicon, and
+        none of the patterns' ids found: :class:`_Form`); the linter asks this itself."""
+        return gate.gated_out(self, doc)
+
     def matches(self, seg, candidates) -> bool:
         """Is the segment (:func:`_segment`) wholly one of the rule's lines? ``candidates``: the
         filtered patterns whose strings the enclosing block contains."""

@@ -28,7 +28,7 @@ import re
 
 from . import _stored
 from ._stored import MAGIC, StaleRegex
-from ._tree import CASELESS, UnsafeRegex, check_backtracking, joinable, literal_sets, unparse
+from ._tree import CASELESS, UnsafeRegex, check_backtracking, joinable, literal_sets, remember, unparse
 
 __all__ = ["compile", "static", "statics", "provide", "Recorder", "guarded", "check_backtracking",
            "UnsafeRegex", "StaleRegex", "literal_sets", "joinable", "unparse", "CASELESS", "ENGINE",

@@ -111,6 +111,20 @@ def opens_with_gated_out(check):
     return check
 
 
+def gated_out(owner, doc) -> bool:
+    """Does the document's gate (``doc.memo["gate"]``, a :class:`DocGate`) prove that no pattern
+    of ``owner`` (a rule kind with ``gate_form``) can match it? :func:`rules_out` of
+    :meth:`Gate.owned`; False without a gate or a form that proves nothing. The ``gated_out``
+    of the kinds whose ``check`` :func:`opens_with_gated_out`."""
+    g = doc.memo.get("gate")
+    if g is None:
+        return False
+    form = g.gate.owned(owner)
+    if form[0] is None and form[1] is None:
+        return False
+    return rules_out(form, g.found if g.found is not None else g.found_ids())
+
+
 def rules_out(form, found) -> bool:
     """Does a document's scan (``found``: DocGate.found_ids) prove that no pattern of a rule whose
     :meth:`Gate.owned` form is ``form`` = (ids of its patterns or None, its prefilter's id or None)
